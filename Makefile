@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make site` builds the site, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site serve test lint validate clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --livereload
+
+validate: $(STAMP)
+	$(BIN)/python -m builder validate
+
+lint: $(STAMP)
+	$(BIN)/ruff check builder tests
+	$(BIN)/mypy builder
+
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,149 @@
+"""Rules JSON Schema cannot express: ids, references between records, sources, URLs, ranges, real dates."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from builder.problems import ERROR, WARNING, Problem, dotted
+
+Pointer = tuple[str | int, ...]
+ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+DATE_KEYS = frozenset({"released", "published", "accessed", "started", "ended", "as_of", "when"})
+SCHEMES_OK = ("https://",)
+SCHEMES_WARN = ("http://",)
+
+
+def problem(path: str, code: str, pointer: Pointer, message: str, severity: str = ERROR) -> Problem:
+    """A problem at `pointer`; one about the whole file is placed at 1:1."""
+    line_column = (0, 0) if pointer else (1, 1)
+    return Problem(path, *line_column, code=code, message=message, severity=severity, pointer=pointer, field_path=dotted(pointer) or "(file)")
+
+
+def suggest(name: str, known: Mapping[str, Any] | set[str]) -> str:
+    guess = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"; did you mean '{guess[0]}'?" if guess else ""
+
+
+def check_file_identity(path: str, stem: str, data: Any, folder: str) -> list[Problem]:
+    """The file name is a usable id and the record's id equals it."""
+    found = []
+    if not ID.match(stem):
+        found.append(problem(path, "file-name", (), f"the file name '{stem}' is not a valid id: "
+                             "use lowercase letters, digits, dots and hyphens, starting with a letter or digit"))
+    if isinstance(data, Mapping) and isinstance(data.get("id"), str) and data["id"] != stem:
+        found.append(problem(path, "id-mismatch", ("id",),
+                             f"the id '{data['id']}' differs from the file name: rename the file to {data['id']}.yaml or set id: {stem}"))
+    return found
+
+
+def walk(node: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, Any, Any]]:
+    """Every (pointer, key, value) in a YAML tree."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            yield (*pointer, key), key, value
+            yield from walk(value, (*pointer, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield (*pointer, index), index, value
+            yield from walk(value, (*pointer, index))
+
+
+def check_within_file(path: str, data: Any) -> list[Problem]:
+    """Source ids, source references, URL schemes, value ranges and calendar dates inside one file."""
+    found: list[Problem] = []
+    defined: dict[str, Pointer] = {}
+    references: list[tuple[Pointer, str]] = []
+    for pointer, key, value in walk(data):
+        if key == "sources" and isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str):
+                    references.append(((*pointer, index), item))
+                elif isinstance(item, Mapping) and isinstance(item.get("id"), str):
+                    if item["id"] in defined:
+                        found.append(problem(path, "source-duplicate", (*pointer, index, "id"), f"the source id '{item['id']}' is used twice in this file"))
+                    defined.setdefault(item["id"], (*pointer, index))
+        elif key == "source" and isinstance(value, (str, list)):
+            for index, ref in enumerate([value] if isinstance(value, str) else value):
+                if isinstance(ref, str):
+                    references.append(((*pointer, index) if isinstance(value, list) else pointer, ref))
+        elif isinstance(value, str) and (key == "url" or (len(pointer) > 1 and pointer[-2] == "links")):
+            found.extend(_check_url(path, pointer, value))
+        elif key in DATE_KEYS and isinstance(value, str):
+            found.extend(_check_date(path, pointer, value))
+        if isinstance(value, Mapping):
+            found.extend(_check_range(path, pointer, value))
+    if isinstance(data, Mapping):
+        found.extend(_check_range(path, (), data))
+    for pointer, ref in references:
+        if ref not in defined:
+            where = "; this file defines no sources" if not defined else suggest(ref, set(defined)) or f"; defined: {', '.join(sorted(defined))}"
+            found.append(problem(path, "source-missing", pointer, f"the source '{ref}' is not in this file's sources{where}"))
+    return found
+
+
+def _check_url(path: str, pointer: Pointer, url: str) -> list[Problem]:
+    lower = url.lower()
+    if lower.startswith(SCHEMES_OK):
+        return []
+    if lower.startswith(SCHEMES_WARN):
+        return [problem(path, "url-http", pointer, f"{url} uses http://: use https:// where the site offers it", WARNING)]
+    scheme = lower.split(":", 1)[0]
+    return [problem(path, "url-scheme", pointer, f"'{scheme}:' links are not allowed: a source URL must start with https://")]
+
+
+def _check_date(path: str, pointer: Pointer, text: str) -> list[Problem]:
+    if len(text) != 10:
+        return []
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return [problem(path, "date", pointer, f"{text} is not a real calendar date")]
+    return []
+
+
+def _number(value: Any) -> float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _check_range(path: str, pointer: Pointer, node: Mapping[str, Any]) -> list[Problem]:
+    low, high = _number(node.get("low")), _number(node.get("high"))
+    if low is None and high is None:
+        return []
+    value = _number(node.get("value", node.get("g_per_kwh")))
+    field_name = "value" if "value" in node else "g_per_kwh"
+    if low is not None and high is not None and low > high:
+        return [problem(path, "range", (*pointer, "low"), f"low ({low:g}) is greater than high ({high:g})")]
+    if value is not None and low is not None and value < low:
+        return [problem(path, "range", (*pointer, field_name), f"{field_name} ({value:g}) is below its low bound ({low:g})")]
+    if value is not None and high is not None and value > high:
+        return [problem(path, "range", (*pointer, field_name), f"{field_name} ({value:g}) is above its high bound ({high:g})")]
+    return []
+
+
+def check_reference(path: str, pointer: Pointer, ref: str, known: Mapping[str, Any], what: str, folder: str) -> list[Problem]:
+    if ref in known:
+        return []
+    return [problem(path, f"ref-{what}", pointer, f"no {what} '{ref}' in registry/{folder}/{suggest(ref, known)}")]
+
+
+def check_accelerator_hours(path: str, training: Mapping[str, Any], tolerance: float) -> list[Problem]:
+    """accelerator_hours should equal accelerator_count x duration_hours when all three are given."""
+    hours, count, duration = (_plain(training.get(k)) for k in ("accelerator_hours", "accelerator_count", "duration_hours"))
+    if hours is None or count is None or duration is None:
+        return []
+    product = count * duration
+    if abs(product - hours) <= max(tolerance, 1e-9) * max(hours, product):
+        return []
+    return [problem(path, "accelerator-hours", ("training", "accelerator_hours"),
+                    f"accelerator_hours ({hours:g}) differs from accelerator_count x duration_hours "
+                    f"({count:g} x {duration:g} = {product:g}) by more than {tolerance:.0%}")]
+
+
+def _plain(raw: Any) -> float | None:
+    if isinstance(raw, Mapping):
+        raw = raw.get("value")
+    return _number(raw)

@@ -1,0 +1,58 @@
+"""Derives every model of a registry once per build: training metrics, equivalents, access, openness, transparency."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from builder import metrics, summaries
+from builder.metrics import Context, Derived, Metric
+from builder.openness import OpennessScore, score
+from builder.problems import WARNING, Problem, dotted
+from builder.records import Model
+from builder.registry import Registry
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    """What the registry knows and derives about one model, ready for pages, exports and `show`."""
+
+    model: Model
+    training: Derived
+    equivalents: Mapping[str, Metric]
+    access: summaries.AccessSummary
+    openness: OpennessScore
+    transparency: summaries.Transparency
+
+    def derived_json(self) -> dict[str, Any]:
+        """`derived` as `show --json` and the exports give it: each metric name to its value, range, method and inputs."""
+        out: dict[str, Any] = {name: m.as_dict() for name, m in self.training.metrics.items()}
+        out.update({name: m.as_dict() for name, m in self.equivalents.items()})
+        out["access"] = self.access.as_dict()
+        out["openness"] = self.openness.as_dict()
+        out["transparency"] = self.transparency.as_dict()
+        out["missing"] = dict(self.training.missing)
+        return out
+
+
+def context(registry: Registry) -> Context:
+    return Context(registry.assumptions, registry.hardware, registry.grids)
+
+
+def report(model: Model, registry: Registry, ctx: Context) -> ModelReport:
+    training = metrics.derive(model, ctx)
+    return ModelReport(model, training, summaries.equivalents(training.metrics, ctx), summaries.access(model, ctx),
+                       score(model, registry.openness_scoring), summaries.transparency(model))
+
+
+def derive_all(registry: Registry) -> dict[str, ModelReport]:
+    """Every model's report, by id, in id order."""
+    ctx = context(registry)
+    return {model_id: report(registry.models[model_id], registry, ctx) for model_id in sorted(registry.models)}
+
+
+def warnings(reports: Mapping[str, ModelReport]) -> list[Problem]:
+    """Cross-checks as validation warnings on each model's file (positions are filled in by the caller)."""
+    return [Problem(r.model.path, code=c.code, message=c.message, severity=WARNING, pointer=c.pointer, field_path=dotted(c.pointer))
+            for r in reports.values() for c in r.training.checks]

@@ -1,0 +1,218 @@
+"""Openness score of a model from its sourced statuses and licences, so every published number can be traced to the table in registry/openness.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from builder.records import Model, Status
+
+Table = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class FieldScore:
+    """One status field of a model as scored: its value, the weight it earned (None when excluded) and its evidence."""
+
+    field: str
+    value: str
+    weight: float | None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LicenceFinding:
+    """One licence field of a model and the class it falls in (None when the table does not classify it)."""
+
+    field: str
+    license: str
+    license_class: str | None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpennessScore:
+    """A model's openness: the capped 0-100 score, what it rests on, and the MOF class and OSAID check beside it."""
+
+    score: float | None
+    uncapped: float | None
+    coverage: float
+    counted: tuple[str, ...]
+    license_class: str | None
+    cap: float | None
+    licenses: tuple[LicenceFinding, ...]
+    unclassified_licenses: tuple[str, ...]
+    mof_class: str | None
+    mof_next: str | None
+    mof_missing: tuple[str, ...]
+    mof_unassessed: tuple[str, ...]
+    osaid_met: bool
+    osaid_reasons: tuple[str, ...]
+    breakdown: tuple[FieldScore, ...]
+    table_version: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form for exports: the dataclass's own field names, lists for tuples."""
+        plain = _plain(asdict(self))
+        assert isinstance(plain, dict)
+        return plain
+
+
+def score(model: Model, table: Table) -> OpennessScore:
+    """Score one model against the openness table; pure, so the same record and table always give the same result."""
+    weights = table["status_weights"]
+    excluded = set(table["excluded_statuses"]["values"])
+    breakdown: list[FieldScore] = []
+    total = 0.0
+    counted: list[str] = []
+    for name in table["status_fields"]:
+        status = model.openness.get(name)
+        if status is None:
+            continue
+        if status.value in excluded:
+            breakdown.append(FieldScore(name, status.value, None, status.sources))
+            continue
+        if status.value not in weights:
+            raise ValueError(f"{model.id}: openness.{name} is '{status.value}', which the openness table does not weight")
+        weight = float(weights[status.value]["weight"])
+        breakdown.append(FieldScore(name, status.value, weight, status.sources))
+        counted.append(name)
+        total += weight
+    uncapped = 100.0 * total / len(counted) if counted else None
+    coverage = len(counted) / len(table["status_fields"])
+
+    licenses = tuple(_licence_finding(name, status, table) for name in table["license_fields"]
+                     if (status := model.openness.get(name)) is not None)
+    unclassified = tuple(dict.fromkeys(i for f in licenses for i in _unclassified_ids(f.license, table)))
+    worst = _most_restrictive((f.license_class for f in licenses), table)
+    cap = float(_classes(table)[worst]["cap"]) if worst is not None else None
+    capped = None if uncapped is None else (min(uncapped, cap) if cap is not None else uncapped)
+
+    mof_class, mof_next, missing, unassessed = _mof(model, table)
+    osaid_reasons = tuple(reason for req in table["osaid"]["requirements"] for reason in _unmet(req, model, table))
+    return OpennessScore(
+        score=capped, uncapped=uncapped, coverage=coverage, counted=tuple(counted), license_class=worst, cap=cap,
+        licenses=licenses, unclassified_licenses=unclassified, mof_class=mof_class, mof_next=mof_next,
+        mof_missing=missing, mof_unassessed=unassessed, osaid_met=not osaid_reasons, osaid_reasons=osaid_reasons,
+        breakdown=tuple(breakdown), table_version=int(table["version"]),
+    )
+
+
+def license_class(expression: str, table: Table) -> str | None:
+    """The class of an SPDX expression: the best alternative of an OR, the worst part of an AND; None if unclassified."""
+    index = _member_index(table)
+    ranks = {c["id"]: c["rank"] for c in table["license_classes"]}
+    best: str | None = None
+    for group in _alternatives(expression):
+        members = [index.get(i.lower()) for i in group]
+        if any(m is None for m in members):
+            continue
+        worst = max((m for m in members if m is not None), key=ranks.__getitem__)
+        if best is None or ranks[worst] < ranks[best]:
+            best = worst
+    return best
+
+
+def osi_approved(expression: str, table: Table) -> bool:
+    """Whether some alternative of an SPDX expression consists only of OSI-approved licences."""
+    approved = {i.lower() for i in table["osi_approved"]["licenses"]}
+    return any(all(i.lower() in approved for i in group) for group in _alternatives(expression))
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists, all the way down, so exports read the same in JSON and in Python."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _alternatives(expression: str) -> list[list[str]]:
+    """An SPDX expression (no parentheses, as the schema allows) as OR-alternatives of AND-ed licence ids, exceptions dropped."""
+    out: list[list[str]] = []
+    for alternative in expression.split(" OR "):
+        out.append([part.split(" WITH ")[0].strip() for part in alternative.split(" AND ")])
+    return out
+
+
+def _classes(table: Table) -> dict[str, Mapping[str, Any]]:
+    """Licence classes by id, to read a class's cap."""
+    return {c["id"]: c for c in table["license_classes"]}
+
+
+def _member_index(table: Table) -> dict[str, str]:
+    """Licence id (lower case, as SPDX ids match without regard to case) to class id."""
+    return {lic.lower(): c["id"] for c in table["license_classes"] for lic in c["licenses"]}
+
+
+def _unclassified_ids(expression: str, table: Table) -> list[str]:
+    """Licence ids of an expression that no class lists, reported so a maintainer can classify them."""
+    index = _member_index(table)
+    return [i for group in _alternatives(expression) for i in group if i.lower() not in index]
+
+
+def _licence_finding(name: str, status: Status, table: Table) -> LicenceFinding:
+    """One licence field with its class and evidence, for the report."""
+    return LicenceFinding(name, status.value, license_class(status.value, table), status.sources)
+
+
+def _most_restrictive(classes: Iterable[str | None], table: Table) -> str | None:
+    """The least open of the known classes, since the tightest licence limits what people may do with the model."""
+    ranks = {c["id"]: c["rank"] for c in table["license_classes"]}
+    known = [c for c in classes if c is not None]
+    return max(known, key=ranks.__getitem__) if known else None
+
+
+def _mof(model: Model, table: Table) -> tuple[str | None, str | None, tuple[str, ...], tuple[str, ...]]:
+    """Highest MOF class whose recorded components are all met, the next class, what it lacks and what cannot be checked."""
+    reached: str | None = None
+    unassessed: list[str] = []
+    for cls in table["mof"]["classes"]:
+        required = [c for c in cls["components"] if c["required"]]
+        unassessed += [c["name"] for c in required if not c["conditions"]]
+        missing = tuple(c["name"] for c in required if c["conditions"] and _unmet(c, model, table))
+        if missing:
+            return reached, cls["id"], missing, tuple(unassessed)
+        reached = cls["id"]
+    return reached, None, (), tuple(unassessed)
+
+
+def _unmet(requirement: Mapping[str, Any], model: Model, table: Table) -> list[str]:
+    """Why a model does not meet one requirement (status conditions and licence); empty when it does."""
+    name = requirement["name"]
+    reasons = [f"{name}: {reason}" for reason in _condition_failures(requirement["conditions"], model)]
+    licence = requirement.get("license")
+    if licence is not None:
+        reasons += [f"{name}: {reason}" for reason in _licence_failures(licence, model, table)]
+    return reasons
+
+
+def _condition_failures(conditions: Sequence[Mapping[str, Any]], model: Model) -> list[str]:
+    """Each status condition the model does not meet, worded for a reader."""
+    out = []
+    for condition in conditions:
+        field, accepted = condition["field"], condition["accepted"]
+        status = model.openness.get(field)
+        if status is None:
+            out.append(f"{field} is not recorded (needs {' or '.join(accepted)})")
+        elif status.value not in accepted:
+            out.append(f"{field} is {status.value} (needs {' or '.join(accepted)})")
+    return out
+
+
+def _licence_failures(licence: Mapping[str, Any], model: Model, table: Table) -> list[str]:
+    """Why the model's licence does not meet a licence condition; an unrecorded licence never counts as met."""
+    field = licence["field"]
+    status = model.openness.get(field)
+    if status is None:
+        return [f"{field} is not recorded"]
+    found = license_class(status.value, table)
+    if found is None:
+        return [f"{field} {status.value} is not classified in the openness table"]
+    if found not in licence["classes"]:
+        return [f"{field} {status.value} is {found} (needs {' or '.join(licence['classes'])})"]
+    if licence.get("osi_approved") and not osi_approved(status.value, table):
+        return [f"{field} {status.value} is not OSI-approved"]
+    return []

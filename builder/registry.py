@@ -1,0 +1,238 @@
+"""The registry in memory: finds every file, reads, validates and cross-checks it, and returns typed records."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from builder import checks, construct
+from builder.problems import Problem, RegistryError
+from builder.records import Assumption, Claim, Grid, Hardware, Model, Organization, Source, sources
+from builder.schemas import Schemas
+from builder.yamlfile import Locator, YamlProblem, read
+
+FOLDERS = {"model": "models", "hardware": "hardware", "grid": "grids", "organization": "organizations", "claim": "claims"}
+ASSUMPTIONS_FILE = "assumptions.yaml"
+REQUIRED_ASSUMPTIONS = (
+    "accelerator_hours_tolerance", "cross_check_factor", "utilization", "power_share_of_tdp", "pue_hyperscale", "pue_onprem",
+    "pue_default", "world_grid_intensity_g_per_kwh", "hardware_current_years", "running_memory_overhead_factor",
+    "laptop_memory_gb", "consumer_gpu_memory_gb", "datacenter_gpu_memory_gb",
+)
+OPENNESS_FILE = "openness.yaml"
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Every record by kind and id; built only from a registry with no errors."""
+
+    root: Path
+    models: Mapping[str, Model]
+    hardware: Mapping[str, Hardware]
+    grids: Mapping[str, Grid]
+    organizations: Mapping[str, Organization]
+    claims: Mapping[str, Claim]
+    assumptions: Mapping[str, Assumption]
+    assumption_sources: tuple[Source, ...] = ()
+    openness_scoring: Mapping[str, Any] = field(default_factory=dict)
+
+    def assumption(self, key: str) -> Assumption:
+        return self.assumptions[key]
+
+    @property
+    def file_count(self) -> int:
+        return sum(map(len, (self.models, self.hardware, self.grids, self.organizations, self.claims))) + 2
+
+
+@dataclass
+class Loaded:
+    """What loading found: the registry (None when there are errors) and every problem, located and sorted."""
+
+    registry: Registry | None
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    def require(self) -> Registry:
+        """The registry, or RegistryError carrying the problems that prevent its use."""
+        if self.registry is None:
+            raise RegistryError(self.problems, self.files)
+        return self.registry
+
+
+@dataclass
+class _File:
+    kind: str
+    path: Path
+    shown: str
+    text: str = ""
+    data: Any = None
+    valid: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+
+def display_path(path: Path) -> str:
+    """The path as a contributor would type it: relative to the current folder when inside it."""
+    try:
+        shown = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if shown.startswith("..") else shown
+
+
+def discover(root: Path) -> list[tuple[str, Path]]:
+    """Every record file in the registry folder, by kind, in a stable order."""
+    found = [("assumptions", root / ASSUMPTIONS_FILE), ("openness", root / OPENNESS_FILE)]
+    for kind, folder in FOLDERS.items():
+        directory = root / folder
+        if directory.is_dir():
+            found += [(kind, p) for p in sorted(directory.iterdir()) if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")]
+    return found
+
+
+def load(root: Path, schemas: Schemas | None = None) -> Loaded:
+    """Read, validate and cross-check a registry folder; every problem is reported, none raised."""
+    schemas = schemas or Schemas()
+    files = [_read(kind, path, schemas) for kind, path in discover(root)]
+    by_kind: dict[str, dict[str, _File]] = {kind: {} for kind in FOLDERS}
+    for f in files:
+        if f.kind in by_kind:
+            _register(f, by_kind[f.kind])
+    assumptions_file = files[0]
+    tolerance = _tolerance(assumptions_file)
+    for f in files:
+        if isinstance(f.data, Mapping) and f.kind in FOLDERS:
+            f.problems += _references(f, by_kind, tolerance)
+    problems = sorted(p for f in files for p in _located(f))
+    if any(p.is_error for p in problems):
+        return Loaded(None, problems, len(files))
+    return Loaded(_build(root, files, by_kind), problems, len(files))
+
+
+def _read(kind: str, path: Path, schemas: Schemas) -> _File:
+    f = _File(kind, path, display_path(path))
+    if path.suffix == ".yml":
+        f.problems.append(checks.problem(f.shown, "file-name", (), "registry files end in .yaml: rename it"))
+        return f
+    if not path.is_file():
+        f.problems.append(checks.problem(f.shown, "file-missing", (), f"the registry needs this file ({kind})"))
+        return f
+    try:
+        f.data, f.text = read(path)
+    except YamlProblem as exc:
+        f.problems.append(exc.problem(f.shown))
+        return f
+    if kind in FOLDERS:
+        f.problems += checks.check_file_identity(f.shown, path.stem, f.data, FOLDERS[kind])
+    f.problems += schemas.check(kind, f.data, f.shown)
+    f.problems += checks.check_within_file(f.shown, f.data)
+    f.valid = not any(p.is_error for p in f.problems)
+    return f
+
+
+def _register(f: _File, same_kind: dict[str, _File]) -> None:
+    key = f.path.stem.lower()
+    other = same_kind.get(key)
+    if other is not None:
+        f.problems.append(checks.problem(f.shown, "id-duplicate", ("id",),
+                                         f"the id '{f.path.stem}' is already used by {other.shown} (ids must differ in more than letter case)"))
+        f.valid = False
+        return
+    same_kind[key] = f
+
+
+def _tolerance(f: _File) -> float:
+    """The accelerator-hours tolerance; also reports every default the builder needs that the file lacks."""
+    if not f.valid:
+        return 0.0
+    given = f.data["assumptions"]
+    for key in REQUIRED_ASSUMPTIONS:
+        if key not in given:
+            f.problems.append(checks.problem(f.shown, "assumption-missing", ("assumptions",),
+                                             f"the assumption '{key}' is missing: the builder uses it"))
+    f.valid = not any(p.is_error for p in f.problems)
+    entry = given.get("accelerator_hours_tolerance")
+    return float(entry["value"]) if entry else 0.0
+
+
+def _references(f: _File, by_kind: dict[str, dict[str, _File]], tolerance: float) -> list[Problem]:
+    data, shown = f.data, f.shown
+    found: list[Problem] = []
+    targets = {"organization": by_kind["organization"], "hardware": by_kind["hardware"], "grid": by_kind["grid"], "model": by_kind["model"]}
+    for pointer, what in _reference_fields(f.kind, data):
+        ref = _get(data, pointer)
+        if isinstance(ref, str):
+            found += checks.check_reference(shown, pointer, ref, targets[what], what, FOLDERS[what])
+    training = data.get("training")
+    if f.kind == "model" and isinstance(training, Mapping):
+        found += checks.check_accelerator_hours(shown, training, tolerance)
+    return found
+
+
+def _reference_fields(kind: str, data: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    """Where a record names another record, and the kind it names."""
+    if kind == "model":
+        orgs = data.get("organization")
+        fields: list[tuple[tuple[str | int, ...], str]] = [(("organization",), "organization")] if isinstance(orgs, str) else [
+            (("organization", i), "organization") for i in range(len(orgs) if isinstance(orgs, list) else 0)]
+        return [*fields, (("training", "accelerator"), "hardware"), (("training", "location", "grid"), "grid")]
+    if kind == "claim":
+        related = data.get("related_models")
+        return [(("related_models", i), "model") for i in range(len(related) if isinstance(related, list) else 0)]
+    return []
+
+
+def _get(data: Any, pointer: tuple[str | int, ...]) -> Any:
+    for part in pointer:
+        if isinstance(part, str) and isinstance(data, Mapping):
+            data = data.get(part)
+        elif isinstance(part, int) and isinstance(data, list) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def locate(problems: Iterable[Problem]) -> list[Problem]:
+    """Fill in line and column of problems found after loading (such as cross-check warnings), reading only their files."""
+    locators: dict[str, Locator] = {}
+    out = []
+    for p in problems:
+        if p.line == 0:
+            if p.path not in locators:
+                try:
+                    locators[p.path] = Locator(Path(p.path).read_text(encoding="utf-8"))
+                except OSError:
+                    locators[p.path] = Locator("")
+            p = p.located(*locators[p.path].at(p.pointer))
+        out.append(p)
+    return sorted(out)
+
+
+def _located(f: _File) -> Iterable[Problem]:
+    if not f.problems:
+        return []
+    locator = Locator(f.text) if f.text else None
+    out = []
+    for p in f.problems:
+        if p.line == 0 and locator is not None:
+            p = p.located(*locator.at(p.pointer))
+        out.append(p)
+    return out
+
+
+def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]]) -> Registry:
+    records: dict[str, dict[str, Any]] = {}
+    for kind, group in by_kind.items():
+        records[kind] = {f.path.stem: construct.any_record(kind, f.data, f.shown) for f in group.values()}
+    raw_assumptions = files[0].data
+    return Registry(root=root, models=records["model"], hardware=records["hardware"], grids=records["grid"],
+                    organizations=records["organization"], claims=records["claim"],
+                    assumptions=construct.assumptions(raw_assumptions),
+                    assumption_sources=sources(raw_assumptions.get("sources")),
+                    openness_scoring=files[1].data)
