@@ -64,7 +64,8 @@ class Metric:
         return Range(self.value, self.low, self.high)
 
     def as_input(self, name: str | None = None) -> Input:
-        return Input(name or self.name, self.value, self.low, self.high, self.unit, self.method, self.path, self.sources, self.note)
+        ref = self.path if self.method == "estimated" else ""
+        return Input(name or self.name, self.value, self.low, self.high, self.unit, self.method, ref, self.sources, self.note)
 
     def as_dict(self) -> dict[str, Any]:
         body = {"value": self.value, "low": self.low, "high": self.high, "unit": self.unit, "method": self.method,
@@ -111,8 +112,9 @@ class Context:
 def reported(name: str, fig: Figure, unit: str) -> Metric:
     low = fig.low if fig.low is not None else fig.value
     high = fig.high if fig.high is not None else fig.value
-    return Metric(name, fig.value, low, high, unit, "reported", "reported", "as published by the source", (),
-                  fig.sources, fig.note)
+    path = "source's estimate" if fig.estimated else "reported"
+    formula = "as estimated by the source (not a measurement)" if fig.estimated else "as published by the source"
+    return Metric(name, fig.value, low, high, unit, "reported", path, formula, (), fig.sources, fig.note)
 
 
 def figure_input(name: str, fig: Figure, unit: str, ref: str = "entry") -> Input:

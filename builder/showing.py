@@ -8,7 +8,8 @@ from builder.metrics import Metric
 
 
 def _metric_lines(m: Metric, indent: str = "  ") -> list[str]:
-    lines = [f"{indent}{m.name}: {span(m.value, m.low, m.high)} {m.unit}  [{m.method}: {m.path}]"]
+    how = m.method if m.path == "reported" else f"{m.method}: {m.path}"
+    lines = [f"{indent}{m.name}: {span(m.value, m.low, m.high)} {m.unit}  [{how}]"]
     if m.method == "reported":
         lines.append(f"{indent}  source: {', '.join(m.sources) or 'the entry'}" + (f"; note: {m.note}" if m.note else ""))
     else:

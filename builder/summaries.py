@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.metrics import Context, Input, Metric, rng
-from builder.records import Model
+from builder.records import Figure, Model
 
 EQUIVALENTS = (
     ("car_years", "emissions_tco2e", "car_tco2e_per_year", "passenger-car years", "emissions_tco2e / emissions of a typical passenger car in a year"),
@@ -19,12 +19,17 @@ EQUIVALENTS = (
 BITS = (16, 8, 4)
 HARDWARE_CLASSES = (("laptop", "laptop_memory_gb"), ("one consumer GPU", "consumer_gpu_memory_gb"),
                     ("one data-centre GPU", "datacenter_gpu_memory_gb"))
+def _disclosed(fig: Figure | None) -> bool:
+    """A figure counts as disclosed when a source gives it, not when a third party estimated it."""
+    return fig is not None and not fig.estimated
+
+
 DISCLOSURES: tuple[tuple[str, str, Callable[[Model], bool]], ...] = (
-    ("compute", "training compute", lambda m: m.training.compute_flop is not None),
+    ("compute", "training compute", lambda m: _disclosed(m.training.compute_flop)),
     ("hardware", "hardware (accelerator and count or hours)", lambda m: m.training.accelerator is not None
      and (m.training.accelerator_count is not None or m.training.accelerator_hours is not None)),
-    ("energy", "energy", lambda m: m.training.energy_mwh is not None or m.training.it_energy_mwh is not None),
-    ("emissions", "emissions", lambda m: m.training.emissions_tco2e is not None or m.training.emissions_market_tco2e is not None),
+    ("energy", "energy", lambda m: _disclosed(m.training.energy_mwh) or _disclosed(m.training.it_energy_mwh)),
+    ("emissions", "emissions", lambda m: _disclosed(m.training.emissions_tco2e) or _disclosed(m.training.emissions_market_tco2e)),
     ("location", "training location", lambda m: m.training.location.country is not None or m.training.location.grid is not None),
 )
 

@@ -1,0 +1,52 @@
+"""`python -m builder show`: every metric with method, range and inputs; JSON with `derived`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from builder.cli import main
+
+
+def test_show_text_lists_metrics_with_method_and_inputs(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "example-model", "--registry", str(base_registry)]) == 0
+    out = capsys.readouterr().out
+    assert "compute_flop: 1.2e20 FLOP  [estimated: 6ND]" in out
+    assert "formula: 6 x parameters x tokens" in out
+    assert "energy_mwh: 0.288 MWh  [estimated: IT energy x PUE]" in out
+    assert "emissions_tco2e: 0.02 tCO2e  [reported]" in out
+    assert "emissions_market_tco2e: unknown (" in out
+
+
+def test_show_json_maps_each_metric_to_value_range_method_formula_inputs(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "example-model", "--registry", str(base_registry), "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    derived = body["derived"]
+    for name in ("accelerator_hours", "compute_flop", "it_energy_mwh", "energy_mwh", "carbon_intensity_g_per_kwh", "emissions_tco2e"):
+        assert {"value", "low", "high", "method", "formula", "inputs"} <= set(derived[name]), name
+    assert derived["compute_flop"]["inputs"][0]["name"] == "parameters"
+    assert derived["missing"]["emissions_market_tco2e"]
+    assert derived["openness"]["score"] is not None
+    assert body["model"]["name"] == "Example Model"
+
+
+def test_show_unknown_model_suggests_a_close_id(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "example-modle", "--registry", str(base_registry)]) == 2
+    assert "did you mean 'example-model'?" in capsys.readouterr().err
+
+
+def test_show_on_an_invalid_registry_prints_problems_and_exits_1(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (base_registry / "models" / "broken.yaml").write_text("id: broken\n")
+    assert main(["show", "example-model", "--registry", str(base_registry)]) == 1
+    assert "broken.yaml:1:1: name: required field is missing [schema]" in capsys.readouterr().err
+
+
+def test_source_estimates_do_not_count_as_disclosed(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = base_registry / "models" / "example-model.yaml"
+    path.write_text(path.read_text().replace("  tokens: 2.0e+10\n", "  tokens: 2.0e+10\n  compute_flop: {value: 1.0e+20, estimated: true}\n"))
+    assert main(["show", "example-model", "--registry", str(base_registry), "--json"]) == 0
+    items = {i["key"]: i["disclosed"] for i in json.loads(capsys.readouterr().out)["derived"]["transparency"]["items"]}
+    assert items["compute"] is False
+    assert items["emissions"] is True
