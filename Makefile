@@ -25,6 +25,8 @@ validate: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check builder tests
 	$(BIN)/mypy builder
+	$(BIN)/zizmor --offline --quiet .github/workflows/
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 test: lint
 	$(BIN)/python -m pytest

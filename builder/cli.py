@@ -10,8 +10,9 @@ from pathlib import Path
 
 from builder import derived
 from builder import registry as registry_module
-from builder.checks import suggest
+from builder.checks import ID, suggest
 from builder.reporters import FORMATS, as_text
+from builder.scaffold import FOLDER_OF, template
 from builder.showing import show_text
 
 DEFAULT_REGISTRY = Path("registry")
@@ -32,12 +33,20 @@ def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="python -m builder", description="Build, check and export the AI Impact Registry.")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     v = sub.add_parser("validate", help="check every registry file; exit 1 on any error")
+    v.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="only report problems in these files (checked against the rest of the registry)")
     _registry_arg(v)
     v.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
     s = sub.add_parser("show", help="print a model with every derived metric, its method, inputs and range")
     s.add_argument("model_id", metavar="MODEL_ID")
     _registry_arg(s)
     s.add_argument("--json", action="store_true", help="print JSON: the entry and `derived`")
+    n = sub.add_parser("new", help="write a commented template for a new record")
+    n.add_argument("kind", choices=sorted(FOLDER_OF))
+    n.add_argument("record_id", metavar="ID")
+    _registry_arg(n)
+    n.add_argument("--name", help="the record's name")
+    n.add_argument("--organization", help="organization id (models)")
     return top
 
 
@@ -69,8 +78,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
     problems = loaded.problems
     if loaded.registry is not None:
         problems = registry_module.locate([*problems, *derived.warnings(derived.derive_all(loaded.registry))])
-    sys.stdout.write(FORMATS[args.format](problems, loaded.files))
-    return 1 if loaded.errors else 0
+    files = loaded.files
+    if args.paths:
+        wanted = {registry_module.display_path(p.resolve()) for p in args.paths}
+        missing = [str(p) for p in args.paths if not p.is_file()]
+        if missing:
+            return _usage_error("validate", f"no such file: {', '.join(missing)}")
+        problems, files = [p for p in problems if p.path in wanted], len(wanted)
+    sys.stdout.write(FORMATS[args.format](problems, files))
+    return 1 if any(p.is_error for p in problems) else 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    if not ID.match(args.record_id):
+        return _usage_error("new", f"'{args.record_id}' is not a valid id: lowercase letters, digits, dots and hyphens")
+    target = args.registry / FOLDER_OF[args.kind] / f"{args.record_id}.yaml"
+    if target.exists():
+        return _usage_error("new", f"{target} already exists: edit it instead")
+    values = {"name": args.name or args.record_id}
+    if args.organization:
+        if args.kind != "model":
+            return _usage_error("new", "--organization applies to models only")
+        values["organization"] = args.organization
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as out:
+        out.write(template(args.kind, args.record_id, values))
+    print(f"wrote {target}: fill in the fields you have sources for, then run python -m builder validate {target}")
+    return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -91,7 +125,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "show": cmd_show}
+COMMANDS = {"validate": cmd_validate, "show": cmd_show, "new": cmd_new}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

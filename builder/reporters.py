@@ -9,8 +9,10 @@ from builder.problems import Problem
 
 
 def summary(problems: Sequence[Problem], files: int) -> str:
+    """'3 problems (2 errors, 1 warning) in 2 of 41 files', or 'no problems in 41 files'."""
+    files_text = f"{files} file{'s' * (files != 1)}"
     if not problems:
-        return f"no problems in {files} files"
+        return f"no problems in {files_text}"
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     noun = "problem" if len(problems) == 1 else "problems"
@@ -20,7 +22,7 @@ def summary(problems: Sequence[Problem], files: int) -> str:
     elif warnings:
         parts.append(f" ({warnings} warning{'s' * (warnings != 1)})")
     touched = len({p.path for p in problems})
-    return f"{len(problems)} {noun}{''.join(parts)} in {touched} of {files} files"
+    return f"{len(problems)} {noun}{''.join(parts)} in {touched} of {files_text}"
 
 
 def text_line(p: Problem) -> str:
