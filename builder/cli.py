@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from builder import derived
+from builder import derived, exports
 from builder import registry as registry_module
 from builder.checks import ID, suggest
 from builder.reporters import FORMATS, as_text
@@ -41,6 +41,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("model_id", metavar="MODEL_ID")
     _registry_arg(s)
     s.add_argument("--json", action="store_true", help="print JSON: the entry and `derived`")
+    e = sub.add_parser("export", help="write every download (CSV, JSON, SQLite, Parquet, datapackage.json, SHA256SUMS) to a folder")
+    e.add_argument("--out", type=Path, required=True, metavar="DIR",
+                   help="folder to write; replaced atomically, so it must be new, empty or an earlier export")
+    _registry_arg(e)
     n = sub.add_parser("new", help="write a commented template for a new record")
     n.add_argument("kind", choices=sorted(FOLDER_OF))
     n.add_argument("record_id", metavar="ID")
@@ -125,7 +129,27 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "show": cmd_show, "new": cmd_new}
+def cmd_export(args: argparse.Namespace) -> int:
+    loaded = _load(args)
+    if isinstance(loaded, int):
+        return loaded
+    if loaded.registry is None:
+        return 1
+    reg = loaded.registry
+    version = exports.dataset_version(reg.root)
+    files = exports.dataset_files(reg, derived.derive_all(reg), version)
+    try:
+        exports.write_export(args.out, files)
+    except exports.ExportError as exc:
+        return _usage_error("export", str(exc))
+    except OSError as exc:
+        print(f"python -m builder export: cannot write {args.out}: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(files)} files ({sum(map(len, files.values())):,} bytes) to {args.out}: dataset version {version}")
+    return 0
+
+
+COMMANDS = {"validate": cmd_validate, "show": cmd_show, "new": cmd_new, "export": cmd_export}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

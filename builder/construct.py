@@ -9,9 +9,11 @@ from builder.records import (
     Access,
     Assumption,
     Claim,
+    Disclosure,
     Grid,
     Hardware,
     Intensity,
+    Lifecycle,
     Location,
     Model,
     Organization,
@@ -37,8 +39,13 @@ def model(data: Raw, path: str) -> Model:
     training_sources = sources(raw_training.get("sources"))
     t_ids = source_ids(raw_training.get("sources")) or top_ids
     figures = {name: figure(raw_training.get(name), t_ids) for name in FIGURE_FIELDS}
+    water = raw_training.get("water_m3")
     training = Training(
         **figures,
+        water_m3=figure(water, t_ids),
+        water_scope=tuple(water.get("scope") or ()) if isinstance(water, dict) else (),
+        embodied_tco2e=figure(raw_training.get("embodied_tco2e"), t_ids),
+        wue_l_per_kwh=figure(raw_training.get("wue_l_per_kwh"), t_ids),
         precision=raw_training.get("precision"),
         accelerator=raw_training.get("accelerator"),
         location=Location(**(raw_training.get("location") or {})),
@@ -58,8 +65,28 @@ def model(data: Raw, path: str) -> Model:
         parameters=figure(data.get("parameters"), top_ids), active_parameters=figure(data.get("active_parameters"), top_ids),
         architecture=data.get("architecture"), training=training, openness=openness,
         access=access(data.get("access") or {}, top_ids), links=dict(data.get("links") or {}),
+        inference=tuple(disclosure(d, top_ids) for d in data.get("inference") or ()),
+        lifecycle=tuple(lifecycle(lc, top_ids) for lc in data.get("lifecycle") or ()),
         note=data.get("note"), sources=top,
     )
+
+
+def disclosure(raw: Raw, top_ids: tuple[str, ...]) -> Disclosure:
+    own = source_ids(raw.get("sources")) or top_ids
+    return Disclosure(
+        query=raw["query"], kind=raw["kind"], output_tokens=raw.get("output_tokens"), queries=raw.get("queries", 1),
+        energy_wh=figure(raw.get("energy_wh"), own), emissions_g=figure(raw.get("emissions_g"), own),
+        water_ml=figure(raw.get("water_ml"), own), abiotic_depletion_mg_sb_eq=figure(raw.get("abiotic_depletion_mg_sb_eq"), own),
+        accounting=raw.get("accounting"), scope=tuple(raw.get("scope") or ()), hardware=raw.get("hardware"),
+        measured_on=raw.get("measured_on"), note=raw.get("note"), sources=own)
+
+
+def lifecycle(raw: Raw, top_ids: tuple[str, ...]) -> Lifecycle:
+    own = source_ids(raw.get("sources")) or top_ids
+    return Lifecycle(
+        period=raw["period"], boundary=tuple(raw.get("boundary") or ()), emissions_tco2e=figure(raw.get("emissions_tco2e"), own),
+        water_m3=figure(raw.get("water_m3"), own), abiotic_depletion_kg_sb_eq=figure(raw.get("abiotic_depletion_kg_sb_eq"), own),
+        methodology=raw.get("methodology"), assessed_by=raw.get("assessed_by"), note=raw.get("note"), sources=own)
 
 
 def access(raw: Raw, top_ids: tuple[str, ...]) -> Access:
@@ -98,6 +125,7 @@ def grid(data: Raw, path: str) -> Grid:
          for i in data["intensity"]), key=lambda i: i.year))
     return Grid(id=data["id"], name=data["name"], path=path, data=data, kind=data.get("kind"), country=data.get("country"),
                 provider=data.get("provider"), intensity=years, pue=figure(data.get("pue"), top_ids),
+                water_l_per_kwh=figure(data.get("water_l_per_kwh"), top_ids), wue_l_per_kwh=figure(data.get("wue_l_per_kwh"), top_ids),
                 sources=sources(data.get("sources")))
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from builder import metrics, summaries
+from builder import inference, metrics, summaries
 from builder.metrics import Context, Derived, Metric
 from builder.openness import OpennessScore, score
 from builder.problems import WARNING, Problem, dotted
@@ -24,6 +24,8 @@ class ModelReport:
     access: summaries.AccessSummary
     openness: OpennessScore
     transparency: summaries.Transparency
+    inference: tuple[inference.Normalised, ...] = ()
+    break_even: Metric | None = None
 
     def derived_json(self) -> dict[str, Any]:
         """`derived` as `show --json` and the exports give it: each metric name to its value, range, method and inputs."""
@@ -32,6 +34,9 @@ class ModelReport:
         out["access"] = self.access.as_dict()
         out["openness"] = self.openness.as_dict()
         out["transparency"] = self.transparency.as_dict()
+        out["inference"] = [n.as_dict() for n in self.inference]
+        if self.break_even is not None:
+            out["break_even_queries"] = self.break_even.as_dict()
         out["missing"] = dict(self.training.missing)
         return out
 
@@ -42,8 +47,11 @@ def context(registry: Registry) -> Context:
 
 def report(model: Model, registry: Registry, ctx: Context) -> ModelReport:
     training = metrics.derive(model, ctx)
+    emissions = training.metrics.get("emissions_tco2e")
+    even = inference.break_even(emissions, model.inference) if emissions is not None else None
     return ModelReport(model, training, summaries.equivalents(training.metrics, ctx), summaries.access(model, ctx),
-                       score(model, registry.openness_scoring), summaries.transparency(model))
+                       score(model, registry.openness_scoring), summaries.transparency(model),
+                       tuple(inference.normalise(d) for d in model.inference), even)
 
 
 def derive_all(registry: Registry) -> dict[str, ModelReport]:

@@ -18,9 +18,10 @@ FLOP_PER_PARAMETER_TOKEN = 6
 BYTES_PER_GB = 1e9
 
 TRAINING_METRICS = ("accelerator_hours", "compute_flop", "it_energy_mwh", "energy_mwh", "carbon_intensity_g_per_kwh",
-                    "emissions_tco2e", "emissions_market_tco2e")
+                    "emissions_tco2e", "emissions_market_tco2e", "water_m3")
 UNITS = {"accelerator_hours": "h", "compute_flop": "FLOP", "it_energy_mwh": "MWh", "energy_mwh": "MWh",
-         "carbon_intensity_g_per_kwh": "gCO2e/kWh", "emissions_tco2e": "tCO2e", "emissions_market_tco2e": "tCO2e"}
+         "carbon_intensity_g_per_kwh": "gCO2e/kWh", "emissions_tco2e": "tCO2e", "emissions_market_tco2e": "tCO2e",
+         "water_m3": "m3"}
 
 
 @dataclass(frozen=True)
@@ -369,6 +370,34 @@ class ModelDerivation:
             return "no carbon intensity"
         return estimated("emissions_tco2e", energy.range * intensity.range / 1000, "energy x intensity",
                          "energy_mwh x carbon_intensity_g_per_kwh / 1000", (energy.as_input(), intensity.as_input()))
+
+    def _water_m3(self) -> Metric | None:
+        return self._choose("water_m3", self.t.water_m3, [self._water_from_energy])
+
+    def _water_intensity(self, own: Figure | None, grid_field: str, key: str, name: str) -> Input | str:
+        grid = self._grid()
+        grid_figure = getattr(grid, grid_field) if grid is not None else None
+        if own is not None:
+            return figure_input(name, own, "L/kWh")
+        if grid is not None and grid_figure is not None:
+            return figure_input(name, grid_figure, "L/kWh", grid.id)
+        if key not in self.ctx.assumptions:
+            return f"no {name} for the site and no default in assumptions"
+        return self.ctx.assumption(key, name)
+
+    def _water_from_energy(self) -> Metric | str:
+        """On-site cooling water (IT energy x WUE) plus off-site water to generate the electricity (energy x grid water intensity)."""
+        it, energy = self.get("it_energy_mwh"), self.get("energy_mwh")
+        if it is None or energy is None:
+            return self.missing.get("energy_mwh", "no energy")
+        wue = self._water_intensity(self.t.wue_l_per_kwh, "wue_l_per_kwh", "wue_default_l_per_kwh", "wue_l_per_kwh")
+        ewif = self._water_intensity(None, "water_l_per_kwh", "electricity_water_intensity_l_per_kwh", "electricity_water_l_per_kwh")
+        if isinstance(wue, str) or isinstance(ewif, str):
+            return wue if isinstance(wue, str) else str(ewif)
+        r = Range(it.range.value * wue.value + energy.range.value * ewif.value, it.range.low * wue.low + energy.range.low * ewif.low,
+                  it.range.high * wue.high + energy.range.high * ewif.high)
+        return estimated("water_m3", r, "on-site + off-site", "it_energy_mwh x WUE (L/kWh) + energy_mwh x electricity water intensity (L/kWh)",
+                         (it.as_input(), wue, energy.as_input(), ewif), note="scope: water-on-site and water-off-site")
 
     def _emissions_market_tco2e(self) -> Metric | None:
         if self.t.emissions_market_tco2e is None:

@@ -81,8 +81,47 @@ class Training:
     energy_mwh: Figure | None = None
     emissions_tco2e: Figure | None = None
     emissions_market_tco2e: Figure | None = None
+    water_m3: Figure | None = None
+    water_scope: tuple[str, ...] = ()
+    embodied_tco2e: Figure | None = None
+    wue_l_per_kwh: Figure | None = None
     note: str | None = None
     sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """One published per-query inference figure: what a query is, what is counted, how emissions are accounted."""
+
+    query: str
+    kind: str
+    output_tokens: float | None = None
+    queries: float = 1
+    energy_wh: Figure | None = None
+    emissions_g: Figure | None = None
+    water_ml: Figure | None = None
+    abiotic_depletion_mg_sb_eq: Figure | None = None
+    accounting: str | None = None
+    scope: tuple[str, ...] = ()
+    hardware: str | None = None
+    measured_on: str | None = None
+    note: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """A life-cycle assessment: totals over a stated period and boundary."""
+
+    period: str
+    boundary: tuple[str, ...] = ()
+    emissions_tco2e: Figure | None = None
+    water_m3: Figure | None = None
+    abiotic_depletion_kg_sb_eq: Figure | None = None
+    methodology: str | None = None
+    assessed_by: str | None = None
+    note: str | None = None
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,13 +165,17 @@ class Model:
     openness: Mapping[str, Status] = field(default_factory=dict)
     access: Access = field(default_factory=Access)
     links: Mapping[str, str] = field(default_factory=dict)
+    inference: tuple[Disclosure, ...] = ()
+    lifecycle: tuple[Lifecycle, ...] = ()
     note: str | None = None
     sources: tuple[Source, ...] = ()
 
     def all_sources(self) -> dict[str, Source]:
         """Every source of the record by id, from all its sources lists."""
         found = {s.id: s for s in self.sources}
-        for group in (self.training.sources, self.access.sources, _openness_sources(self.data)):
+        groups = [self.training.sources, self.access.sources, _openness_sources(self.data)]
+        groups += [sources(item.get("sources")) for key in ("inference", "lifecycle") for item in self.data.get(key) or ()]
+        for group in groups:
             found.update({s.id: s for s in group})
         return found
 
@@ -175,6 +218,8 @@ class Grid:
     provider: str | None = None
     intensity: tuple[Intensity, ...] = ()
     pue: Figure | None = None
+    water_l_per_kwh: Figure | None = None
+    wue_l_per_kwh: Figure | None = None
     sources: tuple[Source, ...] = ()
 
 

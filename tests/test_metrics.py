@@ -153,3 +153,33 @@ def test_published_results_are_reproduced_from_published_inputs(case: dict[str, 
         assert dynamic == pytest.approx(published["emissions_tco2e_without_pue"], rel=0.015)
     if "compute_flop" in published:
         assert d.metrics["compute_flop"].value == pytest.approx(published["compute_flop"], rel=0.015)
+
+
+def test_water_is_estimated_on_site_plus_off_site(base_registry: Path) -> None:
+    path = base_registry / "assumptions.yaml"
+    path.write_text(path.read_text().replace("sources:\n  - id: test-source", """  wue_default_l_per_kwh:
+    description: On-site water per kWh of IT energy.
+    unit: L/kWh
+    value: 0.5
+    low: 0.2
+    high: 1.0
+    source: test-source
+  electricity_water_intensity_l_per_kwh:
+    description: Off-site water per kWh of electricity.
+    unit: L/kWh
+    value: 3
+    low: 1
+    high: 5
+    source: test-source
+sources:
+  - id: test-source"""))
+    water = _derive(base_registry).metrics["water_m3"]
+    assert water.path == "on-site + off-site"
+    assert water.value == pytest.approx(0.24 * 0.5 + 0.288 * 3)
+    assert water.low == pytest.approx(0.24 * 0.2 + 0.288 * 1)
+
+
+def test_water_without_defaults_is_missing_with_a_reason(base_registry: Path) -> None:
+    d = _derive(base_registry)
+    assert "water_m3" not in d.metrics
+    assert "no default in assumptions" in d.missing["water_m3"]

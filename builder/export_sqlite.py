@@ -1,0 +1,65 @@
+"""The tables as one SQLite database with keys and foreign keys, built in memory so the bytes depend only on the data."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from builder.export_tables import Column, Table
+
+SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "boolean": "INTEGER"}
+PAGE_SIZE = 4096
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def create_statement(table: Table) -> str:
+    """CREATE TABLE with declared types, NOT NULL key columns, the primary key and every foreign key."""
+    lines = []
+    for c in table.columns:
+        check = f" CHECK ({quote(c.name)} IN (0, 1))" if c.type == "boolean" else ""
+        required = " NOT NULL" if c.name in table.primary_key else ""
+        lines.append(f"  {quote(c.name)} {SQL_TYPES[c.type]}{required}{check}")
+    lines.append(f"  PRIMARY KEY ({', '.join(map(quote, table.primary_key))})")
+    for fk in table.foreign_keys:
+        lines.append(f"  FOREIGN KEY ({', '.join(map(quote, fk.fields))}) REFERENCES {quote(fk.resource)} ({', '.join(map(quote, fk.reference))})")
+    return f"CREATE TABLE {quote(table.name)} (\n" + ",\n".join(lines) + "\n)"
+
+
+def _value(value: Any, column: Column) -> Any:
+    if value is None:
+        return None
+    if column.type == "boolean":
+        return int(bool(value))
+    if column.type == "number":
+        return float(value)
+    return value
+
+
+def sqlite_bytes(tables: Sequence[Table], metadata: Mapping[str, str]) -> bytes:
+    """A database image: one table per export table, `_metadata` (dataset version, licence) and `_columns` (what each column means)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        with conn:
+            conn.execute('CREATE TABLE "_metadata" ("key" TEXT PRIMARY KEY, "value" TEXT NOT NULL)')
+            conn.executemany('INSERT INTO "_metadata" VALUES (?, ?)', sorted(metadata.items()))
+            conn.execute('CREATE TABLE "_columns" ("table_name" TEXT NOT NULL, "column_name" TEXT NOT NULL, "type" TEXT NOT NULL, '
+                         '"description" TEXT NOT NULL, PRIMARY KEY ("table_name", "column_name"))')
+            for table in tables:
+                conn.execute(create_statement(table))
+                conn.executemany('INSERT INTO "_columns" VALUES (?, ?, ?, ?)', [(table.name, c.name, c.type, c.description) for c in table.columns])
+                marks = ", ".join("?" for _ in table.columns)
+                conn.executemany(f"INSERT INTO {quote(table.name)} VALUES ({marks})",
+                                 [tuple(_value(v, c) for v, c in zip(row, table.columns, strict=True)) for row in table.rows])
+        problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise ValueError(f"foreign keys broken in the SQLite export: {problems[:5]}")
+        conn.execute("VACUUM")
+        return conn.serialize()
+    finally:
+        conn.close()

@@ -1,0 +1,467 @@
+"""Flat, normalised tables of the registry: one column list per table, shared by CSV, SQLite, Parquet and the Table Schemas."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from builder.derived import ModelReport
+from builder.metrics import TRAINING_METRICS, UNITS, Metric
+from builder.records import FIGURE_FIELDS, Source
+from builder.registry import Registry
+from builder.schemas import Schemas
+from builder.summaries import BITS, EQUIVALENTS
+
+TYPES = ("string", "number", "integer", "boolean")
+LIST_SEPARATOR = "; "
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: Table Schema type (string, number, integer, boolean) and what it means."""
+
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    resource: str
+    reference: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with its rows in primary-key order, each row a tuple in column order (None when unknown)."""
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+class Describer:
+    """Column descriptions read from the JSON Schemas, so the data dictionary never drifts from the contributor docs."""
+
+    def __init__(self, schemas: Schemas) -> None:
+        self.documents = schemas.documents
+
+    def __call__(self, kind: str, *path: str) -> str:
+        node: Mapping[str, Any] = self.documents[f"{kind}.schema.json"]
+        for part in path:
+            node = self._child(node, part, kind)
+        description = node.get("description")
+        if not isinstance(description, str):
+            raise KeyError(f"{kind}.schema.json has no description at {'.'.join(path)}")
+        return description
+
+    def _child(self, node: Mapping[str, Any], part: str, kind: str) -> Mapping[str, Any]:
+        if part.startswith("$defs/"):
+            return node["$defs"][part.removeprefix("$defs/")]  # type: ignore[no-any-return]
+        candidates = [node, *node.get("oneOf", ()), *node.get("anyOf", ()), *node.get("allOf", ())]
+        if "$ref" in node:
+            candidates.append(self._resolve(str(node["$ref"]), kind))
+        for candidate in candidates:
+            if part == "*":
+                for key in ("items", "additionalProperties"):
+                    if isinstance(candidate.get(key), Mapping):
+                        return candidate[key]  # type: ignore[no-any-return]
+            elif part in candidate.get("properties", {}):
+                return candidate["properties"][part]  # type: ignore[no-any-return]
+        raise KeyError(f"{kind}.schema.json has no property '{part}'")
+
+    def _resolve(self, ref: str, kind: str) -> Mapping[str, Any]:
+        document, _, pointer = ref.partition("#")
+        node: Mapping[str, Any] = self.documents[document or f"{kind}.schema.json"]
+        for part in pointer.strip("/").split("/"):
+            node = node[part]
+        return node
+
+
+def value_of(raw: Any) -> Any:
+    """The value of a figure or status written plainly or as {value, ...}."""
+    return raw.get("value") if isinstance(raw, Mapping) else raw
+
+
+def dig(data: Any, *path: str) -> Any:
+    for part in path:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(part)
+    return data
+
+
+def joined(items: Iterable[Any] | None) -> str | None:
+    """A list as one cell; None (an empty cell) when there is nothing."""
+    texts = [str(i) for i in items or ()]
+    return LIST_SEPARATOR.join(texts) if texts else None
+
+
+def as_list(raw: Any) -> list[Any]:
+    if raw is None:
+        return []
+    return list(raw) if isinstance(raw, list) else [raw]
+
+
+def _rows(columns: Sequence[Column], rows: Iterable[Row], key: Sequence[str]) -> tuple[tuple[Any, ...], ...]:
+    """Rows as tuples in column order, sorted by primary key; a row with other keys than the columns is a bug."""
+    names = [c.name for c in columns]
+    out = []
+    for row in rows:
+        if set(row) != set(names):
+            raise ValueError(f"row keys differ from columns: {sorted(set(row) ^ set(names))}")
+        out.append(tuple(row[n] for n in names))
+    positions = [names.index(k) for k in key]
+    out.sort(key=lambda r: tuple((r[p] is not None, r[p]) for p in positions))
+    return tuple(out)
+
+
+def _table(name: str, title: str, description: str, columns: Sequence[Column], key: Sequence[str], rows: Iterable[Row],
+           foreign_keys: Sequence[ForeignKey] = ()) -> Table:
+    return Table(name, title, description, tuple(columns), tuple(key), _rows(columns, rows, key), tuple(foreign_keys))
+
+
+# ---------------------------------------------------------------- models
+
+LIST_NOTE = f" Several values are separated by '{LIST_SEPARATOR}'."
+DATE_NOTE = " ISO 8601 date as precise as published: YYYY, YYYY-MM or YYYY-MM-DD."
+LOCATION_FIELDS = ("country", "grid", "datacenter", "cloud", "operator_type")
+INTEGER_FIGURES = ("accelerator_count",)
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A model column read from the YAML: where it is, its type and how to read it."""
+
+    name: str
+    path: tuple[str, ...]
+    type: str
+    read: Callable[[Any], Any] = value_of
+    suffix: str = ""
+
+
+def _model_fields(describe: Describer) -> list[_Field]:
+    openness = describe.documents["model.schema.json"]["properties"]["openness"]["properties"]
+    fields = [
+        _Field("id", ("id",), "string"), _Field("name", ("name",), "string"),
+        _Field("aliases", ("aliases",), "string", joined, LIST_NOTE),
+        _Field("organizations", ("organization",), "string", lambda v: joined(as_list(v)), LIST_NOTE),
+        _Field("released", ("released",), "string", suffix=DATE_NOTE),
+        _Field("domains", ("domains",), "string", joined, LIST_NOTE),
+        _Field("description", ("description",), "string"), _Field("architecture", ("architecture",), "string"),
+        _Field("parameters", ("parameters",), "number"), _Field("active_parameters", ("active_parameters",), "number"),
+        _Field("training_precision", ("training", "precision"), "string"),
+        _Field("training_accelerator", ("training", "accelerator"), "string"),
+        *(_Field(f"training_{f}", ("training", f), "integer" if f in INTEGER_FIGURES else "number") for f in FIGURE_FIELDS),
+        *(_Field(f"training_{f}", ("training", "location", f), "string") for f in LOCATION_FIELDS),
+        _Field("training_started", ("training", "started"), "string", suffix=DATE_NOTE),
+        _Field("training_ended", ("training", "ended"), "string", suffix=DATE_NOTE),
+        *(_Field(f"openness_{k}", ("openness", k), "string") for k in openness if k not in ("note", "sources")),
+        _Field("access_providers", ("access", "api", "providers"), "string",
+               lambda v: joined(p["name"] if isinstance(p, Mapping) else p for p in v or ()), LIST_NOTE),
+        *(_Field(f"access_price_{k}", ("access", "api", "price_usd_per_million_tokens", k), "number") for k in ("input", "output")),
+        _Field("access_price_as_of", ("access", "api", "price_usd_per_million_tokens", "as_of"), "string", suffix=DATE_NOTE),
+        _Field("access_free_tier", ("access", "free_tier"), "boolean"),
+        _Field("access_gating", ("access", "gating"), "string"),
+        _Field("access_unavailable_in", ("access", "unavailable_in"), "string", lambda v: joined(sorted(u["country"] for u in v or ())), LIST_NOTE),
+        _Field("access_languages", ("access", "languages"), "string", joined, LIST_NOTE),
+        *(_Field(f"links_{k}", ("links", k), "string") for k in ("homepage", "repository", "weights", "paper")),
+        _Field("note", ("note",), "string"),
+    ]
+    return fields
+
+
+def _metric_label(name: str, describe: Describer) -> tuple[str, str]:
+    """What a derived metric measures and its unit, from the schema for training figures and from the equivalents table."""
+    if name in UNITS:
+        return describe("model", "training", name), UNITS[name]
+    _, basis, _, unit, formula = next(e for e in EQUIVALENTS if e[0] == name)
+    return f"Everyday equivalent of {basis}: {formula}.", unit
+
+
+def derived_names() -> tuple[str, ...]:
+    return (*TRAINING_METRICS, *(e[0] for e in EQUIVALENTS))
+
+
+def _derived_columns(describe: Describer) -> list[Column]:
+    out: list[Column] = []
+    for name in derived_names():
+        label, unit = _metric_label(name, describe)
+        best = f"Derived ({unit}): the reported figure when a source gives one, else the registry's estimate. {label}"
+        out += [Column(name, "number", best),
+                Column(f"{name}_low", "number", f"Low end of the range of {name} ({unit})."),
+                Column(f"{name}_high", "number", f"High end of the range of {name} ({unit})."),
+                Column(f"{name}_method", "string", f"How {name} was obtained: reported (from a source) or estimated (by the registry)."),
+                Column(f"{name}_path", "string", f"Which estimation path gave {name} (such as 6ND, hours x power, grid); "
+                                                 "'reported' for published figures. See derived_metrics.csv for formula and inputs.")]
+    return out
+
+
+SUMMARY_COLUMNS = (
+    *(Column(f"memory_{b}bit_gb", "number", f"Derived: memory needed to run the model with {b}-bit weights, in GB (parameters x "
+                                           f"{b}/8 bytes x an overhead factor from the assumptions).") for b in BITS),
+    *(Column(f"memory_{b}bit_fits", "string", f"Derived: the smallest hardware class whose memory holds the {b}-bit weights.") for b in BITS),
+    Column("transparency_share", "number", "Derived: share (0 to 1) of key training figures disclosed: compute, hardware, energy, emissions, "
+                                           "location."),
+    Column("openness_score", "number", "Derived: openness score from 0 to 100 (capped by the licence class), from the openness table."),
+    Column("openness_coverage", "number", "Derived: share (0 to 1) of the openness fields the score rests on that have a known status."),
+    Column("openness_mof_class", "string", "Derived: Model Openness Framework class the released components reach, if any."),
+    Column("openness_osaid_met", "boolean", "Derived: whether the released components meet the Open Source AI Definition checklist."),
+)
+
+
+def model_columns(describe: Describer) -> list[Column]:
+    fields = [Column(f.name, f.type, describe("model", *f.path) + f.suffix) for f in _model_fields(describe)]
+    return [*fields, *_derived_columns(describe), *SUMMARY_COLUMNS]
+
+
+def _metric_cells(name: str, metric: Metric | None) -> Row:
+    if metric is None:
+        return {name: None, f"{name}_low": None, f"{name}_high": None, f"{name}_method": None, f"{name}_path": None}
+    return {name: metric.value, f"{name}_low": metric.low, f"{name}_high": metric.high, f"{name}_method": metric.method,
+            f"{name}_path": metric.path}
+
+
+def model_row(report: ModelReport, fields: Sequence[_Field]) -> Row:
+    data = report.model.data
+    row: Row = {f.name: f.read(dig(data, *f.path)) for f in fields}
+    metrics = {**report.training.metrics, **report.equivalents}
+    for name in derived_names():
+        row.update(_metric_cells(name, metrics.get(name)))
+    need = {m.bits: m for m in report.access.memory}
+    for b in BITS:
+        row[f"memory_{b}bit_gb"] = need[b].gigabytes if b in need else None
+        row[f"memory_{b}bit_fits"] = need[b].fits if b in need else None
+    o = report.openness
+    row.update(transparency_share=report.transparency.share, openness_score=o.score, openness_coverage=o.coverage,
+               openness_mof_class=o.mof_class, openness_osaid_met=o.osaid_met)
+    return row
+
+
+def models_table(reports: Mapping[str, ModelReport], describe: Describer) -> Table:
+    fields = _model_fields(describe)
+    return _table("models", "Models", "One row per model: key reported figures, derived figures with range and method, access and openness.",
+                  model_columns(describe), ["id"], (model_row(r, fields) for r in reports.values()),
+                  [ForeignKey(("training_accelerator",), "hardware", ("id",)), ForeignKey(("training_grid",), "grids", ("id",))])
+
+
+# ---------------------------------------------------------------- other tables
+
+
+def _simple(kind: str, names: Sequence[str], describe: Describer, types: Mapping[str, str] | None = None,
+            suffixes: Mapping[str, str] | None = None) -> list[Column]:
+    types, suffixes = types or {}, suffixes or {}
+    return [Column(n, types.get(n, "string"), describe(kind, n) + suffixes.get(n, "")) for n in names]
+
+
+def hardware_table(registry: Registry, describe: Describer) -> Table:
+    precisions = list(describe.documents["hardware.schema.json"]["properties"]["peak_flops"]["properties"])
+    columns = [*_simple("hardware", ("id", "name", "aliases", "vendor", "kind", "released", "tdp_w", "memory_gb"), describe,
+                        {"tdp_w": "number", "memory_gb": "number"}, {"aliases": LIST_NOTE, "released": DATE_NOTE}),
+               *(Column(f"peak_flops_{p}", "number", describe("hardware", "peak_flops", p)) for p in precisions),
+               *_simple("hardware", ("note",), describe)]
+    rows = ({"id": h.id, "name": h.name, "aliases": joined(h.aliases), "vendor": h.vendor, "kind": h.kind, "released": h.released,
+             "tdp_w": value_of(h.data.get("tdp_w")), "memory_gb": value_of(h.data.get("memory_gb")), "note": h.data.get("note"),
+             **{f"peak_flops_{p}": value_of(dig(h.data, "peak_flops", p)) for p in precisions}} for h in registry.hardware.values())
+    return _table("hardware", "Hardware", "Accelerators: power, memory and dense peak throughput per precision.", columns, ["id"], rows)
+
+
+def grids_tables(registry: Registry, describe: Describer) -> list[Table]:
+    grids = _table("grids", "Grids", "Electricity grids, zones and cloud regions that training runs are located in.",
+                   _simple("grid", ("id", "name", "kind", "country", "provider", "pue", "note"), describe, {"pue": "number"}), ["id"],
+                   ({"id": g.id, "name": g.name, "kind": g.kind, "country": g.country, "provider": g.provider,
+                     "pue": value_of(g.data.get("pue")), "note": g.data.get("note")} for g in registry.grids.values()))
+    item = ("intensity", "*")
+    columns = [Column("grid_id", "string", describe("grid", "id")),
+               *(Column(n, t, describe("grid", *item, n)) for n, t in
+                 (("year", "integer"), ("g_per_kwh", "number"), ("low", "number"), ("high", "number"), ("basis", "string"))),
+               Column("sources", "string", describe("grid", *item, "source") + LIST_NOTE),
+               Column("note", "string", describe("grid", *item, "note"))]
+    rows = ({"grid_id": g.id, "year": i.year, "g_per_kwh": i.g_per_kwh, "low": i.low, "high": i.high, "basis": i.basis,
+             "sources": joined(i.sources), "note": i.note} for g in registry.grids.values() for i in g.intensity)
+    intensity = _table("grid_intensity", "Grid carbon intensity", "Carbon intensity of each grid by year.", columns, ["grid_id", "year"], rows,
+                       [ForeignKey(("grid_id",), "grids", ("id",))])
+    return [grids, intensity]
+
+
+def organizations_table(registry: Registry, describe: Describer) -> Table:
+    names = ("id", "name", "aliases", "country", "kind", "url", "note")
+    rows = ({"id": o.id, "name": o.name, "aliases": joined(o.aliases), "country": o.country, "kind": o.kind, "url": o.url,
+             "note": o.data.get("note")} for o in registry.organizations.values())
+    return _table("organizations", "Organizations", "Organizations that develop models.",
+                  _simple("organization", names, describe, suffixes={"aliases": LIST_NOTE}), ["id"], rows)
+
+
+def model_organizations_table(registry: Registry, describe: Describer) -> Table:
+    columns = [Column("model_id", "string", describe("model", "id")), Column("organization_id", "string", describe("model", "organization"))]
+    rows = ({"model_id": m.id, "organization_id": org} for m in registry.models.values() for org in m.organizations)
+    return _table("model_organizations", "Model developers", "Which organizations developed each model (a model may have several).",
+                  columns, ["model_id", "organization_id"], rows,
+                  [ForeignKey(("model_id",), "models", ("id",)), ForeignKey(("organization_id",), "organizations", ("id",))])
+
+
+def claims_tables(registry: Registry, describe: Describer) -> list[Table]:
+    columns = [*_simple("claim", ("id", "title", "statement", "verdict"), describe),
+               *(Column(f"origin_{k}", "string", describe("claim", "origin", k) + (DATE_NOTE if k == "when" else "")) for k in ("who", "where", "when")),
+               *_simple("claim", ("what_it_measured", "explanation", "related_models", "note"), describe, suffixes={"related_models": LIST_NOTE})]
+    rows = ({"id": c.id, "title": c.title, "statement": c.statement, "verdict": c.verdict,
+             **{f"origin_{k}": dig(c.data, "origin", k) for k in ("who", "where", "when")},
+             "what_it_measured": c.data.get("what_it_measured"), "explanation": c.data.get("explanation"),
+             "related_models": joined(c.related_models), "note": c.data.get("note")} for c in registry.claims.values())
+    claims = _table("claims", "Claims", "Widely repeated numbers about AI's footprint, traced to their origin, with a verdict.", columns, ["id"], rows)
+    link_columns = [Column("claim_id", "string", describe("claim", "id")), Column("model_id", "string", describe("claim", "related_models", "*"))]
+    links = ({"claim_id": c.id, "model_id": m} for c in registry.claims.values() for m in c.related_models)
+    claim_models = _table("claim_models", "Claim models", "Which models each claim is about.", link_columns, ["claim_id", "model_id"], links,
+                          [ForeignKey(("claim_id",), "claims", ("id",)), ForeignKey(("model_id",), "models", ("id",))])
+    return [claims, claim_models]
+
+
+SOURCE_FIELDS = tuple(Source.__dataclass_fields__)
+
+
+def _record_sources(registry: Registry) -> Iterable[tuple[str, str, Source]]:
+    for m in registry.models.values():
+        yield from (("model", m.id, s) for s in m.all_sources().values())
+    for kind, records in (("hardware", registry.hardware), ("grid", registry.grids), ("organization", registry.organizations),
+                          ("claim", registry.claims)):
+        for r in records.values():
+            yield from ((kind, r.id, s) for s in {s.id: s for s in r.sources}.values())
+    yield from (("assumptions", "assumptions", s) for s in {s.id: s for s in registry.assumption_sources}.values())
+
+
+def sources_table(registry: Registry, describe: Describer) -> Table:
+    columns = [Column("record_type", "string", "Kind of registry file that gives the source: model, hardware, grid, organization, claim or "
+                                               "assumptions."),
+               Column("record_id", "string", "Id of that record (its file name without .yaml); 'assumptions' for registry/assumptions.yaml."),
+               *(Column(f, "string", describe("common", "$defs/source", f) + (DATE_NOTE if f in ("published", "accessed") else ""))
+                 for f in SOURCE_FIELDS)]
+    rows = ({"record_type": kind, "record_id": rid, **{f: getattr(s, f) for f in SOURCE_FIELDS}} for kind, rid, s in _record_sources(registry))
+    return _table("sources", "Sources", "Every public document the registry cites; ids are unique within one record.", columns,
+                  ["record_type", "record_id", "id"], rows)
+
+
+def assumptions_table(registry: Registry, describe: Describer) -> Table:
+    item = ("assumptions", "*")
+    columns = [Column("id", "string", describe("assumptions", "assumptions") + " This is the id."),
+               *(Column(n, t, describe("assumptions", *item, n)) for n, t in
+                 (("description", "string"), ("unit", "string"), ("value", "number"), ("low", "number"), ("high", "number"))),
+               Column("sources", "string", describe("assumptions", *item, "source") + LIST_NOTE),
+               *(Column(n, "string", describe("assumptions", *item, n)) for n in ("rationale", "note"))]
+    rows = ({"id": a.id, "description": a.description, "unit": a.unit, "value": a.value, "low": a.low, "high": a.high,
+             "sources": joined(a.sources), "rationale": a.rationale, "note": a.note} for a in registry.assumptions.values())
+    return _table("assumptions", "Assumptions", "Defaults the registry uses when a figure is unknown, with range and sources.", columns, ["id"], rows)
+
+
+METRIC_COLUMNS = (
+    Column("model_id", "string", "Id of the model."),
+    Column("metric", "string", "Name of the derived metric (a column group of models.csv)."),
+    Column("value", "number", "Best figure: reported when a source gives it, else estimated."),
+    Column("low", "number", "Low end of the range (the published range, or the estimate's range from its inputs' ranges)."),
+    Column("high", "number", "High end of the range."),
+    Column("unit", "string", "Unit of value, low and high."),
+    Column("method", "string", "reported (from a source) or estimated (by the registry)."),
+    Column("path", "string", "Estimation path (such as 6ND, hours x power, grid); 'reported' for published figures."),
+    Column("formula", "string", "The formula in words."),
+    Column("sources", "string", "Ids of the model's sources behind a reported figure." + LIST_NOTE),
+    Column("note", "string", "Caveats about the figure."),
+    Column("estimate_value", "number", "For a reported figure: the registry's independent estimate, to compare with."),
+    Column("estimate_low", "number", "Low end of the independent estimate."),
+    Column("estimate_high", "number", "High end of the independent estimate."),
+    Column("estimate_path", "string", "Path of the independent estimate."),
+)
+INPUT_COLUMNS = (
+    Column("model_id", "string", "Id of the model."),
+    Column("metric", "string", "The derived metric this is an input of."),
+    Column("position", "integer", "Position of the input in the formula, from 1."),
+    Column("name", "string", "Name of the input."),
+    Column("value", "number", "Value used."),
+    Column("low", "number", "Low end used for the range."),
+    Column("high", "number", "High end used for the range."),
+    Column("unit", "string", "Unit of the input."),
+    Column("origin", "string", "Where the input comes from: reported, assumption, grid, or the method of an intermediate derived metric."),
+    Column("ref", "string", "The record it comes from: 'entry' (the model file), an assumption id, a hardware or grid id, or an estimation path."),
+    Column("sources", "string", "Source ids behind the input." + LIST_NOTE),
+    Column("note", "string", "Note on the input (for assumptions, what the default stands for)."),
+)
+
+
+def _all_metrics(reports: Mapping[str, ModelReport]) -> Iterable[tuple[str, Metric]]:
+    for model_id, r in reports.items():
+        yield from ((model_id, m) for m in (*r.training.metrics.values(), *r.equivalents.values()))
+
+
+def metric_tables(reports: Mapping[str, ModelReport]) -> list[Table]:
+    rows = ({"model_id": mid, "metric": m.name, "value": m.value, "low": m.low, "high": m.high, "unit": m.unit, "method": m.method,
+             "path": m.path, "formula": m.formula, "sources": joined(m.sources), "note": m.note,
+             "estimate_value": m.estimate.value if m.estimate else None, "estimate_low": m.estimate.low if m.estimate else None,
+             "estimate_high": m.estimate.high if m.estimate else None, "estimate_path": m.estimate.path if m.estimate else None}
+            for mid, m in _all_metrics(reports))
+    metrics = _table("derived_metrics", "Derived metrics", "Every derived figure of every model, with range, method, formula and sources.",
+                     METRIC_COLUMNS, ["model_id", "metric"], rows, [ForeignKey(("model_id",), "models", ("id",))])
+    inputs = ({"model_id": mid, "metric": m.name, "position": n, "name": i.name, "value": i.value, "low": i.low, "high": i.high,
+               "unit": i.unit, "origin": i.origin, "ref": i.ref, "sources": joined(i.sources), "note": i.note}
+              for mid, m in _all_metrics(reports) for n, i in enumerate(m.inputs, 1))
+    metric_inputs = _table("metric_inputs", "Metric inputs", "The inputs of every estimated figure, so each can be recomputed.", INPUT_COLUMNS,
+                           ["model_id", "metric", "position"], inputs,
+                           [ForeignKey(("model_id", "metric"), "derived_metrics", ("model_id", "metric"))])
+    return [metrics, metric_inputs]
+
+
+def tables(registry: Registry, reports: Mapping[str, ModelReport], schemas: Schemas | None = None) -> list[Table]:
+    """Every table, in an order where each table comes after the tables its foreign keys point at."""
+    describe = Describer(schemas or Schemas())
+    return [organizations_table(registry, describe), hardware_table(registry, describe), *grids_tables(registry, describe),
+            models_table(reports, describe), model_organizations_table(registry, describe), *metric_tables(reports),
+            *claims_tables(registry, describe), sources_table(registry, describe), assumptions_table(registry, describe)]
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def cell(value: Any, column: Column) -> str:
+    """One CSV cell: empty when unknown, true/false, integers without a decimal point, floats in shortest round-trip form."""
+    if value is None:
+        return ""
+    if column.type == "boolean":
+        return "true" if value else "false"
+    if column.type == "integer":
+        return str(int(value))
+    if column.type == "number":
+        return repr(float(value)) if isinstance(value, float) else str(int(value))
+    return str(value)
+
+
+def csv_bytes(table: Table) -> bytes:
+    """The table as RFC 4180 CSV in UTF-8 (CRLF line ends, a header row)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.name for c in table.columns])
+    for row in table.rows:
+        writer.writerow([cell(v, c) for v, c in zip(row, table.columns, strict=True)])
+    return buffer.getvalue().encode("utf-8")
+
+
+def table_schema(table: Table) -> dict[str, Any]:
+    """The Frictionless Table Schema (v2) of a table: typed fields with descriptions, primary and foreign keys."""
+    schema: dict[str, Any] = {
+        "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+        "fields": [{"name": c.name, "type": c.type, "description": c.description} for c in table.columns],
+        "missingValues": [""],
+        "primaryKey": list(table.primary_key),
+    }
+    if table.foreign_keys:
+        schema["foreignKeys"] = [{"fields": list(fk.fields), "reference": {"resource": fk.resource, "fields": list(fk.reference)}}
+                                 for fk in table.foreign_keys]
+    return schema

@@ -1,0 +1,93 @@
+"""Per-query inference figures made comparable where they can be, and flagged loudly where they cannot (pure, no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from builder.metrics import Input, Metric
+from builder.ranges import Range
+from builder.records import Disclosure, Figure
+
+TOKENS_PER_UNIT = 1000
+GRAMS_PER_TONNE = 1e6
+FIGURES = (("energy_wh", "Wh"), ("emissions_g", "gCO2e"), ("water_ml", "mL"), ("abiotic_depletion_mg_sb_eq", "mg Sb eq"))
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A disclosure's figures per query and, when the token count is known, per 1,000 output tokens."""
+
+    disclosure: Disclosure
+    per_query: dict[str, float]
+    per_1000_tokens: dict[str, float]
+    per_token_reason: str | None
+
+    @property
+    def group(self) -> tuple[tuple[str, ...], str | None]:
+        """Figures are comparable like for like only within the same scope and accounting."""
+        return tuple(sorted(self.disclosure.scope)), self.disclosure.accounting
+
+    def as_dict(self) -> dict[str, Any]:
+        d = self.disclosure
+        return {"query": d.query, "kind": d.kind, "accounting": d.accounting, "scope": list(d.scope), "hardware": d.hardware,
+                "measured_on": d.measured_on, "per_query": self.per_query, "per_1000_output_tokens": self.per_1000_tokens or None,
+                "per_token_reason": self.per_token_reason, "sources": list(d.sources), "note": d.note}
+
+
+def _value(fig: Figure | None) -> float | None:
+    return None if fig is None else fig.value
+
+
+def normalise(d: Disclosure) -> Normalised:
+    per_query = {name: v / d.queries for name, _ in FIGURES if (v := _value(getattr(d, name))) is not None}
+    if d.output_tokens is None:
+        return Normalised(d, per_query, {}, "the source does not state how many output tokens one query produces")
+    per_tokens = {name: v / d.output_tokens * TOKENS_PER_UNIT for name, _ in FIGURES if (v := _value(getattr(d, name))) is not None}
+    return Normalised(d, per_query, per_tokens, None)
+
+
+def comparability(a: Disclosure, b: Disclosure) -> tuple[bool, list[str]]:
+    """Whether two disclosures can be compared like for like, and every reason they cannot."""
+    reasons = []
+    if a.accounting and b.accounting and a.accounting != b.accounting and (a.emissions_g or b.emissions_g):
+        reasons.append(f"emissions are {a.accounting}-based in one and {b.accounting}-based in the other")
+    only_a, only_b = set(a.scope) - set(b.scope), set(b.scope) - set(a.scope)
+    if only_a or only_b:
+        parts = [f"only the first includes {', '.join(sorted(only_a))}" if only_a else "",
+                 f"only the second includes {', '.join(sorted(only_b))}" if only_b else ""]
+        reasons.append("different scopes: " + "; ".join(p for p in parts if p))
+    if not a.scope or not b.scope:
+        reasons.append("a scope is not stated")
+    if "vendor-statement" in (a.kind, b.kind) and a.kind != b.kind:
+        reasons.append("a vendor statement without a published method beside a measured or modelled figure")
+    if (a.output_tokens is None) != (b.output_tokens is None) or (a.query != b.query and (a.output_tokens is None or b.output_tokens is None)):
+        reasons.append("different query units and no token counts to normalise them")
+    return not reasons, reasons
+
+
+def groups(disclosures: Iterable[tuple[str, Disclosure]]) -> dict[tuple[tuple[str, ...], str | None], list[tuple[str, Normalised]]]:
+    """Disclosures by (scope, accounting): within a group figures compare; across groups they do not."""
+    out: dict[tuple[tuple[str, ...], str | None], list[tuple[str, Normalised]]] = {}
+    for model_id, d in disclosures:
+        n = normalise(d)
+        out.setdefault(n.group, []).append((model_id, n))
+    return dict(sorted(out.items(), key=lambda item: (-len(item[1]), item[0][0], item[0][1] or "")))
+
+
+def break_even(training_emissions: Metric, disclosures: Sequence[Disclosure]) -> Metric | None:
+    """Queries after which inference emissions exceed training emissions, from the first disclosure with per-query emissions."""
+    for d in disclosures:
+        if d.emissions_g is None or d.emissions_g.value <= 0:
+            continue
+        per_query = Range(d.emissions_g.value, d.emissions_g.low or d.emissions_g.value, d.emissions_g.high or d.emissions_g.value) / d.queries
+        queries = training_emissions.range * GRAMS_PER_TONNE / per_query
+        note = None
+        if d.accounting == "market":
+            note = "per-query emissions are market-based while training emissions are location-based: an indication only"
+        per_query_input = Input("emissions_g_per_query", per_query.value, per_query.low, per_query.high, "gCO2e", d.kind, d.query, d.sources)
+        return Metric("break_even_queries", queries.value, queries.low, queries.high, "queries", "estimated", "training / per-query",
+                      "training emissions_tco2e x 1,000,000 g/t / emissions per query (g)", (training_emissions.as_input(), per_query_input),
+                      note=note)
+    return None

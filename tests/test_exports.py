@@ -1,0 +1,232 @@
+"""Exports: deterministic, lossless, checksummed, and written atomically so a failed export never damages the previous one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builder import __version__, derived, exports, registry
+from builder.yamlfile import read
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).parent.parent
+KINDS = {"models": "models", "hardware": "hardware", "grids": "grids", "organizations": "organizations", "claims": "claims"}
+
+
+@pytest.fixture
+def export_registry(base_registry: Path) -> Path:
+    """The base registry plus the export fixtures: a second organization, a model with awkward text, a claim."""
+    shutil.copytree(FIXTURES / "exports", base_registry, dirs_exist_ok=True)
+    return base_registry
+
+
+def build(root: Path, version: str = "9.9.9") -> dict[str, bytes]:
+    reg = registry.load(root).require()
+    return exports.dataset_files(reg, derived.derive_all(reg), version)
+
+
+def leaves(value: Any, trail: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            yield from leaves(sub, (*trail, key))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            yield from leaves(sub, (*trail, i))
+    else:
+        yield trail, value
+
+
+def at(value: Any, trail: tuple[Any, ...]) -> Any:
+    for part in trail:
+        value = value[part]
+    return value
+
+
+def test_two_exports_are_byte_identical(export_registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first, second = build(export_registry), build(export_registry)
+    assert first.keys() == second.keys()
+    assert [n for n in first if first[n] != second[n]] == []
+    reg = registry.load(export_registry).require()
+    reports = derived.derive_all(reg)
+    assert exports.api_files(reg, reports, "9.9.9") == exports.api_files(reg, reports, "9.9.9")
+
+
+def test_sqlite_and_parquet_bytes_do_not_depend_on_the_process(export_registry: Path) -> None:
+    """A fresh interpreter (other hash seed, other memory layout) must give the same binary files."""
+    code = ("import hashlib, sys; from pathlib import Path; from builder import registry, derived, exports; "
+            "reg = registry.load(Path(sys.argv[1])).require(); f = exports.dataset_files(reg, derived.derive_all(reg), '9.9.9'); "
+            "print(hashlib.sha256(f['registry.sqlite']).hexdigest(), hashlib.sha256(f['models.parquet']).hexdigest())")
+    runs = {subprocess.run([sys.executable, "-c", code, str(export_registry)], capture_output=True, text=True, check=True,
+                           cwd=ROOT, env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout for seed in (1, 2)}
+    files = build(export_registry)
+    assert runs == {f"{hashlib.sha256(files['registry.sqlite']).hexdigest()} {hashlib.sha256(files['models.parquet']).hexdigest()}\n"}
+
+
+def test_no_timestamp_unless_source_date_epoch(export_registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    plain = build(export_registry)
+    assert "created" not in json.loads(plain["datapackage.json"])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    stamped = build(export_registry)
+    assert json.loads(stamped["datapackage.json"])["created"] == "2023-11-14T22:13:20Z"
+    assert json.loads(stamped["models.json"])["dataset"]["created"] == "2023-11-14T22:13:20Z"
+    assert stamped["models.csv"] == plain["models.csv"]
+
+
+@pytest.mark.parametrize("root", [FIXTURES / "base", ROOT / "registry"], ids=["base", "shipped"])
+def test_models_json_holds_every_value_of_every_yaml_file(root: Path, tmp_path: Path) -> None:
+    if root.name == "base":
+        root = shutil.copytree(root, tmp_path / "registry")
+        shutil.copytree(FIXTURES / "exports", root, dirs_exist_ok=True)
+    files = build(root)
+    for collection, folder in KINDS.items():
+        exported = {r["id"]: r for r in json.loads(files[f"{collection}.json"])[collection]}
+        paths = sorted((root / folder).glob("*.yaml")) if (root / folder).is_dir() else []
+        assert sorted(exported) == sorted(p.stem for p in paths)
+        for path in paths:
+            data, _ = read(path)
+            record = exported[path.stem]
+            for trail, value in leaves(data):
+                assert at(record, trail) == value, f"{path.name}: {'.'.join(map(str, trail))}"
+            if collection == "models":
+                assert set(record) == {*data, "derived"}
+                assert {"access", "openness", "transparency", "missing"} <= set(record["derived"])
+            else:
+                assert record == data
+
+
+def test_jsonl_holds_the_same_records_as_json(export_registry: Path) -> None:
+    files = build(export_registry)
+    lines = files["models.jsonl"].decode("utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == json.loads(files["models.json"])["models"]
+    assert json.loads(files["models.json"])["dataset"]["version"] == "9.9.9"
+
+
+def test_sha256sums_lists_every_other_file_with_its_hash(export_registry: Path, tmp_path: Path) -> None:
+    files = build(export_registry)
+    listed = dict(reversed(line.split("  ", 1)) for line in files["SHA256SUMS"].decode("utf-8").splitlines())
+    assert sorted(listed) == sorted(set(files) - {"SHA256SUMS"})
+    assert all(hashlib.sha256(files[name]).hexdigest() == digest for name, digest in listed.items())
+    if shutil.which("sha256sum"):
+        exports.write_export(tmp_path / "out", files)
+        subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=tmp_path / "out", check=True)
+
+
+def test_api_files_serve_each_record_an_index_and_the_schemas(export_registry: Path) -> None:
+    reg = registry.load(export_registry).require()
+    reports = derived.derive_all(reg)
+    api = exports.api_files(reg, reports, "9.9.9")
+    models = json.loads(build(export_registry)["models.json"])["models"]
+    index = json.loads(api["api/models/index.json"])
+    assert index["count"] == len(models) == 2
+    assert [i["id"] for i in index["items"]] == ["example-model", "tricky-model"]
+    for item in index["items"]:
+        body = json.loads(api[f"api/models/{item['url']}"])
+        assert body["dataset"]["version"] == "9.9.9"
+        assert body["data"] == next(m for m in models if m["id"] == item["id"])
+    assert json.loads(api["api/claims/tricky-claim.json"])["data"]["verdict"] == "unsupported"
+    assert json.loads(api["api/organizations/index.json"])["count"] == 2
+    for path in sorted((ROOT / "schema").glob("*.schema.json")):
+        assert api[f"schema/{path.name}"] == path.read_bytes()
+    assert set(json.loads(api["api/index.json"])["collections"]) == set(KINDS)
+
+
+def test_write_export_replaces_an_earlier_export(export_registry: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    exports.write_export(out, {"SHA256SUMS": b"old\n", "stale.csv": b"x", "api/models/gone.json": b"{}"})
+    files = build(export_registry)
+    exports.write_export(out, files)
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == sorted(files)
+    assert all((out / name).read_bytes() == content for name, content in files.items())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "registry"]
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_failed_write_leaves_the_previous_export_untouched(export_registry: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    exports.write_export(out, build(export_registry))
+    before = _snapshot(out)
+    with pytest.raises(OSError):
+        exports.write_export(out, {"SHA256SUMS": b"", "a": b"file", "a/b.json": b"needs a folder where a file is"})
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "registry"]
+
+
+def test_failed_build_leaves_the_previous_export_untouched(export_registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    reg = registry.load(export_registry).require()
+    reports = derived.derive_all(reg)
+    exports.export(reg, reports, out)
+    before = _snapshot(out)
+
+    def broken(*_: Any) -> bytes:
+        raise RuntimeError("parquet writer failed")
+
+    monkeypatch.setattr(exports, "parquet_bytes", broken)
+    with pytest.raises(RuntimeError, match="parquet writer failed"):
+        exports.export(reg, reports, out)
+    assert _snapshot(out) == before
+
+
+def test_failed_swap_puts_the_previous_export_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    exports.write_export(out, {"SHA256SUMS": b"1\n", "models.csv": b"old"})
+    real_rename = exports.os.rename
+
+    def rename(src: Any, dst: Any) -> None:
+        if ".new-" in str(src):
+            raise OSError("disk full")
+        real_rename(src, dst)
+
+    monkeypatch.setattr(exports.os, "rename", rename)
+    with pytest.raises(OSError, match="disk full"):
+        exports.write_export(out, {"SHA256SUMS": b"2\n", "models.csv": b"new"})
+    assert _snapshot(out) == {"SHA256SUMS": b"1\n", "models.csv": b"old"}
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+@pytest.mark.parametrize("name", ["../escape.csv", "/abs.csv", "a/../b.csv", "", "a//b.csv"])
+def test_write_export_refuses_paths_outside_the_folder(tmp_path: Path, name: str) -> None:
+    with pytest.raises(exports.ExportError, match="relative file name"):
+        exports.write_export(tmp_path / "out", {name: b"x"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_export_refuses_to_replace_a_folder_that_is_not_an_export(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("keep me", encoding="utf-8")
+    with pytest.raises(exports.ExportError, match="holds no earlier export"):
+        exports.write_export(tmp_path / "docs", {"SHA256SUMS": b""})
+    assert (tmp_path / "docs" / "index.md").read_text(encoding="utf-8") == "keep me"
+
+
+def test_dataset_version_outside_git_is_the_project_version(tmp_path: Path) -> None:
+    assert exports.dataset_version(tmp_path) == __version__
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_dataset_version_names_the_commit_and_uncommitted_changes(tmp_path: Path) -> None:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    git("init", "-q")
+    (tmp_path / "a.yaml").write_text("id: a\n", encoding="utf-8")
+    git("add", "a.yaml")
+    git("commit", "-q", "-m", "first")
+    commit = git("rev-parse", "--short", "HEAD")
+    assert exports.dataset_version(tmp_path) == f"{__version__}+{commit}"
+    (tmp_path / "a.yaml").write_text("id: b\n", encoding="utf-8")
+    assert exports.dataset_version(tmp_path) == f"{__version__}+{commit}.dirty"

@@ -1,0 +1,177 @@
+"""Each export format loads in the tools people use, with the declared types: csv module, pyarrow, DuckDB, SQLite, Frictionless."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+from frictionless import validate
+
+from builder import derived, exports, registry
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ARROW = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_()}
+DUCKDB = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "boolean": "BOOLEAN"}
+
+
+@pytest.fixture
+def exported(base_registry: Path, tmp_path: Path) -> Path:
+    """The base registry plus the export fixtures, exported to a folder."""
+    shutil.copytree(FIXTURES / "exports", base_registry, dirs_exist_ok=True)
+    reg = registry.load(base_registry).require()
+    out = tmp_path / "out"
+    exports.export(reg, derived.derive_all(reg), out)
+    return out
+
+
+def package(out: Path) -> dict[str, Any]:
+    return json.loads((out / "datapackage.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def tabular(out: Path) -> list[dict[str, Any]]:
+    return [r for r in package(out)["resources"] if r.get("type") == "table"]
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, strict=True))
+
+
+def test_models_csv_round_trips_with_the_csv_module(exported: Path) -> None:
+    raw = (exported / "models.csv").read_bytes()
+    assert raw.endswith(b"\r\n") and not raw.startswith(b"\xef\xbb\xbf")
+    rows = {r["id"]: r for r in csv_rows(exported / "models.csv")}
+    models = {m["id"]: m for m in json.loads((exported / "models.json").read_text(encoding="utf-8"))["models"]}
+    assert sorted(rows) == sorted(models) == ["example-model", "tricky-model"]
+    tricky, source = rows["tricky-model"], models["tricky-model"]
+    assert tricky["name"] == source["name"] == 'Tricky, "Quoted" Modèle'
+    assert tricky["description"] == source["description"]
+    assert tricky["note"] == source["note"]
+    assert tricky["organizations"].split("; ") == source["organization"]
+    assert tricky["aliases"].split("; ") == source["aliases"]
+    assert tricky["access_providers"] == "Example Cloud; Other, Inc."
+    assert tricky["access_unavailable_in"] == "CN; RU"
+    assert tricky["access_free_tier"] == "true"
+    assert tricky["released"] == "2023" and tricky["training_started"] == "2022-11-03" and tricky["training_ended"] == "2023-01"
+    assert int(tricky["training_accelerator_count"]) == 64
+    assert float(tricky["parameters"]) == 7.0e9
+    assert tricky["training_pue"] == ""
+    for row in rows.values():
+        d = models[row["id"]]["derived"]
+        for name in ("compute_flop", "energy_mwh", "emissions_tco2e"):
+            if name in d:
+                assert float(row[name]) == d[name]["value"]
+                assert float(row[f"{name}_low"]) == d[name]["low"] and float(row[f"{name}_high"]) == d[name]["high"]
+                assert row[f"{name}_method"] == d[name]["method"]
+            else:
+                assert row[name] == row[f"{name}_method"] == ""
+    assert rows["example-model"]["emissions_tco2e_method"] == "reported"
+    assert rows["tricky-model"]["emissions_tco2e_method"] == "estimated"
+
+
+def test_every_csv_loads_in_pyarrow_with_the_declared_types(exported: Path) -> None:
+    for resource in tabular(exported):
+        fields = resource["schema"]["fields"]
+        types = {f["name"]: ARROW[f["type"]] for f in fields}
+        table = pacsv.read_csv(exported / resource["path"], convert_options=pacsv.ConvertOptions(
+            column_types=types, null_values=[""], strings_can_be_null=True, true_values=["true"], false_values=["false"]))
+        assert table.column_names == [f["name"] for f in fields]
+        assert table.num_rows == len(csv_rows(exported / resource["path"]))
+        assert all(table.schema.field(n).type == t for n, t in types.items())
+
+
+def test_models_parquet_equals_models_csv_read_with_declared_types(exported: Path) -> None:
+    parquet = pq.read_table(exported / "models.parquet")
+    fields = next(r for r in tabular(exported) if r["name"] == "models")["schema"]["fields"]
+    from_csv = pacsv.read_csv(exported / "models.csv", convert_options=pacsv.ConvertOptions(
+        column_types={f["name"]: ARROW[f["type"]] for f in fields}, null_values=[""], strings_can_be_null=True))
+    assert parquet.schema.remove_metadata() == from_csv.schema.remove_metadata()
+    assert parquet.equals(from_csv)
+    assert parquet.schema.field("emissions_tco2e").metadata[b"description"].decode() == next(
+        f["description"] for f in fields if f["name"] == "emissions_tco2e")
+    assert parquet.schema.metadata[b"license"] == b"CC-BY-4.0"
+
+
+def test_every_csv_loads_in_duckdb_with_the_declared_types(exported: Path) -> None:
+    con = duckdb.connect()
+    for resource in tabular(exported):
+        columns = {f["name"]: DUCKDB[f["type"]] for f in resource["schema"]["fields"]}
+        path = str(exported / resource["path"])
+        relation = con.read_csv(path, header=True, columns=columns, quotechar='"', escapechar='"', null_padding=False)
+        assert relation.columns == list(columns)
+        assert [str(t) for t in relation.types] == list(columns.values())
+        assert len(relation.fetchall()) == len(csv_rows(exported / resource["path"]))
+    models = next(r for r in tabular(exported) if r["name"] == "models")
+    columns = {f["name"]: DUCKDB[f["type"]] for f in models["schema"]["fields"]}
+    got = con.read_csv(str(exported / "models.csv"), header=True, columns=columns).order("id")
+    assert got.select("id, training_accelerator_count, access_free_tier, emissions_tco2e_method").fetchall() == [
+        ("example-model", 8, None, "reported"), ("tricky-model", 64, True, "estimated")]
+    typed = con.sql(f"SELECT id, training_accelerator_count, access_free_tier FROM '{exported / 'models.parquet'}' ORDER BY id").fetchall()
+    assert typed == [("example-model", 8, None), ("tricky-model", 64, True)]
+
+
+def test_sqlite_has_every_table_with_keys_and_intact_foreign_keys(exported: Path) -> None:
+    con = sqlite3.connect(exported / "registry.sqlite")
+    con.execute("PRAGMA foreign_keys = ON")
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {r["name"] for r in tabular(exported)} | {"_metadata", "_columns"} == tables
+    for resource in tabular(exported):
+        count = con.execute(f'SELECT count(*) FROM "{resource["name"]}"').fetchone()[0]
+        assert count == len(csv_rows(exported / resource["path"]))
+        declared = [(fk["fields"], fk["reference"]["resource"]) for fk in resource["schema"].get("foreignKeys", [])]
+        found: dict[int, tuple[list[str], str]] = {}
+        for fk in con.execute(f'PRAGMA foreign_key_list("{resource["name"]}")'):
+            found.setdefault(fk[0], ([], fk[2]))[0].append(fk[3])
+        assert sorted(found.values()) == sorted(declared)
+    assert con.execute("SELECT count(*) FROM model_organizations WHERE model_id = 'tricky-model'").fetchone()[0] == 2
+    with pytest.raises(sqlite3.IntegrityError):
+        con.execute("INSERT INTO model_organizations VALUES ('tricky-model', 'no-such-lab')")
+    assert dict(con.execute("SELECT key, value FROM _metadata"))["version"] == package(exported)["version"]
+    described = con.execute("SELECT description FROM _columns WHERE table_name = 'models' AND column_name = 'training_tokens'").fetchone()
+    assert described == ("Training tokens seen (dataset size times epochs), in tokens.",)
+    row = con.execute("SELECT emissions_tco2e, emissions_tco2e_method FROM models WHERE id = 'example-model'").fetchone()
+    assert row == (0.02, "reported")
+
+
+def test_frictionless_validates_the_package(exported: Path) -> None:
+    report = validate(exported / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert len(report.tasks) == len(package(exported)["resources"])
+
+
+def test_frictionless_catches_a_broken_foreign_key_and_a_changed_file(exported: Path) -> None:
+    """The package declares keys and hashes that a validator checks: break each and it must fail."""
+    models = exported / "models.csv"
+    text = models.read_text(encoding="utf-8").replace(",example-gpu,", ",no-such-gpu,", 1)
+    models.write_bytes(text.encode("utf-8"))
+    meta = package(exported)
+    resource = next(r for r in meta["resources"] if r["name"] == "models")
+    resource["bytes"] = models.stat().st_size
+    resource["hash"] = "sha256:" + exports.sha256(models.read_bytes())
+    (exported / "claims.json").write_bytes(b'{"changed": true}\n')
+    (exported / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    report = validate(exported / "datapackage.json")
+    errors = {e[0] for e in report.flatten(["type"])}
+    assert "foreign-key" in errors
+    assert {"hash-count", "byte-count"} & errors
+
+
+def test_csv_files_are_rfc4180_utf8(exported: Path) -> None:
+    for resource in tabular(exported):
+        raw = (exported / resource["path"]).read_bytes()
+        text = raw.decode("utf-8")
+        header = next(csv.reader(io.StringIO(text, newline="")))
+        assert header == [f["name"] for f in resource["schema"]["fields"]]
+        assert text.endswith("\r\n")

@@ -1,0 +1,70 @@
+"""Inference disclosures: normalisation per query and per 1,000 output tokens, comparability flags, break-even."""
+
+from __future__ import annotations
+
+import pytest
+
+from builder.construct import disclosure
+from builder.inference import break_even, comparability, groups, normalise
+from builder.metrics import Metric
+
+GEMINI = {"query": "median text prompt", "kind": "measured", "energy_wh": 0.24, "emissions_g": 0.03, "water_ml": 0.26,
+          "accounting": "market", "scope": ["accelerators", "host", "idle-capacity", "cooling"]}
+MISTRAL = {"query": "400-token response", "kind": "estimated", "output_tokens": 400, "emissions_g": 1.14, "water_ml": 45,
+           "abiotic_depletion_mg_sb_eq": 0.16, "accounting": "location",
+           "scope": ["accelerators", "host", "cooling", "network", "embodied-hardware", "training", "inference"]}
+TASK = {"query": "1,000 queries of text generation", "kind": "measured", "queries": 1000, "output_tokens": 10000,
+        "energy_wh": 47, "scope": ["accelerators", "host"]}
+
+
+def test_per_query_and_per_1000_tokens() -> None:
+    n = normalise(disclosure(TASK, ("s",)))
+    assert n.per_query["energy_wh"] == pytest.approx(0.047)
+    assert n.per_1000_tokens["energy_wh"] == pytest.approx(47 / 10000 * 1000)
+    mistral = normalise(disclosure(MISTRAL, ("s",)))
+    assert mistral.per_1000_tokens["water_ml"] == pytest.approx(45 / 400 * 1000)
+
+
+def test_no_token_count_means_no_per_token_figure_and_a_reason() -> None:
+    n = normalise(disclosure(GEMINI, ("s",)))
+    assert n.per_1000_tokens == {}
+    assert n.per_token_reason and "output tokens" in n.per_token_reason
+
+
+def test_market_and_location_and_different_scopes_are_not_comparable() -> None:
+    ok, reasons = comparability(disclosure(GEMINI, ("s",)), disclosure(MISTRAL, ("s",)))
+    assert not ok
+    assert any("market-based in one and location-based" in r for r in reasons)
+    assert any(r.startswith("different scopes") and "embodied-hardware" in r for r in reasons)
+
+
+def test_same_scope_and_accounting_are_comparable() -> None:
+    ok, reasons = comparability(disclosure(TASK, ("s",)), disclosure({**TASK, "energy_wh": 12}, ("s",)))
+    assert ok and reasons == []
+
+
+def test_vendor_statement_is_flagged_beside_a_measurement() -> None:
+    vendor = {**TASK, "kind": "vendor-statement"}
+    ok, reasons = comparability(disclosure(TASK, ("s",)), disclosure(vendor, ("s",)))
+    assert not ok and any("vendor statement" in r for r in reasons)
+
+
+def test_groups_put_like_with_like() -> None:
+    found = groups([("a", disclosure(TASK, ("s",))), ("b", disclosure({**TASK, "energy_wh": 12}, ("s",))), ("c", disclosure(GEMINI, ("s",)))])
+    sizes = [len(members) for members in found.values()]
+    assert sizes == [2, 1]
+
+
+def test_break_even_queries() -> None:
+    training = Metric("emissions_tco2e", 100, 90, 110, "tCO2e", "reported", "reported", "as published")
+    result = break_even(training, [disclosure(MISTRAL, ("s",))])
+    assert result is not None
+    assert result.value == pytest.approx(100e6 / 1.14)
+    assert result.low == pytest.approx(90e6 / 1.14)
+    assert result.note is None
+
+
+def test_break_even_with_market_emissions_says_so() -> None:
+    training = Metric("emissions_tco2e", 100, 100, 100, "tCO2e", "reported", "reported", "as published")
+    result = break_even(training, [disclosure(GEMINI, ("s",))])
+    assert result is not None and result.note and "market-based" in result.note
