@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from builder import derived, exports
+from builder import pages as pages_module
 from builder import registry as registry_module
 from builder.checks import ID, suggest
 from builder.reporters import FORMATS, as_text
@@ -45,6 +46,9 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--out", type=Path, required=True, metavar="DIR",
                    help="folder to write; replaced atomically, so it must be new, empty or an earlier export")
     _registry_arg(e)
+    g = sub.add_parser("pages", help="write the site's generated pages and data files to a folder (for another site generator)")
+    _registry_arg(g)
+    g.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
     n = sub.add_parser("new", help="write a commented template for a new record")
     n.add_argument("kind", choices=sorted(FOLDER_OF))
     n.add_argument("record_id", metavar="ID")
@@ -149,7 +153,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "show": cmd_show, "new": cmd_new, "export": cmd_export}
+def cmd_pages(args: argparse.Namespace) -> int:
+    loaded = _load(args)
+    if isinstance(loaded, int):
+        return loaded
+    if loaded.registry is None:
+        return 1
+    count = pages_module.write(pages_module.generate(loaded.registry), args.out)
+    print(f"wrote {count} files to {args.out}")
+    return 0
+
+
+COMMANDS = {"validate": cmd_validate, "show": cmd_show, "new": cmd_new, "export": cmd_export, "pages": cmd_pages}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,7 +12,7 @@ from builder import registry
 from builder.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EXPECT = re.compile(r"^# expect: (\d+):(\d+) \[([a-z-]+)\] (\S+)$", re.MULTILINE)
+EXPECT = re.compile(r"^# expect: (\d+):(\d+) \[([a-z-]+)\] (\S+)\r?$", re.MULTILINE)
 INVALID = sorted((FIXTURES / "invalid").glob("*/*.yaml"))
 VALID = sorted((FIXTURES / "valid").glob("*/*.yaml"))
 
@@ -25,7 +25,7 @@ def _with_case(base: Path, case: Path) -> Path:
 
 @pytest.mark.parametrize("case", INVALID, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_invalid_case_reports_its_located_diagnostic(case: Path, base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    match = EXPECT.search(case.read_text(encoding="utf-8"))
+    match = EXPECT.search(case.read_bytes().decode("utf-8", errors="replace"))
     assert match, f"{case} has no '# expect: LINE:COL [code] field' line"
     line, column, code, field = int(match[1]), int(match[2]), match[3], match[4]
     _with_case(base_registry, case)

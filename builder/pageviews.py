@@ -1,0 +1,453 @@
+"""What each generated page shows, as plain data: templates only lay it out, so numbers and links are decided (and tested) here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from builder.derived import ModelReport
+from builder.formatting import number
+from builder.metrics import TRAINING_METRICS, UNITS, Input, Metric
+from builder.records import Figure, Model, Source, Status
+from builder.registry import Registry
+
+METRIC_LABELS = {
+    "accelerator_hours": "Accelerator-hours",
+    "compute_flop": "Training compute",
+    "it_energy_mwh": "IT energy (accelerators and servers)",
+    "energy_mwh": "Energy, data-centre overhead included",
+    "carbon_intensity_g_per_kwh": "Carbon intensity of the electricity",
+    "emissions_tco2e": "Emissions (location-based)",
+    "emissions_market_tco2e": "Emissions (market-based)",
+    "water_m3": "Water consumed (on-site and off-site)",
+}
+OPENNESS_LABELS = {
+    "weights": "Weights", "checkpoints": "Intermediate checkpoints", "training_code": "Training code",
+    "inference_code": "Inference code", "training_data": "Training data", "model_card": "Model card",
+    "datasheet": "Datasheet", "technical_report": "Technical report", "paper": "Paper",
+    "weights_license": "Weights licence", "code_license": "Code licence", "data_license": "Data licence",
+}
+OPEN_STATUSES = {"open", "released"}
+PARTIAL_STATUSES = {"gated", "restricted", "partial", "documented"}
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is http(s), else None: the only links the site lets entries create."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def year_of(date: str | None) -> int | None:
+    """The year of a YYYY[-MM[-DD]] date, or None."""
+    return int(date[:4]) if date and date[:4].isdigit() else None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cited document as the page shows it; `url` is None when the entry's link is not http(s)."""
+
+    id: str
+    title: str
+    url: str | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure ready to print: value, optional range and unit; `value` is 'unknown' when unknown."""
+
+    value: str
+    range: str = ""
+    unit: str = ""
+    estimated: bool = False
+
+
+@dataclass(frozen=True)
+class InputView:
+    """One input of a formula as printed, with a link to where it comes from."""
+    name: str
+    quantity: Quantity
+    origin: str
+    origin_href: str | None
+    origin_label: str
+    sources: tuple[Link, ...]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class MetricView:
+    """One derived metric row: value, range, method and, behind a <details>, formula, inputs and sources."""
+
+    name: str
+    label: str
+    quantity: Quantity
+    method: str
+    path: str
+    formula: str
+    inputs: tuple[InputView, ...]
+    sources: tuple[Link, ...]
+    note: str | None
+    estimate: MetricView | None = None
+    missing: str | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """One checklist line: what, its state ('yes', 'partial', 'no', 'unknown'), the value and its evidence."""
+
+    label: str
+    state: str
+    value: str
+    sources: tuple[Link, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A link to another generated page."""
+
+    href: str
+    label: str
+
+
+@dataclass
+class ModelView:
+    """Everything the model page prints."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    description: str | None
+    organizations: tuple[Ref, ...]
+    facts: list[tuple[str, str]]
+    fact_links: list[tuple[str, Ref]]
+    metrics: list[MetricView]
+    equivalents: list[MetricView]
+    access: list[Check]
+    memory: list[tuple[str, str, str]]
+    openness: list[Check]
+    openness_score: Quantity
+    openness_facts: list[tuple[str, str]]
+    transparency: list[Check]
+    transparency_share: str
+    sources: list[Link]
+    links: list[tuple[str, str]]
+    note: str | None
+    yaml_name: str
+    json_name: str
+    cite: str
+    correction_url: str | None
+    path: str
+    claims: list[Ref] = field(default_factory=list)
+
+
+def quantity(value: float | None, low: float | None = None, high: float | None = None, unit: str = "", estimated: bool = False) -> Quantity:
+    """Unknown stays 'unknown'; a range is printed only when it has width."""
+    if value is None:
+        return Quantity("unknown", "", unit)
+    lo = value if low is None else low
+    hi = value if high is None else high
+    width = "" if abs(hi - lo) <= 1e-12 * max(abs(hi), abs(lo), 1e-300) else f"{number(lo)}–{number(hi)}"
+    return Quantity(number(value), width, unit, estimated)
+
+
+def figure_quantity(fig: Figure | None, unit: str = "") -> Quantity:
+    """A record's figure as a printable quantity."""
+    if fig is None:
+        return quantity(None, unit=unit)
+    return quantity(fig.value, fig.low, fig.high, unit, fig.estimated)
+
+
+def source_link(s: Source) -> Link:
+    """A source as printed, its URL kept only when it is http(s)."""
+    detail = "; ".join(x for x in (s.authors, s.publisher, s.published, s.locator) if x)
+    return Link(s.id, s.title, safe_url(s.url), detail)
+
+
+def links_for(ids: Iterable[str], known: Mapping[str, Source]) -> tuple[Link, ...]:
+    """The cited sources in order; an id with no full source is still shown, without a link."""
+    return tuple(source_link(known[i]) if i in known else Link(i, i, None, "") for i in dict.fromkeys(ids))
+
+
+class Linker:
+    """Relative URLs between generated pages, from a page at a known depth below the site root."""
+
+    def __init__(self, root: str) -> None:
+        """Remember the prefix that leads from the page to the site root."""
+        self.root = root
+
+    def page(self, kind: str, id_: str) -> str:
+        """The URL of an entity page."""
+        return f"{self.root}{kind}/{id_}/"
+
+    def methodology(self, anchor: str = "") -> str:
+        """The URL of the methodology page, optionally at an anchor."""
+        return f"{self.root}methodology/" + (f"#{anchor}" if anchor else "")
+
+
+class SourceBook:
+    """Resolves source ids wherever a figure came from: the entry, a hardware or grid record, or the assumptions."""
+
+    def __init__(self, registry: Registry) -> None:
+        """Remember the prefix that leads from the page to the site root."""
+        self.registry = registry
+        self.assumptions = {s.id: s for s in registry.assumption_sources}
+
+    def for_record(self, ref: str, origin: str, model_sources: Mapping[str, Source]) -> Mapping[str, Source]:
+        """The sources an input's ids refer to, by where the input came from."""
+        if origin == "assumption":
+            return self.assumptions
+        if ref in self.registry.hardware:
+            return {s.id: s for s in self.registry.hardware[ref].sources}
+        if ref in self.registry.grids:
+            return {s.id: s for s in self.registry.grids[ref].sources}
+        return model_sources
+
+
+def _origin(i: Input, registry: Registry, linker: Linker) -> tuple[str | None, str]:
+    """Where an input comes from, as a link (assumption, hardware, grid, another metric) and a label."""
+    if i.origin == "assumption":
+        return linker.methodology(f"assumption-{i.ref}"), f"assumption {i.ref}"
+    if i.ref in registry.hardware:
+        return linker.page("hardware", i.ref), f"hardware {registry.hardware[i.ref].name}"
+    if i.ref in registry.grids:
+        return linker.page("grids", i.ref), f"grid {registry.grids[i.ref].name}"
+    if i.origin == "estimated":
+        return f"#metric-{i.name}", f"estimated ({i.ref})"
+    if i.origin == "hardware":
+        return None, f"hardware registry: {i.ref}"
+    return None, "this entry" if i.ref in ("entry", "reported") else f"{i.origin} {i.ref}".strip()
+
+
+def metric_view(m: Metric, model_sources: Mapping[str, Source], book: SourceBook, linker: Linker) -> MetricView:
+    """A derived metric with its inputs and their sources resolved for printing."""
+    inputs = []
+    for i in m.inputs:
+        href, label = _origin(i, book.registry, linker)
+        known = book.for_record(i.ref, i.origin, model_sources)
+        inputs.append(InputView(i.name, quantity(i.value, i.low, i.high, i.unit), i.origin, href, label,
+                                links_for(i.sources, known), i.note))
+    estimate = metric_view(m.estimate, model_sources, book, linker) if m.estimate is not None else None
+    return MetricView(m.name, METRIC_LABELS.get(m.name, m.name.replace("_", " ")),
+                      quantity(m.value, m.low, m.high, m.unit, m.method == "estimated"), m.method, m.path, m.formula,
+                      tuple(inputs), links_for(m.sources, model_sources), m.note, estimate)
+
+
+def missing_view(name: str, reason: str) -> MetricView:
+    """A metric nobody published and the builder could not estimate: unknown, with the reason."""
+    return MetricView(name, METRIC_LABELS.get(name, name), quantity(None, unit=UNITS.get(name, "")), "unknown", "", "", (), (), None,
+                      missing=reason)
+
+
+def status_state(value: str) -> str:
+    """An openness status as a checklist state."""
+    if value in OPEN_STATUSES:
+        return "yes"
+    if value in PARTIAL_STATUSES:
+        return "partial"
+    if value == "unknown":
+        return "unknown"
+    return "no"
+
+
+def _status_check(label: str, st: Status | None, known: Mapping[str, Source], licence: bool = False) -> Check:
+    """One checklist line from a sourced status; absent means unknown."""
+    if st is None:
+        return Check(label, "unknown", "unknown")
+    state = "yes" if licence else status_state(st.value)
+    return Check(label, state, st.value, links_for(st.sources, known), st.note)
+
+
+def openness_checks(model: Model, known: Mapping[str, Source]) -> list[Check]:
+    """The openness checklist: every status and licence field, unknown when absent."""
+    return [_status_check(label, model.openness.get(key), known, licence=key.endswith("_license")) for key, label in OPENNESS_LABELS.items()]
+
+
+def access_checks(model: Model, report: ModelReport, known: Mapping[str, Source]) -> list[Check]:
+    """The access checklist: gating, free tier, price, providers, excluded countries."""
+    a, summary = model.access, report.access
+    out = [_status_check("Gating", a.gating, known), _status_check("Free tier", a.free_tier, known)]
+    out[0] = Check("Gating", "unknown" if a.gating is None else ("yes" if a.gating.value in ("none", "open") else "partial"),
+                   a.gating.value if a.gating else "unknown", out[0].sources, out[0].note)
+    if a.free_tier is not None:
+        out[1] = Check("Free tier", "yes" if a.free_tier.value in ("yes", "true", "available") else "no", a.free_tier.value,
+                       out[1].sources, out[1].note)
+    if a.price is not None:
+        price = (f"${number(a.price.input)} input / ${number(a.price.output)} output per million tokens "
+                 f"(as of {a.price.as_of})")
+        out.append(Check("API price", "yes", price, links_for(a.price.sources, known), a.price.note))
+    else:
+        out.append(Check("API price", "unknown", "unknown"))
+    out.append(Check("Providers", "yes" if a.providers else "unknown", ", ".join(a.providers) or "unknown"))
+    if a.unavailable_in:
+        out.append(Check("Unavailable in", "partial", ", ".join(summary.unavailable_in),
+                         links_for((s for u in a.unavailable_in for s in u.sources), known)))
+    return out
+
+
+def _names(ids: Sequence[str], records: Mapping[str, Any], kind: str, linker: Linker) -> tuple[Ref, ...]:
+    """Links to records by id, named by the record's name when it exists."""
+    return tuple(Ref(linker.page(kind, i), records[i].name if i in records else i) for i in ids)
+
+
+def cite_text(model: Model, site_name: str, site_url: str) -> str:
+    """A citation line for the entry."""
+    year = year_of(model.released)
+    where = f"{site_url.rstrip('/')}/models/{model.id}/" if site_url else f"models/{model.id}/"
+    return f"{site_name} contributors. “{model.name}” (entry {model.id}{f', released {year}' if year else ''}). {site_name}, {where}"
+
+
+def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, str], claims: list[Ref]) -> ModelView:
+    """The model page's content, from the model's report and the records it points at."""
+    m = report.model
+    linker = Linker("../../")
+    book = SourceBook(registry)
+    known = m.all_sources()
+    t = m.training
+    facts = [("Released", m.released or "unknown"), ("Domains", ", ".join(m.domains) or "unknown"),
+             ("Parameters", _q(figure_quantity(m.parameters)))]
+    if m.active_parameters is not None:
+        facts.append(("Active parameters", _q(figure_quantity(m.active_parameters))))
+    facts += [("Architecture", m.architecture or "unknown"), ("Training tokens", _q(figure_quantity(t.tokens)))]
+    facts.append(("Accelerator count", _q(figure_quantity(t.accelerator_count))))
+    facts.append(("Training duration", _q(figure_quantity(t.duration_hours, "h"))))
+    loc = t.location
+    facts.append(("Training location", ", ".join(x for x in (loc.datacenter, loc.cloud, loc.country) if x) or "unknown"))
+    fact_links: list[tuple[str, Ref]] = []
+    if t.accelerator:
+        fact_links.append(("Accelerator", _names([t.accelerator], registry.hardware, "hardware", linker)[0]))
+    if loc.grid:
+        fact_links.append(("Electricity grid", _names([loc.grid], registry.grids, "grids", linker)[0]))
+    metrics = [metric_view(report.training.metrics[n], known, book, linker) if n in report.training.metrics
+               else missing_view(n, report.training.missing.get(n, "not reported")) for n in TRAINING_METRICS]
+    equivalents = [metric_view(e, known, book, linker) for e in report.equivalents.values()]
+    memory = [(f"{need.bits}-bit", f"{number(need.gigabytes)} GB", need.fits) for need in report.access.memory]
+    o = report.openness
+    openness_facts = [("Coverage", f"{o.coverage:.0%} of the status fields are known")]
+    openness_facts.append(("Model Openness Framework class", o.mof_class or "none reached"))
+    openness_facts.append(("Open Source AI Definition 1.0", "met" if o.osaid_met else "not met"))
+    transparency = [Check(label, "yes" if done else "no", "disclosed" if done else "not disclosed") for _, label, done in report.transparency.items]
+    repo = settings.get("repo_url", "")
+    correction = None
+    if safe_url(repo):
+        body = f"Entry: {m.path}\nPage: models/{m.id}/\n\nWhat is wrong, and the source that shows it:\n"
+        correction = f"{repo.rstrip('/')}/issues/new?title={quote(f'Correction: {m.id}')}&body={quote(body)}"
+    return ModelView(
+        id=m.id, name=m.name, aliases=m.aliases, description=m.description,
+        organizations=_names(m.organizations, registry.organizations, "organizations", linker),
+        facts=facts, fact_links=fact_links, metrics=metrics, equivalents=equivalents,
+        access=access_checks(m, report, known), memory=memory, openness=openness_checks(m, known),
+        openness_score=quantity(o.score, unit="/ 100"), openness_facts=openness_facts,
+        transparency=transparency, transparency_share=f"{report.transparency.share:.0%}",
+        sources=[source_link(s) for s in known.values()],
+        links=[(k, u) for k, v in m.links.items() if (u := safe_url(v))], note=m.note,
+        yaml_name=f"{m.id}.yaml", json_name=f"{m.id}.json",
+        cite=cite_text(m, settings.get("site_name", "AI Impact Registry"), settings.get("site_url", "")),
+        correction_url=correction, path=m.path, claims=claims,
+    )
+
+
+def _q(q: Quantity) -> str:
+    """A quantity as one line of text."""
+    text = q.value + (f" ({q.range})" if q.range else "") + (f" {q.unit}" if q.unit and q.value != "unknown" else "")
+    return ("≈ " if q.estimated else "") + text
+
+
+def printed(q: Quantity) -> str:
+    """A quantity as one line of text: '≈ 1,287 (1,100–1,500) MWh' or 'unknown'."""
+    return _q(q)
+
+
+@dataclass
+class EntityView:
+    """An organization, hardware, grid or claim page: facts, an optional table, the models that refer to it, sources."""
+
+    kind: str
+    id: str
+    name: str
+    path: str
+    facts: list[tuple[str, str]]
+    url: str | None = None
+    paragraphs: list[tuple[str, str]] = field(default_factory=list)
+    table_caption: str = ""
+    table_head: tuple[str, ...] = ()
+    table_rows: Sequence[tuple[str, ...]] = field(default_factory=list)
+    models_heading: str = "Models"
+    models: list[Ref] = field(default_factory=list)
+    sources: list[Link] = field(default_factory=list)
+
+
+def models_referring(registry: Registry, test: Any) -> list[Ref]:
+    """The models for which `test(model)` holds, as links from an entity page, by name."""
+    linker = Linker("../../")
+    found = [m for m in registry.models.values() if test(m)]
+    return [Ref(linker.page("models", m.id), m.name) for m in sorted(found, key=lambda m: m.name.lower())]
+
+
+def organization_view(org_id: str, registry: Registry) -> EntityView:
+    """An organization page: facts, website and the models it developed."""
+    o = registry.organizations[org_id]
+    facts = [("Kind", o.kind or "unknown"), ("Country", o.country or "unknown")]
+    if o.aliases:
+        facts.append(("Also known as", ", ".join(o.aliases)))
+    return EntityView("organizations", o.id, o.name, o.path, facts, safe_url(o.url),
+                      models_heading="Models developed", models=models_referring(registry, lambda m: org_id in m.organizations),
+                      sources=[source_link(s) for s in o.sources])
+
+
+def hardware_view(hw_id: str, registry: Registry) -> EntityView:
+    """A hardware page: facts, peak throughput by precision and the models trained on it."""
+    h = registry.hardware[hw_id]
+    known = {s.id: s for s in h.sources}
+    facts = [("Vendor", h.vendor or "unknown"), ("Kind", h.kind), ("Released", h.released or "unknown"),
+             ("Thermal design power", printed(figure_quantity(h.tdp_w, "W"))), ("Memory", printed(figure_quantity(h.memory_gb, "GB")))]
+    if h.aliases:
+        facts.append(("Also known as", ", ".join(h.aliases)))
+    rows = [(precision, printed(figure_quantity(fig, "FLOP/s")), ", ".join(link.title for link in links_for(fig.sources, known)))
+            for precision, fig in sorted(h.peak_flops.items())]
+    return EntityView("hardware", h.id, h.name, h.path, facts, table_caption="Peak dense throughput by precision",
+                      table_head=("Precision", "Peak", "Source"), table_rows=rows, models_heading="Models trained on it",
+                      models=models_referring(registry, lambda m: m.training.accelerator == hw_id),
+                      sources=[source_link(s) for s in h.sources])
+
+
+def grid_view(grid_id: str, registry: Registry) -> EntityView:
+    """A grid page: facts, carbon intensity by year and the models trained on it."""
+    g = registry.grids[grid_id]
+    known = {s.id: s for s in g.sources}
+    facts = [("Kind", g.kind or "unknown"), ("Country", g.country or "unknown"), ("Provider", g.provider or "unknown"),
+             ("Data-centre PUE", printed(figure_quantity(g.pue)))]
+    rows = [(str(i.year), printed(quantity(i.g_per_kwh, i.low, i.high, "gCO2e/kWh")), i.basis or "",
+             ", ".join(link.title for link in links_for(i.sources, known)))
+            for i in sorted(g.intensity, key=lambda i: i.year)]
+    return EntityView("grids", g.id, g.name, g.path, facts, table_caption="Carbon intensity of electricity by year",
+                      table_head=("Year", "Intensity", "Basis", "Source"), table_rows=rows, models_heading="Models trained on it",
+                      models=models_referring(registry, lambda m: m.training.location.grid == grid_id),
+                      sources=[source_link(s) for s in g.sources])
+
+
+def claim_view(claim_id: str, registry: Registry) -> EntityView:
+    """A claim page: the claim, where it comes from, the verdict, its figures and related models."""
+    c = registry.claims[claim_id]
+    data = c.data
+    known = {s.id: s for s in c.sources}
+    origin = data.get("origin") or {}
+    facts = [("Verdict", c.verdict)]
+    if isinstance(origin, Mapping):
+        facts += [(label, str(origin[key])) for key, label in (("who", "Origin: who"), ("where", "Origin: where"), ("when", "Origin: when"))]
+    paragraphs = [("The claim", c.statement)] + [(label, str(data[key])) for key, label in
+                                                (("what_it_measured", "What it measured"), ("explanation", "Explanation"), ("note", "Note"))
+                                                if data.get(key)]
+    rows = [(str(f.get("label", "")), f"{number(f['value'])} {f.get('unit', '')}".strip(),
+             ", ".join(link.title for link in links_for([f["source"]] if isinstance(f.get("source"), str) else f.get("source") or [], known)))
+            for f in data.get("figures") or [] if isinstance(f, Mapping) and isinstance(f.get("value"), int | float)]
+    linker = Linker("../../")
+    return EntityView("claims", c.id, c.title, c.path, [(k, v) for k, v in facts if k != "Origin: when" or v], paragraphs=paragraphs,
+                      table_caption="Figures", table_head=("Figure", "Value", "Source"), table_rows=rows,
+                      models_heading="Related models", models=[Ref(linker.page("models", i), registry.models[i].name)
+                                                               for i in c.related_models if i in registry.models],
+                      sources=[source_link(s) for s in c.sources])

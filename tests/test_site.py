@@ -1,0 +1,216 @@
+"""The site built from a small registry with `mkdocs build --strict`: stable URLs, escaping, no external requests, links that resolve."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+
+from builder import pages, pageviews, registry
+
+ROOT = Path(__file__).parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+XSS = "<script>alert(1)</script>"
+REPO = "https://github.com/ai-impact-registry/registry"
+
+XSS_MODEL = f"""id: xss-model
+name: "{XSS}"
+aliases: ["<img src=x onerror=alert(2)>"]
+organization: example-lab
+released: 2023-01
+domains: [language]
+description: "A model whose text tries to become markup: <b>bold</b> & <i>co</i>."
+openness:
+  weights: {{value: unknown}}
+sources:
+  - id: card
+    title: "Card <script>alert(3)</script>"
+    url: https://example.org/card
+"""
+
+
+def make_project(target: Path) -> Path:
+    """A copy of tests/fixtures/base plus a hostile model, the real assumptions and openness table, and a minimal mkdocs.yml."""
+    reg = target / "registry"
+    shutil.copytree(FIXTURES / "base", reg)
+    shutil.copy(ROOT / "registry" / "assumptions.yaml", reg / "assumptions.yaml")
+    if not (reg / "openness.yaml").exists():
+        shutil.copy(ROOT / "registry" / "openness.yaml", reg / "openness.yaml")
+    (reg / "models" / "xss-model.yaml").write_text(XSS_MODEL, encoding="utf-8")
+    docs = target / "docs"
+    docs.mkdir()
+    (docs / "contribute.md").write_text("# Contribute\n\nOpen a pull request.\n", encoding="utf-8")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(docs)
+    config["plugins"] = [{"registry": {"registry": str(reg), "schema": str(ROOT / "schema")}}]
+    config["watch"] = []
+    config["nav"] = [{"Home": "index.md"}, {"Models": "models/index.md"}, {"Organizations": "organizations/index.md"},
+                     {"Hardware": "hardware/index.md"}, {"Electricity grids": "grids/index.md"}, {"Methodology": "methodology.md"},
+                     {"Contribute": "contribute.md"}]
+    path = target / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
+                          capture_output=True, text=True, check=False, cwd=config.parent)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    done = build(make_project(root), root / "site")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return root / "site"
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
+
+
+class Attrs(HTMLParser):
+    """Every (tag, attributes) of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def tags(path: Path) -> list[tuple[str, dict[str, str]]]:
+    parser = Attrs()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.found
+
+
+def test_pages_at_stable_urls(site: Path) -> None:
+    for url in ("", "models/", "models/example-model/", "models/xss-model/", "organizations/example-lab/", "hardware/example-gpu/",
+                "grids/fr/", "methodology/", "organizations/", "hardware/", "grids/"):
+        assert (site / url / "index.html").is_file(), url
+    assert (site / "models" / "example-model" / "example-model.yaml").read_bytes() == (FIXTURES / "base/models/example-model.yaml").read_bytes()
+    body = json.loads((site / "models" / "example-model" / "example-model.json").read_text(encoding="utf-8"))
+    assert body["id"] == "example-model" and "emissions_tco2e" in body["derived"]
+    rows = json.loads((site / "models" / "rows.json").read_text(encoding="utf-8"))
+    assert {r[0] for r in rows["rows"]} == {"example-model", "xss-model"}
+
+
+def test_entry_text_is_escaped(site: Path) -> None:
+    for path in html_files(site):
+        text = path.read_text(encoding="utf-8")
+        assert XSS not in text, path
+        assert "<img src=x" not in text, path
+        assert "<b>bold</b>" not in text, path
+    page = (site / "models" / "xss-model" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; - AI Impact Registry</title>" in page
+    rows = (site / "models" / "rows.json").read_text(encoding="utf-8")
+    assert {r[0]: r[1] for r in json.loads(rows)["rows"]}["xss-model"] == XSS  # data stays data; the page script only sets textContent
+
+
+def test_no_request_leaves_the_site(site: Path) -> None:
+    """Nothing is loaded from another origin; the only external hrefs are links to sources and to the repository."""
+    for path in html_files(site):
+        for tag, attrs in tags(path):
+            for name in ("src", "srcset", "poster", "data", "action"):
+                value = attrs.get(name, "")
+                assert not urlsplit(value).netloc and not value.startswith("//"), f"{path}: <{tag} {name}={value}>"
+            href = attrs.get("href", "")
+            if urlsplit(href).netloc:
+                assert tag == "a", f"{path}: <{tag} href={href}> loads from another origin"
+                assert href.startswith(REPO) or "nofollow" in attrs.get("rel", ""), f"{path}: unexpected external link {href}"
+                assert urlsplit(href).scheme in ("http", "https"), href
+    css = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.css"))
+    assert "fonts.googleapis" not in css and "@import url(http" not in css
+
+
+def test_internal_links_resolve(site: Path) -> None:
+    for path in html_files(site):
+        page_url = "/" + path.relative_to(site).as_posix()
+        for tag, attrs in tags(path):
+            for name in ("href", "src"):
+                value = attrs.get(name)
+                if not value or urlsplit(value).scheme or value.startswith("#"):
+                    continue
+                target = urlsplit(urljoin(page_url, value)).path
+                file = site / target.lstrip("/")
+                assert file.is_file() or (file / "index.html").is_file(), f"{path}: <{tag} {name}={value}> does not resolve"
+
+
+def test_unknown_is_unknown_and_estimates_are_marked(site: Path) -> None:
+    page = (site / "models" / "xss-model" / "index.html").read_text(encoding="utf-8")
+    row = page[page.index('id="metric-emissions_tco2e"'):]
+    row = row[:row.index("</tr>")]
+    assert "unknown" in row and ">0<" not in row
+    example = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
+    assert "rg-badge--rep" in example and "rg-badge--est" in example
+    assert "<details" in example and "Formula and inputs" in example
+
+
+def test_model_page_links(site: Path) -> None:
+    page = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
+    assert f'href="{REPO}/edit/main/' in page and "models/example-model.yaml" in page
+    assert f"{REPO}/issues/new?title=" in page
+    assert 'href="example-model.yaml"' in page and 'href="example-model.json"' in page
+    assert 'href="https://example.org/paper"' in page
+    assert "How to cite" in page
+
+
+def test_nav_lists_only_index_pages(site: Path) -> None:
+    home = (site / "index.html").read_text(encoding="utf-8")
+    nav = home[home.index('class="md-nav md-nav--primary"'):]
+    nav = nav[:nav.index("</nav>")]
+    assert "example-model" not in nav and "models/" in nav
+
+
+def test_charts_have_text_alternatives(site: Path) -> None:
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert home.count('role="img"') >= 2 and "<desc id=" in home and "Data table" in home
+    for tag, attrs in tags(site / "index.html"):
+        if tag == "svg" and attrs.get("role") == "img":
+            assert attrs.get("aria-labelledby")
+
+
+def test_search_index_covers_entity_pages_only(site: Path) -> None:
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    pages_indexed = sum(lang["page_count"] for lang in entry["languages"].values())
+    assert pages_indexed == 2 + 1 + 1 + 1  # two models, one organization, one hardware, one grid
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "pagefind" not in home.split("</header>")[0]  # nothing of search loads before the reader types
+
+
+def test_invalid_registry_stops_the_build(tmp_path: Path) -> None:
+    config = make_project(tmp_path)
+    bad = tmp_path / "registry" / "models" / "example-model.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("released: 2022-07", "released: someday"), encoding="utf-8")
+    done = build(config, tmp_path / "site")
+    assert done.returncode != 0
+    assert "example-model.yaml:5:" in done.stderr and "released" in done.stderr
+
+
+def test_safe_url_allows_only_http() -> None:
+    assert pageviews.safe_url("https://example.org/a") == "https://example.org/a"
+    assert pageviews.safe_url("http://example.org") == "http://example.org"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "//evil.example", "ftp://x.org", "", None):
+        assert pageviews.safe_url(bad) is None
+
+
+def test_pages_can_be_written_to_a_folder(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    make_project(project)
+    reg = registry.load(project / "registry").require()
+    files = pages.generate(reg)
+    assert pages.write(files, tmp_path / "out") == len(files)
+    text = (tmp_path / "out" / "models" / "xss-model.md").read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: \"&lt;script&gt;")
+    assert XSS not in text
