@@ -386,18 +386,31 @@ class ModelDerivation:
         return self.ctx.assumption(key, name)
 
     def _water_from_energy(self) -> Metric | str:
-        """On-site cooling water (IT energy x WUE) plus off-site water to generate the electricity (energy x grid water intensity)."""
+        """On-site cooling water (IT energy x WUE) plus off-site water to generate the electricity (energy x grid water intensity).
+
+        Beside a reported figure whose scope is only one of the two, the estimate covers the same scope.
+        """
         it, energy = self.get("it_energy_mwh"), self.get("energy_mwh")
         if it is None or energy is None:
             return self.missing.get("energy_mwh", "no energy")
-        wue = self._water_intensity(self.t.wue_l_per_kwh, "wue_l_per_kwh", "wue_default_l_per_kwh", "wue_l_per_kwh")
-        ewif = self._water_intensity(None, "water_l_per_kwh", "electricity_water_intensity_l_per_kwh", "electricity_water_l_per_kwh")
-        if isinstance(wue, str) or isinstance(ewif, str):
-            return wue if isinstance(wue, str) else str(ewif)
-        r = Range(it.range.value * wue.value + energy.range.value * ewif.value, it.range.low * wue.low + energy.range.low * ewif.low,
-                  it.range.high * wue.high + energy.range.high * ewif.high)
-        return estimated("water_m3", r, "on-site + off-site", "it_energy_mwh x WUE (L/kWh) + energy_mwh x electricity water intensity (L/kWh)",
-                         (it.as_input(), wue, energy.as_input(), ewif), note="scope: water-on-site and water-off-site")
+        scope = set(self.t.water_scope) if self.t.water_m3 is not None and self.t.water_scope else {"water-on-site", "water-off-site"}
+        parts: list[tuple[Metric, Input]] = []
+        if "water-on-site" in scope:
+            wue = self._water_intensity(self.t.wue_l_per_kwh, "wue_l_per_kwh", "wue_default_l_per_kwh", "wue_l_per_kwh")
+            if isinstance(wue, str):
+                return wue
+            parts.append((it, wue))
+        if "water-off-site" in scope:
+            ewif = self._water_intensity(None, "water_l_per_kwh", "electricity_water_intensity_l_per_kwh", "electricity_water_l_per_kwh")
+            if isinstance(ewif, str):
+                return ewif
+            parts.append((energy, ewif))
+        r = Range(sum(m.value * i.value for m, i in parts), sum(m.low * i.low for m, i in parts), sum(m.high * i.high for m, i in parts))
+        terms = {"water-on-site": "it_energy_mwh x WUE (L/kWh)", "water-off-site": "energy_mwh x electricity water intensity (L/kWh)"}
+        named = [terms[k] for k in ("water-on-site", "water-off-site") if k in scope]
+        path = " + ".join(k.removeprefix("water-") for k in ("water-on-site", "water-off-site") if k in scope)
+        inputs = tuple(x for m, i in parts for x in (m.as_input(), i))
+        return estimated("water_m3", r, path, " + ".join(named), inputs, note=f"scope: {', '.join(sorted(scope))}")
 
     def _emissions_market_tco2e(self) -> Metric | None:
         if self.t.emissions_market_tco2e is None:

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from builder import charts, pagetables, pageviews
+from builder import charts, exports, pagetables, pageviews
 from builder.derived import ModelReport, derive_all
 from builder.formatting import number
 from builder.pageviews import Ref, links_for, quantity
@@ -69,6 +69,16 @@ def _yaml_file(kind_folder: str, id_: str, registry: Registry) -> Path:
     return registry.root / kind_folder / f"{id_}.yaml"
 
 
+def _data_files(registry: Registry, reports: Mapping[str, ModelReport], conf: Mapping[str, str]) -> list[Generated]:
+    """The dataset downloads with their page, and the static JSON API with the schemas at stable URLs."""
+    version = exports.dataset_version(registry.root)
+    data = exports.dataset_files(registry, reports, version)
+    out = [Generated(f"downloads/{name}", content) for name, content in sorted(data.items())]
+    out.append(Generated("downloads/index.md", exports.downloads_page(data, version, conf["site_url"] or "", files_url="")))
+    out += [Generated(path, content) for path, content in sorted(exports.api_files(registry, reports, version).items())]
+    return out
+
+
 def methodology(reports: Mapping[str, ModelReport], registry: Registry) -> dict[str, Any]:
     """The formulas the registry uses today (with counts) and every assumption with its value, range and sources."""
     used: Counter[tuple[str, str, str]] = Counter()
@@ -120,6 +130,8 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
     out.append(Generated(INDEX_PAGES["models"], env.get_template("models_index.md.j2").render(
         rows=rows, filters=pagetables.filter_options(rows))))
     out.append(Generated("models/rows.json", pagetables.rows_json(rows)))
+
+    out += _data_files(registry, reports, conf)
 
     entity_t = env.get_template("entity.md.j2")
     kinds: list[tuple[str, Mapping[str, Any], Any]] = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -156,16 +155,24 @@ def test_search_finds_a_model_by_typing(browser: Any, served: str) -> None:
     watch = Watch(page)
     page.goto(served + "hardware/example-gpu/")
     page.click("#rg-search-input")
-    started = time.monotonic()
     page.keyboard.type("EX-1")
     page.wait_for_selector("#rg-search-results a")
-    elapsed = time.monotonic() - started
     first = page.locator("#rg-search-results a").first
     assert first.inner_text() == "Example Model"
     fetched = sum(size for url, size in watch.bytes.items() if "/pagefind/" in url)
     assert fetched < 300_000, fetched
-    assert elapsed < 5, elapsed
     first.click()
     page.wait_for_url("**/models/example-model/")
     watch.clean()
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["", "models/", "models/example-model/", "downloads/", "methodology/"])
+def test_axe_finds_no_serious_or_critical_violations(browser: Any, served: str, path: str) -> None:
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python not installed: axe checks skipped")
+    page = browser.new_page()
+    page.goto(served + path)
+    results = axe_module.Axe().run(page)
+    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
     page.close()

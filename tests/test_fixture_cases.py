@@ -19,6 +19,7 @@ VALID = sorted((FIXTURES / "valid").glob("*/*.yaml"))
 
 def _with_case(base: Path, case: Path) -> Path:
     target = base / case.parent.name / case.name
+    target.parent.mkdir(exist_ok=True)
     shutil.copyfile(case, target)
     return target
 

@@ -155,7 +155,7 @@ def test_published_results_are_reproduced_from_published_inputs(case: dict[str, 
         assert d.metrics["compute_flop"].value == pytest.approx(published["compute_flop"], rel=0.015)
 
 
-def test_water_is_estimated_on_site_plus_off_site(base_registry: Path) -> None:
+def _add_water_defaults(base_registry: Path) -> None:
     path = base_registry / "assumptions.yaml"
     path.write_text(path.read_text().replace("sources:\n  - id: test-source", """  wue_default_l_per_kwh:
     description: On-site water per kWh of IT energy.
@@ -173,8 +173,13 @@ def test_water_is_estimated_on_site_plus_off_site(base_registry: Path) -> None:
     source: test-source
 sources:
   - id: test-source"""))
+
+
+def test_water_is_estimated_on_site_plus_off_site(base_registry: Path) -> None:
+    _add_water_defaults(base_registry)
     water = _derive(base_registry).metrics["water_m3"]
     assert water.path == "on-site + off-site"
+    assert water.note == "scope: water-off-site, water-on-site"
     assert water.value == pytest.approx(0.24 * 0.5 + 0.288 * 3)
     assert water.low == pytest.approx(0.24 * 0.2 + 0.288 * 1)
 
@@ -183,3 +188,12 @@ def test_water_without_defaults_is_missing_with_a_reason(base_registry: Path) ->
     d = _derive(base_registry)
     assert "water_m3" not in d.metrics
     assert "no default in assumptions" in d.missing["water_m3"]
+
+
+def test_water_estimate_beside_an_on_site_figure_covers_on_site_only(base_registry: Path) -> None:
+    _add_water_defaults(base_registry)
+    _edit(base_registry, "  average_power_w: 300\n", "  average_power_w: 300\n  water_m3: {value: 0.1, scope: [water-on-site]}\n")
+    water = _derive(base_registry).metrics["water_m3"]
+    assert water.method == "reported"
+    assert water.estimate is not None and water.estimate.path == "on-site"
+    assert water.estimate.value == pytest.approx(0.24 * 0.5)
