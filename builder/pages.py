@@ -20,6 +20,7 @@ from builder.formatting import number
 from builder.pageviews import Ref, links_for, quantity
 from builder.registry import Registry
 
+FIRST_ROWS = 100  # rows the index page carries in its HTML; the rest come from rows.json, or from models/list/ without JavaScript
 INDEX_PAGES = {"models": "models/index.md", "organizations": "organizations/index.md", "hardware": "hardware/index.md",
                "grids": "grids/index.md", "claims": "claims/index.md"}
 KIND_LABELS = {"organizations": "Organization", "hardware": "Hardware", "grids": "Electricity grid", "claims": "Claim"}
@@ -128,7 +129,8 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
 
     rows = pagetables.index_rows(reports, registry)
     out.append(Generated(INDEX_PAGES["models"], env.get_template("models_index.md.j2").render(
-        rows=rows, filters=pagetables.filter_options(rows))))
+        rows=rows, shown=rows[:FIRST_ROWS], filters=pagetables.filter_options(rows))))
+    out.append(Generated("models/list.md", env.get_template("models_list.md.j2").render(rows=rows, groups=pagetables.by_letter(rows))))
     out.append(Generated("models/rows.json", pagetables.rows_json(rows)))
 
     out += _data_files(registry, reports, conf)

@@ -75,6 +75,15 @@ def index_rows(reports: Mapping[str, ModelReport], registry: Registry) -> list[I
     return sorted(rows, key=lambda row: row.name.lower())
 
 
+def by_letter(rows: Sequence[IndexRow]) -> list[tuple[str, list[IndexRow]]]:
+    """Rows grouped by the first letter of the name (digits and symbols under '#'), for the plain list."""
+    groups: dict[str, list[IndexRow]] = {}
+    for row in rows:
+        first = row.name[:1].upper()
+        groups.setdefault(first if first.isalpha() else "#", []).append(row)
+    return sorted(groups.items(), key=lambda item: (item[0] != "#", item[0]))
+
+
 def rows_json(rows: Sequence[IndexRow]) -> str:
     """The index as compact JSON: one column list and one array per model, no whitespace."""
     return json.dumps({"columns": COLUMNS, "rows": [row.raw for row in rows]}, separators=(",", ":"), ensure_ascii=False)

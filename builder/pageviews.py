@@ -438,15 +438,20 @@ def claim_view(claim_id: str, registry: Registry) -> EntityView:
     origin = data.get("origin") or {}
     facts = [("Verdict", c.verdict)]
     if isinstance(origin, Mapping):
-        facts += [(label, str(origin[key])) for key, label in (("who", "Origin: who"), ("where", "Origin: where"), ("when", "Origin: when"))]
-    paragraphs = [("The claim", c.statement)] + [(label, str(data[key])) for key, label in
-                                                (("what_it_measured", "What it measured"), ("explanation", "Explanation"), ("note", "Note"))
-                                                if data.get(key)]
+        facts += [(label, str(origin[key])) for key, label in (("who", "Origin: who"), ("where", "Origin: where"), ("when", "Origin: when"))
+                  if origin.get(key)]
+    variants = [f"“{v['text']}”" + (f" ({v['appeared_in']})" if v.get("appeared_in") else "")
+                for v in data.get("variants") or [] if isinstance(v, Mapping) and v.get("text")]
+    paragraphs = [("The claim", c.statement)]
+    if variants:
+        paragraphs.append(("How it is repeated", "; ".join(variants)))
+    paragraphs += [(label, str(data[key])) for key, label in
+                   (("what_it_measured", "What it measured"), ("explanation", "Explanation"), ("note", "Note")) if data.get(key)]
     rows = [(str(f.get("label", "")), f"{number(f['value'])} {f.get('unit', '')}".strip(),
              ", ".join(link.title for link in links_for([f["source"]] if isinstance(f.get("source"), str) else f.get("source") or [], known)))
             for f in data.get("figures") or [] if isinstance(f, Mapping) and isinstance(f.get("value"), int | float)]
     linker = Linker("../../")
-    return EntityView("claims", c.id, c.title, c.path, [(k, v) for k, v in facts if k != "Origin: when" or v], paragraphs=paragraphs,
+    return EntityView("claims", c.id, c.title, c.path, facts, paragraphs=paragraphs,
                       table_caption="Figures", table_head=("Figure", "Value", "Source"), table_rows=rows,
                       models_heading="Related models", models=[Ref(linker.page("models", i), registry.models[i].name)
                                                                for i in c.related_models if i in registry.models],

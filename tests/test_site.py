@@ -36,6 +36,21 @@ sources:
 """
 
 
+CLAIM = """id: example-claim
+title: Example Model emitted a tonne
+statement: Training Example Model emitted 1 t of CO2
+variants:
+  - text: Example Model emitted 10 t
+    appeared_in: A blog post
+origin: {who: A blogger, when: 2023-01, source: blog}
+what_it_measured: Nothing measured; a guess
+verdict: unsupported
+explanation: The paper reports 0.02 t.
+related_models: [example-model]
+sources:
+  - {id: paper, title: An example paper, url: "https://example.org/paper"}
+  - {id: blog, title: A blog post, url: "https://example.org/blog"}
+"""
 ENTRY_FOLDERS = {"models", "organizations", "hardware", "grids", "claims"}
 
 
@@ -47,6 +62,8 @@ def make_project(target: Path) -> Path:
     if not (reg / "openness.yaml").exists():
         shutil.copy(ROOT / "registry" / "openness.yaml", reg / "openness.yaml")
     (reg / "models" / "xss-model.yaml").write_text(XSS_MODEL, encoding="utf-8")
+    (reg / "claims").mkdir(exist_ok=True)
+    (reg / "claims" / "example-claim.yaml").write_text(CLAIM, encoding="utf-8")
     docs = target / "docs"
     docs.mkdir()
     (docs / "contribute.md").write_text("# Contribute\n\nOpen a pull request.\n", encoding="utf-8")
@@ -190,7 +207,7 @@ def test_charts_have_text_alternatives(site: Path) -> None:
 def test_search_index_covers_entity_pages_only(site: Path) -> None:
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     pages_indexed = sum(lang["page_count"] for lang in entry["languages"].values())
-    assert pages_indexed == 2 + 1 + 1 + 1  # two models, one organization, one hardware, one grid
+    assert pages_indexed == 2 + 1 + 1 + 1 + 1  # two models, one organization, one hardware, one grid, one claim
     assert (site / "pagefind" / "pagefind.js").is_file()
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "pagefind" not in home.split("</header>")[0]  # nothing of search loads before the reader types
@@ -221,3 +238,16 @@ def test_pages_can_be_written_to_a_folder(tmp_path: Path) -> None:
     text = (tmp_path / "out" / "models" / "xss-model.md").read_text(encoding="utf-8")
     assert text.startswith("---\ntitle: \"&lt;script&gt;")
     assert XSS not in text
+
+
+def test_claim_page_links_its_models_and_the_model_links_back(site: Path) -> None:
+    claim = (site / "claims" / "example-claim" / "index.html").read_text(encoding="utf-8")
+    assert "Training Example Model emitted 1 t of CO2" in claim
+    assert "unsupported" in claim
+    assert "How it is repeated" in claim and "Example Model emitted 10 t" in claim
+    assert 'href="../../models/example-model/"' in claim
+    assert 'href="https://example.org/paper"' in claim
+    model = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../claims/example-claim/"' in model
+    index = (site / "claims" / "index.html").read_text(encoding="utf-8")
+    assert 'href="example-claim/"' in index

@@ -108,7 +108,7 @@
     var tbody = table.tBodies[0];
     var rows = [];
     var view = [];
-    var shown = 0;
+    var shown = tbody.rows.length;
     var sortKey = "name";
     var sortDir = 1;
 
@@ -202,14 +202,15 @@
         r._text = [r.name, r.aliases, r.organization, r.id].join(" ").toLowerCase();
         return r;
       });
-      form.hidden = false;
+      document.getElementById("rg-filter-set").disabled = false;
       setupSort();
-      var q = new URLSearchParams(window.location.search).get("q");
-      if (q) text.value = q;
+      view = rows.slice();
       form.addEventListener("input", apply);
       form.addEventListener("submit", function (e) { e.preventDefault(); });
       more.querySelector("button").addEventListener("click", renderMore);
-      apply();
+      more.hidden = shown >= view.length;
+      var q = new URLSearchParams(window.location.search).get("q");
+      if (q) { text.value = q; apply(); }  /* otherwise the server-rendered rows are already the first rows by name */
     }).catch(function () { /* the server-rendered table stays */ });
   }
 
