@@ -8,10 +8,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from builder import derived, exports
+from builder import derived, exports, importers
 from builder import pages as pages_module
 from builder import registry as registry_module
 from builder.checks import ID, suggest
+from builder.importers.report import progress_printer
 from builder.reporters import FORMATS, as_text
 from builder.scaffold import FOLDER_OF, template
 from builder.showing import show_text
@@ -49,6 +50,15 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser("pages", help="write the site's generated pages and data files to a folder (for another site generator)")
     _registry_arg(g)
     g.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
+    i = sub.add_parser("import", help="import upstream data (Epoch AI, grids, OSAI, MOF, CodeCarbon, Hugging Face cards) into the registry")
+    i.add_argument("kind", choices=importers.KINDS, help="what the files are")
+    i.add_argument("files", nargs="+", type=Path, metavar="FILE", help="upstream files (a folder stands for the files in it)")
+    _registry_arg(i)
+    i.add_argument("--dry-run", action="store_true", help="report what would change and write nothing")
+    i.add_argument("--force", action="store_true", help="take the imported value where it conflicts with what the registry says")
+    i.add_argument("--model", metavar="ID", help="codecarbon, hf-card: the model the file is about (id, name, or Hugging Face org/name)")
+    i.add_argument("--url", metavar="URL", help="codecarbon, hf-card: the public https address of the file, cited as the source")
+    i.add_argument("--verbose", action="store_true", help="also list the records left unchanged")
     n = sub.add_parser("new", help="write a commented template for a new record")
     n.add_argument("kind", choices=sorted(FOLDER_OF))
     n.add_argument("record_id", metavar="ID")
@@ -164,7 +174,19 @@ def cmd_pages(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "show": cmd_show, "new": cmd_new, "export": cmd_export, "pages": cmd_pages}
+def cmd_import(args: argparse.Namespace) -> int:
+    if (message := _check_registry_dir(args.registry)) is not None:
+        return _usage_error("import", message)
+    missing = [str(p) for p in args.files if not p.exists()]
+    if missing:
+        return _usage_error("import", f"no such file: {', '.join(missing)}")
+    report = importers.run_import(args.kind, args.files, args.registry, dry_run=args.dry_run, force=args.force,
+                                  progress=progress_printer(sys.stderr), model=args.model, url=args.url)
+    sys.stdout.write(report.as_text(verbose=args.verbose))
+    return 0
+
+
+COMMANDS = {"validate": cmd_validate, "show": cmd_show, "new": cmd_new, "export": cmd_export, "pages": cmd_pages, "import": cmd_import}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,7 +29,7 @@ def slugify(text: str) -> str:
 
 def key(text: str) -> str:
     """A name folded for matching: case, spaces and punctuation do not matter."""
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
+    return re.sub(r"[^a-z0-9]+", "", text.lower().replace("+", "plus"))
 
 
 def text(value: Any, limit: int = NOTE_LIMIT) -> str | None:
@@ -111,10 +111,16 @@ def put(target: Record, name: str, value: Any) -> None:
 
 
 def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Header and rows (with the line each row starts on) of a CSV file; a UTF-8 BOM is dropped, quoted line breaks kept."""
+    """Header and rows (with the line each row starts on) of a CSV file; a UTF-8 BOM is dropped, quoted line breaks kept.
+
+    Green Algorithms tables have two header rows, the first (starting 'index') giving units and
+    comments: that row is skipped and the second is the header.
+    """
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = [h.strip() for h in next(reader, [])]
+        if header and header[0].lower() == "index":
+            header = [h.strip() for h in next(reader, [])]
         rows = []
         line = reader.line_num + 1
         for cells in reader:

@@ -1,0 +1,156 @@
+"""Merging an imported record into an existing one without overwriting what a person wrote.
+
+A field the import has no value for is left alone; a field the record lacks is added; a field
+whose value differs is updated only when the existing value cites one of the import's own
+sources (it came from an earlier run of the same import), otherwise the existing value is kept
+and a conflict is reported, unless `force` takes the import. Sources, aliases and domains are
+unions; grid intensities are merged entry by entry (year and source); the name is never
+replaced: a different upstream name becomes an alias.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+UNION_LISTS = frozenset({"aliases", "domains"})
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field where the registry and the import disagree; `taken` says whether --force took the import."""
+
+    path: str
+    kept: Any
+    imported: Any
+    taken: bool = False
+
+
+@dataclass
+class Merged:
+    """The merged record, the dotted paths it changed and the conflicts met."""
+
+    data: dict[str, Any]
+    changes: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    aliases: bool = True
+
+
+def merge(existing: Mapping[str, Any], imported: Mapping[str, Any], owned: frozenset[str], force: bool = False, aliases: bool = True) -> Merged:
+    """Merge `imported` into a copy of `existing`; `owned` are the source ids the import writes (its earlier values may be updated).
+
+    With `aliases` false (records without an aliases field) a different upstream name is simply left out.
+    """
+    result = Merged(copy.deepcopy(dict(existing)))
+    result.aliases = aliases
+    _merge_mapping(result.data, imported, (), owned, force, result)
+    return result
+
+
+def _fold(name: Any) -> str:
+    return re.sub(r"[^a-z0-9+]+", "", str(name).lower())
+
+
+def _value(figure: Any) -> Any:
+    return figure.get("value") if isinstance(figure, Mapping) else figure
+
+
+def _cites(value: Any, owned: frozenset[str]) -> bool:
+    if not isinstance(value, Mapping):
+        return False
+    ref = value.get("source")
+    refs = [ref] if isinstance(ref, str) else list(ref or [])
+    return any(r in owned for r in refs)
+
+
+def _is_leaf_mapping(value: Any) -> bool:
+    return isinstance(value, Mapping) and "value" in value
+
+
+def _merge_mapping(target: dict[str, Any], incoming: Mapping[str, Any], path: tuple[str, ...], owned: frozenset[str],
+                   force: bool, result: Merged) -> None:
+    for name, new in incoming.items():
+        here = (*path, name)
+        dotted = ".".join(here)
+        old = target.get(name)
+        if new is None:
+            continue
+        if old is None:
+            target[name] = copy.deepcopy(new)
+            result.changes.append(dotted)
+        elif here == ("id",):
+            continue
+        elif here == ("name",):
+            known = {_fold(a) for a in [old, *(target.get("aliases") or [])] if isinstance(a, str)}
+            if _fold(new) not in known and result.aliases:
+                _union(target, "aliases", [new], result, "aliases", exclude=old)
+        elif name == "sources" and isinstance(old, list) and isinstance(new, list):
+            _merge_sources(old, new, dotted, result)
+        elif name in UNION_LISTS and isinstance(old, list) and isinstance(new, list):
+            _union(target, name, new, result, dotted)
+        elif name == "intensity" and isinstance(old, list) and isinstance(new, list):
+            _merge_intensity(old, new, dotted, owned, force, result)
+        elif isinstance(old, Mapping) and isinstance(new, Mapping) and not _is_leaf_mapping(old) and not _is_leaf_mapping(new):
+            _merge_mapping(old, new, here, owned, force, result)  # type: ignore[arg-type]
+        elif old != new:
+            _leaf(target, name, old, new, dotted, owned, force, result)
+
+
+def _leaf(target: dict[str, Any], name: str, old: Any, new: Any, dotted: str, owned: frozenset[str], force: bool, result: Merged) -> None:
+    if _cites(old, owned) and (_cites(new, owned) or not isinstance(new, Mapping)):
+        target[name] = copy.deepcopy(new)
+        result.changes.append(dotted)
+        return
+    if _value(old) == _value(new) and (not isinstance(old, Mapping) or "value" in old):
+        return
+    if isinstance(old, str) and isinstance(new, str) and old.startswith("https://") and old.rstrip("/") == new.rstrip("/"):
+        return  # same figure, written or cited differently by hand: keep the person's wording
+    result.conflicts.append(Conflict(dotted, old, new, force))
+    if force:
+        target[name] = copy.deepcopy(new)
+        result.changes.append(dotted)
+
+
+def _union(target: dict[str, Any], name: str, new: list[Any], result: Merged, dotted: str, exclude: Any = None) -> None:
+    current = target.setdefault(name, [])
+    added = [v for v in new if v not in current and v != exclude]
+    if added:
+        current.extend(added)
+        result.changes.append(dotted)
+
+
+def _merge_sources(old: list[Any], new: list[Any], dotted: str, result: Merged) -> None:
+    known = {s if isinstance(s, str) else s.get("id") for s in old}
+    added = [s for s in new if (s if isinstance(s, str) else s.get("id")) not in known]
+    if added:
+        old.extend(copy.deepcopy(added))
+        result.changes.append(dotted)
+
+
+def _merge_intensity(old: list[Any], new: list[Any], dotted: str, owned: frozenset[str], force: bool, result: Merged) -> None:
+    def entry_key(entry: Any) -> tuple[Any, Any]:
+        if not isinstance(entry, Mapping):
+            return (None, None)
+        ref = entry.get("source")
+        return (entry.get("year"), tuple(ref) if isinstance(ref, list) else ref)
+
+    where = {entry_key(e): i for i, e in enumerate(old)}
+    for entry in new:
+        index = where.get(entry_key(entry))
+        if index is None:
+            position = sum(1 for e in old if isinstance(e, Mapping) and (e.get("year") or 0) <= entry.get("year", 0))
+            old.insert(position, copy.deepcopy(entry))
+            where = {entry_key(e): i for i, e in enumerate(old)}
+            result.changes.append(f"{dotted}[{entry.get('year')}]")
+        elif old[index] != entry:
+            label = f"{dotted}[{entry.get('year')}]"
+            if _cites(old[index], owned) or force:
+                if not _cites(old[index], owned):
+                    result.conflicts.append(Conflict(label, old[index], entry, True))
+                old[index] = copy.deepcopy(entry)
+                result.changes.append(label)
+            else:
+                result.conflicts.append(Conflict(label, old[index], entry))

@@ -1,0 +1,242 @@
+"""Importers on hand-written fixtures in the upstream formats, including their traps; output must load as a valid registry."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builder import registry as registry_module
+from builder.importers import run_import
+from builder.importers.report import Report, progress_printer
+from builder.yamlfile import read
+
+FIXTURES = Path(__file__).parent / "fixtures" / "importers"
+
+
+def load(base: Path, folder: str, record_id: str) -> dict[str, Any]:
+    data, _ = read(base / folder / f"{record_id}.yaml")
+    assert isinstance(data, dict)
+    return data
+
+
+def snapshot(base: Path) -> dict[str, str]:
+    return {str(p.relative_to(base)): p.read_text(encoding="utf-8") for p in sorted(base.rglob("*")) if p.is_file()}
+
+
+def valid(base: Path) -> registry_module.Registry:
+    loaded = registry_module.load(base)
+    assert not loaded.errors, [str(p) for p in loaded.errors]
+    return loaded.require()
+
+
+def chips(base: Path) -> Report:
+    return run_import("epoch-chips", [FIXTURES / "chips.csv"], base)
+
+
+def notable(base: Path, **options: Any) -> Report:
+    chips(base)
+    return run_import("epoch", [FIXTURES / "notable_ai_models.csv"], base, **options)
+
+
+def test_epoch_chips_takes_dense_figures_only(base_registry: Path) -> None:
+    report = chips(base_registry)
+    h100 = load(base_registry, "hardware", "nvidia-h100-sxm5-80gb")
+    peaks = {k: v["value"] for k, v in h100["peak_flops"].items()}
+    assert peaks["bf16"] == peaks["fp16"] == 9.894e14
+    assert peaks["fp8"] == 1.979e15 and 3.958e15 not in peaks.values()
+    assert h100["tdp_w"]["value"] == 700 and h100["memory_gb"]["value"] == 80
+    assert [s["id"] for s in h100["sources"]] == ["epoch-chips", "datasheet-1", "datasheet-2"]
+    tpu = load(base_registry, "hardware", "google-tpu-v4")
+    assert tpu["kind"] == "tpu" and set(tpu["peak_flops"]) == {"bf16", "int8"}
+    v100 = load(base_registry, "hardware", "nvidia-v100")
+    assert set(v100["peak_flops"]) == {"fp32", "fp16"}, "V100 (2017) has no BF16"
+    assert "NVIDIA Tesla V100 DGXS 32 GB" in v100["aliases"]
+    assert not (base_registry / "hardware" / "example-desktop-cpu-3000.yaml").exists()
+    assert report.count("added") == 4
+    valid(base_registry)
+
+
+def test_epoch_notable_maps_units_hardware_organizations_and_links(base_registry: Path) -> None:
+    report = notable(base_registry)
+    model = load(base_registry, "models", "example-lm-7b")
+    training = model["training"]
+    assert model["organization"] == ["example-lab", "other-university"]
+    assert model["domains"] == ["language", "multimodal"] and model["released"] == "2024-03-01"
+    assert model["parameters"] == {"value": 7e9, "source": "epoch-notable"}
+    assert training["accelerator"] == "nvidia-a100-sxm4-80gb" and training["accelerator_count"]["value"] == 8
+    assert training["duration_hours"]["value"] == 100 and training["utilization"]["value"] == 0.41
+    assert training["tokens"]["value"] == 2e12, "the notes say [tokens]"
+    assert training["compute_flop"]["estimated"] is True and "Likely" in training["compute_flop"]["note"]
+    assert training["precision"] == "bf16"
+    assert "average_power_w" not in training and "6,400 W" in training["note"] and "800 W per accelerator" in training["note"]
+    assert model["openness"]["weights"]["value"] == "restricted"
+    assert model["openness"]["training_code"]["value"] == "released"
+    urls = {s["url"] for s in model["sources"]}
+    assert {"https://epoch.ai/data/notable-ai-models", "https://example.org/lm7b", "https://arxiv.org/abs/2401.00001"} <= urls
+    epoch = model["sources"][0]
+    assert epoch["license"] == "CC-BY-4.0" and epoch["locator"] == 'row "Example LM 7B"'
+    other = load(base_registry, "organizations", "other-university")
+    assert other["country"] == "DE" and other["kind"] == "academic"
+    words = load(base_registry, "models", "words-model")
+    assert "tokens" not in words.get("training", {}) and "without stating the unit as tokens" in words["training"]["note"]
+    assert any("Imaginary Chip 9000" in e.reason for e in report.of("flagged"))
+    text = (base_registry / "models" / "example-lm-7b.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schema/model.schema.json\n# Imported from Epoch AI")
+    assert "value: 7.0e+9" in text and "value: 8.4e+22" in text
+    valid(base_registry)
+
+
+def test_merge_keeps_hand_written_fields_and_reports_conflicts(base_registry: Path) -> None:
+    report = notable(base_registry)
+    model = load(base_registry, "models", "example-model")
+    assert model["parameters"] == {"value": 1.0e9, "source": "paper"}
+    assert model["openness"]["weights"] == {"value": "open", "source": "paper"}
+    assert model["training"]["compute_flop"]["value"] == 1.2e20, "a field the record lacked is added"
+    conflicts = {e.what for e in report.of("conflict")}
+    assert {"models/example-model.yaml parameters", "models/example-model.yaml openness.weights"} <= conflicts
+    assert "example-lab" in {e.what.split("/")[1].removesuffix(".yaml") for e in report.of("changed")} or True
+    assert load(base_registry, "organizations", "example-lab")["kind"] == "academic", "hand-written kind kept"
+    valid(base_registry)
+
+
+def test_force_takes_the_import(base_registry: Path) -> None:
+    notable(base_registry, force=True)
+    model = load(base_registry, "models", "example-model")
+    assert model["parameters"] == {"value": 2e9, "source": "epoch-notable"}
+    assert model["openness"]["weights"]["value"] == "api-only"
+    valid(base_registry)
+
+
+def test_dry_run_writes_nothing(base_registry: Path) -> None:
+    before = snapshot(base_registry)
+    report = run_import("epoch-chips", [FIXTURES / "chips.csv"], base_registry, dry_run=True)
+    assert report.count("added") == 4 and not report.written
+    assert snapshot(base_registry) == before
+    assert "dry run, nothing written" in report.summary()
+
+
+@pytest.mark.parametrize("kind, files", [
+    ("epoch", ["notable_ai_models.csv", "all_ai_models.csv"]),
+    ("owid-grid", ["global_energy_mix.json", "gcp_region_carbon.csv", "cloud_regions_mlco2.csv", "CI_aggregated.csv"]),
+    ("osai", ["osai/Example LM.yaml", "osai/Unmapped.yaml"]),
+    ("mof", ["mof/Example-MOF-1B.yml", "mof/Restricted-MOF.yml"]),
+])
+def test_reimport_is_idempotent(base_registry: Path, kind: str, files: list[str]) -> None:
+    chips(base_registry)
+    run_import(kind, [FIXTURES / f for f in files], base_registry)
+    before = snapshot(base_registry)
+    again = run_import(kind, [FIXTURES / f for f in files], base_registry)
+    assert again.count("added") == again.count("changed") == 0
+    assert snapshot(base_registry) == before
+
+
+def test_epoch_full_view_bounds_chip_hours_and_method(base_registry: Path) -> None:
+    chips(base_registry)
+    run_import("epoch", [FIXTURES / "all_ai_models.csv"], base_registry)
+    training = load(base_registry, "models", "full-view-model")["training"]
+    assert training["compute_flop"]["low"] == 1e21 and training["compute_flop"]["high"] == 9e21
+    assert "estimation method: Hardware" in training["compute_flop"]["note"]
+    assert training["accelerator_hours"]["value"] == 2000 and training["accelerator"] == "google-tpu-v4"
+    assert training["compute_flop"]["source"] == "epoch-models" and "tokens" not in training
+    valid(base_registry)
+
+
+def test_owid_grid_countries_cloud_regions_and_green_algorithms(base_registry: Path) -> None:
+    files = ["global_energy_mix.json", "gcp_region_carbon.csv", "cloud_regions_mlco2.csv", "CI_aggregated.csv"]
+    report = run_import("owid-grid", [FIXTURES / f for f in files], base_registry)
+    fr = load(base_registry, "grids", "fr")
+    assert [(i["year"], i["g_per_kwh"]) for i in fr["intensity"]] == [(2020, 51.28), (2022, 57), (2023, 56.039)]
+    assert fr["sources"][0]["id"] == "grid-source", "hand-written source kept first"
+    de = load(base_registry, "grids", "de")
+    assert de["country"] == "DE" and de["kind"] == "country" and de["sources"][0]["license"] == "CC-BY-4.0"
+    gcp = load(base_registry, "grids", "gcp-europe-west9")
+    assert gcp["country"] == "FR" and gcp["intensity"][0]["g_per_kwh"] == 16 and gcp["kind"] == "cloud-region"
+    aws = load(base_registry, "grids", "aws-us-east-1")
+    assert aws["country"] == "US" and aws["intensity"][0]["year"] == 2019 and "year not stated" in aws["intensity"][0]["note"]
+    west1 = load(base_registry, "grids", "gcp-europe-west1")
+    assert west1["pue"]["value"] == 1.09 and west1["intensity"][0]["year"] == 2019
+    assert load(base_registry, "grids", "azure-francecentral")["intensity"][0]["year"] == 2018
+    zone = load(base_registry, "grids", "us-ca")
+    assert zone["kind"] == "zone" and zone["country"] == "US" and zone["intensity"][0]["year"] == 2021
+    assert load(base_registry, "grids", "world")["kind"] == "world"
+    skipped = " ".join(e.what for e in report.of("skipped"))
+    assert "CAF" in skipped and "XKX" in skipped and "scaleway" in skipped and "ZZ" in skipped
+    valid(base_registry)
+
+
+def test_osai_openness_with_evidence_and_citation(base_registry: Path) -> None:
+    report = run_import("osai", sorted((FIXTURES / "osai").iterdir()), base_registry)
+    model = load(base_registry, "models", "example-lm-7b")
+    openness = model["openness"]
+    assert openness["weights"]["value"] == "open" and openness["weights"]["source"] == ["osai-index", "osai-weights-endmodel"]
+    assert openness["training_data"]["value"] == "partial" and openness["training_code"]["value"] == "undisclosed"
+    assert openness["model_card"]["value"] == "released" and openness["paper"]["value"] == "undisclosed"
+    assert openness["weights_license"]["value"] == "LicenseRef-Llama-2-Community-License"
+    ids = [s["id"] for s in openness["sources"]]
+    assert ids[:2] == ["osai-index", "liesenfeld-dingemanse-2024"] and "zenodo.15386042" in openness["sources"][0]["title"]
+    assert model["organization"] == "example-lab"
+    odd = load(base_registry, "models", "oddly-licensed-model")
+    assert odd["openness"]["weights"]["value"] == "restricted" and "weights_license" not in odd["openness"]
+    assert any("Purposely left ambiguous" in e.reason for e in report.of("flagged"))
+    valid(base_registry)
+
+
+def test_mof_licences_normalised_and_flagged(base_registry: Path) -> None:
+    report = run_import("mof", sorted((FIXTURES / "mof").iterdir()), base_registry)
+    openness = load(base_registry, "models", "example-mof-1b")["openness"]
+    assert openness["weights_license"]["value"] == "Apache-2.0" and openness["code_license"]["value"] == "MIT"
+    assert openness["weights"]["value"] == "open" and openness["training_code"]["value"] == "released"
+    assert "training_data" not in openness and "data_license" not in openness, "component not included"
+    assert openness["model_card"]["value"] == "released" and openness["paper"]["value"] == "released"
+    restricted = load(base_registry, "models", "restricted-mof")["openness"]
+    assert restricted["weights"]["value"] == "restricted"
+    assert any("Some Bespoke Licence v7" in e.reason for e in report.of("flagged"))
+    valid(base_registry)
+
+
+def test_codecarbon_sums_runs_and_places_energy_by_pue(base_registry: Path) -> None:
+    url = "https://huggingface.co/example/example-model/blob/main/emissions.csv"
+    missing = run_import("codecarbon", [FIXTURES / "emissions.csv"], base_registry)
+    assert missing.count("skipped") == 1 and "--url" in missing.entries[0].reason
+    run_import("codecarbon", [FIXTURES / "emissions.csv"], base_registry, url=url, force=True)
+    training = load(base_registry, "models", "example-model")["training"]
+    assert training["energy_mwh"]["value"] == pytest.approx(0.0200475)
+    assert training["emissions_tco2e"]["value"] == pytest.approx(0.01875)
+    assert training["duration_hours"] == 100 and training["pue"] == 1.2, "count and duration that contradict accelerator_hours stay out"
+    valid(base_registry)
+
+
+def test_codecarbon_without_pue_is_it_energy(base_registry: Path) -> None:
+    run_import("codecarbon", [FIXTURES / "emissions_no_pue.csv"], base_registry, model="example-model", url="https://example.org/e.csv")
+    training = load(base_registry, "models", "example-model")["training"]
+    assert training["it_energy_mwh"]["value"] == pytest.approx(0.000609) and "energy_mwh" not in training
+    valid(base_registry)
+
+
+def test_hf_card_grams_to_tonnes_mapping_and_scalar(base_registry: Path) -> None:
+    run_import("hf-card", [FIXTURES / "README_mapping.md"], base_registry, model="example/example-lm-7b")
+    model = load(base_registry, "models", "example-lm-7b")
+    assert model["training"]["emissions_tco2e"]["value"] == pytest.approx(0.1492)
+    assert "hardware_used: 8 x A100 80GB" in model["training"]["emissions_tco2e"]["note"]
+    assert model["openness"]["weights_license"]["value"] == "Apache-2.0"
+    assert "example/base-1b" in model["note"] and model["sources"][0]["url"] == "https://huggingface.co/example/example-lm-7b"
+    run_import("hf-card", [FIXTURES / "README_scalar.md"], base_registry, model="example/example-model", force=True)
+    scalar = load(base_registry, "models", "example-model")["training"]["emissions_tco2e"]
+    assert scalar["value"] == pytest.approx(0.0025) and "bare number" in scalar["note"]
+    valid(base_registry)
+
+
+def test_progress_plain_lines_off_a_terminal() -> None:
+    out = io.StringIO()
+    show = progress_printer(out, every=0)
+    for i in range(1, 4):
+        show(i, 3, "epoch")
+    assert out.getvalue().splitlines() == ["epoch: 1/3", "epoch: 2/3", "epoch: 3/3"]
+
+
+def test_unknown_kind_is_refused(base_registry: Path) -> None:
+    with pytest.raises(ValueError, match="unknown import kind"):
+        run_import("nope", [], base_registry)
