@@ -285,13 +285,15 @@ def grids_tables(registry: Registry, describe: Describer) -> list[Table]:
                      "pue": value_of(g.data.get("pue")), "note": g.data.get("note")} for g in registry.grids.values()))
     item = ("intensity", "*")
     columns = [Column("grid_id", "string", describe("grid", "id")),
+               Column("position", "integer", "Order of the entry among the grid's intensities, by year (a year may have several entries: "
+                      "other sources or location- and market-based figures)."),
                *(Column(n, t, describe("grid", *item, n)) for n, t in
                  (("year", "integer"), ("g_per_kwh", "number"), ("low", "number"), ("high", "number"), ("basis", "string"))),
                Column("sources", "string", describe("grid", *item, "source") + LIST_NOTE),
                Column("note", "string", describe("grid", *item, "note"))]
-    rows = ({"grid_id": g.id, "year": i.year, "g_per_kwh": i.g_per_kwh, "low": i.low, "high": i.high, "basis": i.basis,
-             "sources": joined(i.sources), "note": i.note} for g in registry.grids.values() for i in g.intensity)
-    intensity = _table("grid_intensity", "Grid carbon intensity", "Carbon intensity of each grid by year.", columns, ["grid_id", "year"], rows,
+    rows = ({"grid_id": g.id, "position": n, "year": i.year, "g_per_kwh": i.g_per_kwh, "low": i.low, "high": i.high, "basis": i.basis,
+             "sources": joined(i.sources), "note": i.note} for g in registry.grids.values() for n, i in enumerate(g.intensity))
+    intensity = _table("grid_intensity", "Grid carbon intensity", "Carbon intensity of each grid by year.", columns, ["grid_id", "position"], rows,
                        [ForeignKey(("grid_id",), "grids", ("id",))])
     return [grids, intensity]
 

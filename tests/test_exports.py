@@ -230,3 +230,19 @@ def test_dataset_version_names_the_commit_and_uncommitted_changes(tmp_path: Path
     assert exports.dataset_version(tmp_path) == f"{__version__}+{commit}"
     (tmp_path / "a.yaml").write_text("id: b\n", encoding="utf-8")
     assert exports.dataset_version(tmp_path) == f"{__version__}+{commit}.dirty"
+
+
+def test_a_grid_may_have_several_intensities_for_one_year(base_registry: Path, tmp_path: Path) -> None:
+    """Two sources (or location- and market-based figures) for the same year are both kept."""
+    import sqlite3
+
+    from builder import derived, exports, registry
+
+    path = base_registry / "grids" / "fr.yaml"
+    path.write_text(path.read_text().replace("  - {year: 2022, g_per_kwh: 57}", "  - {year: 2022, g_per_kwh: 57}\n  - {year: 2022, g_per_kwh: 20, basis: market}"))
+    reg = registry.load(base_registry).require()
+    files = exports.dataset_files(reg, derived.derive_all(reg), "test")
+    db = tmp_path / "r.sqlite"
+    db.write_bytes(files["registry.sqlite"])
+    rows = sqlite3.connect(db).execute("select position, year, g_per_kwh from grid_intensity where grid_id = 'fr' order by position").fetchall()
+    assert rows == [(0, 2022, 57.0), (1, 2022, 20.0)]

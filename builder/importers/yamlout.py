@@ -61,7 +61,7 @@ def _schemas() -> Schemas:
 
 
 def _resolve(node: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A schema node with its $ref followed and, for oneOf, the alternative that describes an object or array."""
+    """A schema node with its $ref followed and, for anyOf/oneOf, the alternative that describes an object or array."""
     schemas = _schemas()
     while isinstance(node.get("$ref"), str):
         document, _, pointer = str(node["$ref"]).partition("#")
@@ -71,7 +71,7 @@ def _resolve(node: Mapping[str, Any]) -> Mapping[str, Any]:
         for part in pointer.strip("/").split("/"):
             target = target[part]
         node = target
-    for alternative in node.get("oneOf", []):
+    for alternative in node.get("anyOf", node.get("oneOf", [])):
         resolved = _resolve(alternative)
         if "properties" in resolved or "items" in resolved:
             return resolved
