@@ -45,7 +45,8 @@ class Schemas:
     def inlined(self, kind: str) -> dict[str, Any]:
         """The kind's schema with each $ref replaced by what it points to; the referenced definition's keywords win."""
         name = f"{kind}.schema.json"
-        return _inline(self.documents[name], name, self.documents)
+        inlined: dict[str, Any] = _inline(self.documents[name], name, self.documents)
+        return inlined
 
     def check(self, kind: str, data: Any, path: str) -> list[Problem]:
         """Every schema problem of one record, each with a readable message (positions are added later)."""

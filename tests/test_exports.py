@@ -239,7 +239,8 @@ def test_a_grid_may_have_several_intensities_for_one_year(base_registry: Path, t
     from builder import derived, exports, registry
 
     path = base_registry / "grids" / "fr.yaml"
-    path.write_text(path.read_text().replace("  - {year: 2022, g_per_kwh: 57}", "  - {year: 2022, g_per_kwh: 57}\n  - {year: 2022, g_per_kwh: 20, basis: market}"))
+    second = "  - {year: 2022, g_per_kwh: 57}\n  - {year: 2022, g_per_kwh: 20, basis: market}"
+    path.write_text(path.read_text().replace("  - {year: 2022, g_per_kwh: 57}", second))
     reg = registry.load(base_registry).require()
     files = exports.dataset_files(reg, derived.derive_all(reg), "test")
     db = tmp_path / "r.sqlite"
