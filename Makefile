@@ -13,8 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Built next to site/ and swapped in only when the build succeeds: a failed build leaves the last site intact.
 site: $(STAMP)
-	$(BIN)/mkdocs build --strict --site-dir site
+	rm -rf site.tmp
+	$(BIN)/mkdocs build --strict --site-dir site.tmp
+	rm -rf site && mv site.tmp site
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
@@ -32,4 +35,4 @@ test: lint
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site site.tmp .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -19,11 +20,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from builder import derived, pages
 from builder import registry as registry_module
+from builder.derived import ModelReport
 from builder.problems import RegistryError
+from builder.registry import Registry
 from builder.reporters import as_text
 from builder.schemas import Schemas
 
 log = logging.getLogger("mkdocs.plugins.registry")
+_CACHES: dict[tuple[str, str], registry_module.FileCache] = {}  # per registry and schema text: kept across `mkdocs serve` rebuilds
 PACKAGE = Path(__file__).parent
 ASSETS = ("assets/registry/registry.css", "assets/registry/registry.js")
 
@@ -39,6 +43,9 @@ class RegistryConfig(Config):  # type: ignore[no-untyped-call]
 class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-call]
     """Loads the registry once per build, adds its pages with File.generated, and runs Pagefind on the built site."""
 
+    _registry: Registry
+    _reports: dict[str, ModelReport]
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Add the theme overrides (search box), the site's CSS and JS, and watch the registry and schemas."""
         overrides = str(PACKAGE / "templates" / "overrides")
@@ -51,17 +58,22 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
                 config.watch.append(folder)
         return config
 
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        """Validate and derive the registry, then add every generated page and data file; an invalid registry stops the build."""
-        root = Path(self.config.registry)
-        loaded = registry_module.load(root, Schemas(Path(self.config.schema)))
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Validate and derive the registry before MkDocs empties the site folder, so an invalid registry leaves the last site intact."""
+        schemas = Schemas(Path(self.config.schema))
+        key = (str(Path(self.config.registry).resolve()), json.dumps(schemas.documents, sort_keys=True))
+        loaded = registry_module.load(Path(self.config.registry), schemas, _CACHES.setdefault(key, {}))
         try:
-            reg = loaded.require()
+            self._registry = loaded.require()
         except RegistryError as exc:
             raise PluginError("the registry has problems, so the site cannot be built:\n" + as_text(exc.problems, exc.files)) from exc
         for p in loaded.problems:
             log.info("registry: %s:%s: %s", p.path, p.line, p.message)
-        reports = derived.derive_all(reg)
+        self._reports = derived.derive_all(self._registry)
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Add every generated page and data file of the registry loaded in on_pre_build."""
+        reg, reports = self._registry, self._reports
         settings = {"site_name": config.site_name, "repo_url": config.repo_url or "", "site_url": config.site_url or ""}
         docs = Path(config.docs_dir)
         for g in pages.generate(reg, reports, settings):

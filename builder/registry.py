@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,10 +95,28 @@ def discover(root: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def load(root: Path, schemas: Schemas | None = None) -> Loaded:
-    """Read, validate and cross-check a registry folder; every problem is reported, none raised."""
+@dataclass(frozen=True)
+class _Read:
+    """What reading one file found, kept between builds while the file is unchanged."""
+
+    stamp: tuple[int, int]
+    data: Any
+    text: str
+    problems: tuple[Problem, ...]
+    valid: bool
+
+
+FileCache = MutableMapping[Path, _Read]
+
+
+def load(root: Path, schemas: Schemas | None = None, cache: FileCache | None = None) -> Loaded:
+    """Read, validate and cross-check a registry folder; every problem is reported, none raised.
+
+    With a cache (a preview server keeps one between rebuilds), files whose size and modification time are
+    unchanged are not read or validated again; the rules between records always run on the whole registry.
+    """
     schemas = schemas or Schemas()
-    files = [_read(kind, path, schemas) for kind, path in discover(root)]
+    files = [_read_cached(kind, path, schemas, cache) for kind, path in discover(root)]
     by_kind: dict[str, dict[str, _File]] = {kind: {} for kind in FOLDERS}
     for f in files:
         if f.kind in by_kind:
@@ -112,6 +130,22 @@ def load(root: Path, schemas: Schemas | None = None) -> Loaded:
     if any(p.is_error for p in problems):
         return Loaded(None, problems, len(files))
     return Loaded(_build(root, files, by_kind), problems, len(files))
+
+
+def _read_cached(kind: str, path: Path, schemas: Schemas, cache: FileCache | None) -> _File:
+    if cache is None:
+        return _read(kind, path, schemas)
+    try:
+        info = path.stat()
+    except OSError:
+        return _read(kind, path, schemas)
+    stamp = (info.st_mtime_ns, info.st_size)
+    kept = cache.get(path)
+    if kept is not None and kept.stamp == stamp:
+        return _File(kind, path, display_path(path), kept.text, kept.data, kept.valid, list(kept.problems))
+    f = _read(kind, path, schemas)
+    cache[path] = _Read(stamp, f.data, f.text, tuple(f.problems), f.valid)
+    return f
 
 
 def _read(kind: str, path: Path, schemas: Schemas) -> _File:

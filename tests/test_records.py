@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from builder import registry
 
 
@@ -37,3 +39,29 @@ def test_missing_assumptions_file_is_reported(base_registry: Path) -> None:
     (base_registry / "assumptions.yaml").unlink()
     loaded = registry.load(base_registry)
     assert [p.code for p in loaded.errors] == ["file-missing"]
+
+
+def test_cache_skips_unchanged_files_and_rereads_edited_ones(base_registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    original = registry.read
+
+    def counting(path: Path) -> object:
+        calls.append(path.name)
+        return original(path)
+
+    monkeypatch.setattr(registry, "read", counting)
+    cache: registry.FileCache = {}
+    assert registry.load(base_registry, cache=cache).registry is not None
+    first = len(calls)
+    assert first == 6
+    calls.clear()
+    assert registry.load(base_registry, cache=cache).registry is not None
+    assert calls == []
+    path = base_registry / "models" / "example-model.yaml"
+    path.write_text(path.read_text().replace("name: Example Model", "name: Example Model, edited"))
+    loaded = registry.load(base_registry, cache=cache)
+    assert calls == ["example-model.yaml"]
+    assert loaded.require().models["example-model"].name == "Example Model, edited"
+    (base_registry / "organizations" / "example-lab.yaml").unlink()
+    broken = registry.load(base_registry, cache=cache)
+    assert [p.code for p in broken.errors] == ["ref-organization"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -251,3 +252,28 @@ def test_claim_page_links_its_models_and_the_model_links_back(site: Path) -> Non
     assert 'href="../../claims/example-claim/"' in model
     index = (site / "claims" / "index.html").read_text(encoding="utf-8")
     assert 'href="example-claim/"' in index
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    config = make_project(tmp_path)
+    site = tmp_path / "site"
+    assert build(config, site).returncode == 0
+    before = (site / "models" / "example-model" / "index.html").read_bytes()
+    (tmp_path / "registry" / "models" / "broken.yaml").write_text("id: broken\n", encoding="utf-8")
+    failed = build(config, site)
+    assert failed.returncode != 0
+    assert "broken.yaml:1:1: name: required field is missing" in failed.stderr
+    assert (site / "models" / "example-model" / "index.html").read_bytes() == before
+
+
+def test_two_builds_are_identical(tmp_path: Path) -> None:
+    config = make_project(tmp_path)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    for name in ("a", "b"):
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(tmp_path / name)],
+                       capture_output=True, text=True, check=True, cwd=config.parent, env=env)
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert files_a == files_b
+    different = [str(p) for p in files_a if (tmp_path / "a" / p).read_bytes() != (tmp_path / "b" / p).read_bytes()]
+    assert different == []
