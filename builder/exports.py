@@ -76,6 +76,11 @@ def dumps(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False) + "\n").encode("utf-8")
 
 
+def dumps_compact(value: Any) -> bytes:
+    """Canonical JSON without indentation, for the large data files and the API (about 40% smaller)."""
+    return (json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+
+
 def model_record(report: ModelReport) -> dict[str, Any]:
     """A model exactly as written in its YAML file, plus `derived`."""
     return {**report.model.data, "derived": report.derived_json()}
@@ -108,9 +113,9 @@ def api_files(registry: Registry, reports: Mapping[str, ModelReport], version: s
     found = records(registry, reports)
     for collection in COLLECTIONS:
         items = found[collection]
-        files[f"api/{collection}/index.json"] = dumps({"dataset": block, "count": len(items), "items": [_index_entry(collection, r) for r in items]})
+        files[f"api/{collection}/index.json"] = dumps_compact({"dataset": block, "count": len(items), "items": [_index_entry(collection, r) for r in items]})
         for record in items:
-            files[f"api/{collection}/{record['id']}.json"] = dumps({"dataset": block, "data": record})
+            files[f"api/{collection}/{record['id']}.json"] = dumps_compact({"dataset": block, "data": record})
     files["api/index.json"] = dumps({"dataset": block, "collections": {c: f"{c}/index.json" for c in COLLECTIONS},
                                      "schemas": [f"../schema/{p.name}" for p in sorted(schema_dir().glob("*.schema.json"))]})
     for path in sorted(schema_dir().glob("*.schema.json")):
@@ -130,7 +135,7 @@ def dataset_files(registry: Registry, reports: Mapping[str, ModelReport], versio
     files: dict[str, bytes] = {f"{t.name}.csv": csv_bytes(t) for t in all_tables}
     found = records(registry, reports)
     for collection, items in found.items():
-        files[f"{collection}.json"] = dumps({"dataset": stamp, collection: items})
+        files[f"{collection}.json"] = dumps_compact({"dataset": stamp, collection: items})
     files["models.jsonl"] = b"".join(json.dumps(r, ensure_ascii=False, sort_keys=True, allow_nan=False).encode("utf-8") + b"\n"
                                      for r in found["models"])
     files["registry.sqlite"] = sqlite_bytes(all_tables, stamp)

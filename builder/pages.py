@@ -33,6 +33,16 @@ class Generated:
     path: str
     content: str | bytes
     source: Path | None = None
+    html: bool = False  # a page whose body (after the front matter) is plain HTML, needing no Markdown conversion
+
+
+def split_front_matter(page: str) -> tuple[str, str]:
+    """A page's YAML front matter (with its fences) and its body."""
+    if page.startswith("---\n"):
+        end = page.find("\n---\n", 4)
+        if end >= 0:
+            return page[: end + 5], page[end + 5:]
+    return "", page
 
 
 def _front(value: str) -> Markup:
@@ -58,11 +68,6 @@ def _correction(repo_url: str, path: str) -> str | None:
     if not pageviews.safe_url(repo_url):
         return None
     return f"{repo_url.rstrip('/')}/issues/new?title={quote(f'Correction: {path}')}&body={quote(f'Entry: {path}')}"
-
-
-def _dump_json(body: Any) -> str:
-    """Stable, readable JSON for the per-entry download."""
-    return json.dumps(body, indent=2, ensure_ascii=False, sort_keys=True, default=str) + "\n"
 
 
 def _yaml_file(kind_folder: str, id_: str, registry: Registry) -> Path:
@@ -122,15 +127,14 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
     for model_id, report in reports.items():
         view = pageviews.model_view(report, registry, conf, claims_by_model.get(model_id, []))
         source = _yaml_file("models", model_id, registry)
-        out.append(Generated(f"models/{model_id}.md", model_t.render(v=view), source))
+        out.append(Generated(f"models/{model_id}.md", model_t.render(v=view), source, html=True))
         out.append(Generated(f"models/{model_id}/{model_id}.yaml", source.read_bytes()))
-        body = {"id": model_id, "model": report.model.data, "derived": report.derived_json()}
-        out.append(Generated(f"models/{model_id}/{model_id}.json", _dump_json(body)))
 
     rows = pagetables.index_rows(reports, registry)
     out.append(Generated(INDEX_PAGES["models"], env.get_template("models_index.md.j2").render(
-        rows=rows, shown=rows[:FIRST_ROWS], filters=pagetables.filter_options(rows))))
-    out.append(Generated("models/list.md", env.get_template("models_list.md.j2").render(rows=rows, groups=pagetables.by_letter(rows))))
+        rows=rows, shown=rows[:FIRST_ROWS], filters=pagetables.filter_options(rows)), html=True))
+    out.append(Generated("models/list.md", env.get_template("models_list.md.j2").render(rows=rows, groups=pagetables.by_letter(rows)),
+                         html=True))
     out.append(Generated("models/rows.json", pagetables.rows_json(rows)))
 
     out += _data_files(registry, reports, conf)
@@ -146,18 +150,20 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
             ev: pageviews.EntityView = make(id_, registry)
             source = _yaml_file(folder, id_, registry)
             out.append(Generated(f"{folder}/{id_}.md", entity_t.render(v=ev, kind_label=KIND_LABELS[folder],
-                                                                        correction_url=_correction(conf["repo_url"], ev.path)), source))
+                                                                        correction_url=_correction(conf["repo_url"], ev.path)), source,
+                                 html=True))
             out.append(Generated(f"{folder}/{id_}/{id_}.yaml", source.read_bytes()))
             items.append((f"{id_}/", ev.name, None if folder == "claims" else len(ev.models)))
         title = {"organizations": "Organizations", "hardware": "Hardware", "grids": "Electricity grids", "claims": "Claims"}[folder]
         intro = {"organizations": "Who developed the models in the registry.", "hardware": "Accelerators the models were trained on.",
                  "grids": "Electricity grids and their carbon intensity.", "claims": "Widely repeated claims about AI's footprint, checked."}[folder]
-        out.append(Generated(INDEX_PAGES[folder], index_t.render(title=title, intro=intro, items=sorted(items, key=lambda i: i[1].lower()))))
+        out.append(Generated(INDEX_PAGES[folder], index_t.render(title=title, intro=intro, items=sorted(items, key=lambda i: i[1].lower())),
+                             html=True))
 
     out.append(Generated("index.md", env.get_template("home.md.j2").render(
         site_name=conf["site_name"], h=pagetables.headline(reports), newest=pagetables.newest(reports),
-        charts=charts.all_charts(reports, ""))))
-    out.append(Generated("methodology.md", env.get_template("methodology.md.j2").render(**methodology(reports, registry))))
+        charts=charts.all_charts(reports, "")), html=True))
+    out.append(Generated("methodology.md", env.get_template("methodology.md.j2").render(**methodology(reports, registry)), html=True))
     return out
 
 

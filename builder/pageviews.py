@@ -345,7 +345,7 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
         transparency=transparency, transparency_share=f"{report.transparency.share:.0%}",
         sources=[source_link(s) for s in known.values()],
         links=[(k, u) for k, v in m.links.items() if (u := safe_url(v))], note=m.note,
-        yaml_name=f"{m.id}.yaml", json_name=f"{m.id}.json",
+        yaml_name=f"{m.id}.yaml", json_name=f"../../api/models/{m.id}.json",
         cite=cite_text(m, settings.get("site_name", "AI Impact Registry"), settings.get("site_url", "")),
         correction_url=correction, path=m.path, claims=claims,
     )

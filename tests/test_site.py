@@ -119,7 +119,7 @@ def test_pages_at_stable_urls(site: Path) -> None:
                 "grids/fr/", "methodology/", "organizations/", "hardware/", "grids/"):
         assert (site / url / "index.html").is_file(), url
     assert (site / "models" / "example-model" / "example-model.yaml").read_bytes() == (FIXTURES / "base/models/example-model.yaml").read_bytes()
-    body = json.loads((site / "models" / "example-model" / "example-model.json").read_text(encoding="utf-8"))
+    body = json.loads((site / "api" / "models" / "example-model.json").read_text(encoding="utf-8"))["data"]
     assert body["id"] == "example-model" and "emissions_tco2e" in body["derived"]
     rows = json.loads((site / "models" / "rows.json").read_text(encoding="utf-8"))
     assert {r[0] for r in rows["rows"]} == {"example-model", "xss-model"}
@@ -185,7 +185,7 @@ def test_model_page_links(site: Path) -> None:
     page = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
     assert f'href="{REPO}/edit/main/' in page and "models/example-model.yaml" in page
     assert f"{REPO}/issues/new?title=" in page
-    assert 'href="example-model.yaml"' in page and 'href="example-model.json"' in page
+    assert 'href="example-model.yaml"' in page and 'href="../../api/models/example-model.json"' in page
     assert 'href="https://example.org/paper"' in page
     assert "How to cite" in page
 
