@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ORGS = 200
 WEIGHTS = ("open", "gated", "restricted", "api-only", "hosted-only", "unreleased", "unknown")
-LICENCES = ("Apache-2.0", "MIT", "CC-BY-NC-4.0", "LicenseRef-llama-3.1-community", "LicenseRef-proprietary")
+LICENCES = ("Apache-2.0", "MIT", "CC-BY-NC-4.0", "LicenseRef-Llama-3.1-Community-License", "LicenseRef-proprietary")
 DOMAINS = ("language", "vision", "multimodal", "speech", "biology", "games")
 COUNTRIES = ("US", "FR", "TW", "CN", "DE", "GB", "CA", "JP", "KR", "IN")
 

@@ -106,7 +106,7 @@ def test_the_most_restrictive_licence_sets_the_cap(table: Mapping[str, Any]) -> 
 
 def test_a_cap_never_raises_a_lower_score(table: Mapping[str, Any]) -> None:
     result = score(make({"weights": "restricted", "training_data": "undisclosed"},
-                        weights_license="LicenseRef-bigscience-bloom-rail-1.0"), table)
+                        weights_license="BigScience-BLOOM-RAIL-1.0"), table)
     # (0.5 + 0) / 2 = 25, below the use-restricted cap of 70.
     assert result.cap == 70
     assert result.score == pytest.approx(25.0)
