@@ -26,6 +26,8 @@ class ModelReport:
     transparency: summaries.Transparency
     inference: tuple[inference.Normalised, ...] = ()
     break_even: Metric | None = None
+    inference_estimate: Metric | None = None
+    inference_estimate_reason: str | None = None
 
     def derived_json(self) -> dict[str, Any]:
         """`derived` as `show --json` and the exports give it: each metric name to its value, range, method and inputs."""
@@ -35,9 +37,13 @@ class ModelReport:
         out["openness"] = self.openness.as_dict()
         out["transparency"] = self.transparency.as_dict()
         out["inference"] = [n.as_dict() for n in self.inference]
+        out["missing"] = dict(self.training.missing)
         if self.break_even is not None:
             out["break_even_queries"] = self.break_even.as_dict()
-        out["missing"] = dict(self.training.missing)
+        if self.inference_estimate is not None:
+            out["inference_energy_wh_per_1000_tokens"] = self.inference_estimate.as_dict()
+        elif self.inference_estimate_reason:
+            out["missing"]["inference_energy_wh_per_1000_tokens"] = self.inference_estimate_reason
         return out
 
 
@@ -49,9 +55,11 @@ def report(model: Model, registry: Registry, ctx: Context) -> ModelReport:
     training = metrics.derive(model, ctx)
     emissions = training.metrics.get("emissions_tco2e")
     even = inference.break_even(emissions, model.inference) if emissions is not None else None
+    estimate = inference.estimate_energy(model, ctx)
     return ModelReport(model, training, summaries.equivalents(training.metrics, ctx), summaries.access(model, ctx),
                        score(model, registry.openness_scoring), summaries.transparency(model),
-                       tuple(inference.normalise(d) for d in model.inference), even)
+                       tuple(inference.normalise(d) for d in model.inference), even,
+                       estimate if isinstance(estimate, Metric) else None, estimate if isinstance(estimate, str) else None)
 
 
 def derive_all(registry: Registry) -> dict[str, ModelReport]:

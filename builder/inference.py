@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from builder.metrics import Input, Metric
+from builder.metrics import Context, Input, Metric, figure_input, rng
 from builder.ranges import Range
-from builder.records import Disclosure, Figure
+from builder.records import Disclosure, Figure, Model
 
 TOKENS_PER_UNIT = 1000
 GRAMS_PER_TONNE = 1e6
@@ -91,3 +92,46 @@ def break_even(training_emissions: Metric, disclosures: Sequence[Disclosure]) ->
                       "training emissions_tco2e x 1,000,000 g/t / emissions per query (g)", (training_emissions.as_input(), per_query_input),
                       note=note)
     return None
+
+
+OPEN_WEIGHTS = ("open", "gated", "restricted")
+SECONDS_PER_HOUR = 3600
+ECOLOGITS = ("ecologits_energy_alpha", "ecologits_energy_beta", "ecologits_energy_gamma", "ecologits_latency_alpha",
+             "ecologits_latency_beta", "ecologits_latency_gamma")
+
+
+def estimate_energy(model: Model, ctx: Context) -> Metric | str:
+    """Inference energy per 1,000 output tokens for an open-weights model, by EcoLogits' method, over a range of batch sizes
+    and weight precisions; or why it cannot be estimated."""
+    weights = model.openness.get("weights")
+    if weights is None or weights.value not in OPEN_WEIGHTS:
+        return "estimated only for models whose weights can be run by others (open, gated or restricted)"
+    if model.parameters is None:
+        return "the number of parameters is unknown"
+    total = figure_input("parameters", model.parameters, "parameters")
+    active = figure_input("active_parameters", model.active_parameters, "parameters") if model.active_parameters else total
+    a = {key: ctx.assumption(key) for key in (*ECOLOGITS, "inference_batch_size", "inference_weight_bits", "inference_server_power_w",
+                                                "inference_gpus_per_server", "inference_gpu_memory_gb", "running_memory_overhead_factor")}
+    pue = ctx.assumption("pue_hyperscale", "pue")
+
+    def server_wh(batch: float, bits: float) -> float:
+        p_active, p_total = active.value / 1e9, total.value / 1e9
+        gpus = math.ceil(a["running_memory_overhead_factor"].value * p_total * bits / 8 / a["inference_gpu_memory_gb"].value)
+        gpu_wh = a["ecologits_energy_alpha"].value * math.exp(a["ecologits_energy_beta"].value * batch) * p_active \
+            + a["ecologits_energy_gamma"].value
+        latency_s = a["ecologits_latency_alpha"].value * p_active + a["ecologits_latency_beta"].value * batch + a["ecologits_latency_gamma"].value
+        host_wh = latency_s * a["inference_server_power_w"].value * gpus / a["inference_gpus_per_server"].value / batch / SECONDS_PER_HOUR
+        return TOKENS_PER_UNIT * (gpus * gpu_wh + host_wh)
+
+    batch, bits = a["inference_batch_size"], a["inference_weight_bits"]
+    ends = [server_wh(b, q) for b in (batch.low, batch.value, batch.high) for q in (bits.low, bits.value, bits.high)]
+    server = Range(server_wh(batch.value, bits.value), min(ends), max(ends))
+    energy = server * rng(pue)
+    which = "active_parameters" if model.active_parameters else "parameters"
+    return Metric(
+        "inference_energy_wh_per_1000_tokens", energy.value, energy.low, energy.high, "Wh per 1,000 output tokens", "estimated",
+        "EcoLogits method", f"1,000 x PUE x (GPUs x (alpha x exp(beta x batch) x {which} in billions + gamma) + "
+        "host power x latency per token x GPUs / GPUs per server / batch); GPUs = ceil(overhead x parameters x bits / 8 / GPU memory)",
+        (active, *([total] if active is not total else []), *a.values(), pue),
+        note="scope: accelerators, host and cooling; excludes idle capacity, networking and embodied hardware. The range spans "
+             "batch sizes and 4- to 16-bit weights; the fit itself (H100, vLLM) adds uncertainty not shown.")

@@ -19,7 +19,9 @@ ASSUMPTIONS_FILE = "assumptions.yaml"
 REQUIRED_ASSUMPTIONS = (
     "accelerator_hours_tolerance", "cross_check_factor", "utilization", "power_share_of_tdp", "pue_hyperscale", "pue_onprem",
     "pue_default", "world_grid_intensity_g_per_kwh", "hardware_current_years", "running_memory_overhead_factor",
-    "laptop_memory_gb", "consumer_gpu_memory_gb", "datacenter_gpu_memory_gb",
+    "laptop_memory_gb", "consumer_gpu_memory_gb", "datacenter_gpu_memory_gb", "inference_batch_size", "inference_weight_bits",
+    "ecologits_energy_alpha", "ecologits_energy_beta", "ecologits_energy_gamma", "ecologits_latency_alpha", "ecologits_latency_beta",
+    "ecologits_latency_gamma", "inference_server_power_w", "inference_gpus_per_server", "inference_gpu_memory_gb",
 )
 OPENNESS_FILE = "openness.yaml"
 

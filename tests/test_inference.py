@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+
 import pytest
 
 from builder.construct import disclosure
@@ -68,3 +71,44 @@ def test_break_even_with_market_emissions_says_so() -> None:
     training = Metric("emissions_tco2e", 100, 100, 100, "tCO2e", "reported", "reported", "as published")
     result = break_even(training, [disclosure(GEMINI, ("s",))])
     assert result is not None and result.note and "market-based" in result.note
+
+
+def _estimate(base_registry: Path, weights: str = "open", extra: str = "") -> Metric | str:
+    from builder import registry
+    from builder.inference import estimate_energy
+    from builder.metrics import Context
+
+    path = base_registry / "models" / "example-model.yaml"
+    path.write_text(path.read_text().replace("weights: {value: open, source: paper}", f"weights: {{value: {weights}, source: paper}}") + extra)
+    reg = registry.load(base_registry).require()
+    return estimate_energy(reg.models["example-model"], Context(reg.assumptions, reg.hardware, reg.grids))
+
+
+def _server_wh(p_active: float, p_total: float, batch: float, bits: float) -> float:
+    gpus = math.ceil(1.2 * p_total * bits / 8 / 80)
+    gpu = 6.47e-6 * math.exp(-2.60e-3 * batch) * p_active + 1.04e-5
+    host = (6.78e-4 * p_active + 3.12e-4 * batch + 1.94e-2) * 1000 * gpus / 8 / batch / 3600
+    return 1000 * (gpus * gpu + host)
+
+
+def test_inference_energy_by_ecologits_method(base_registry: Path) -> None:
+    result = _estimate(base_registry)
+    assert isinstance(result, Metric)
+    assert result.value == pytest.approx(_server_wh(1.0, 1.0, 64, 16) * 1.1)
+    ends = [_server_wh(1.0, 1.0, b, q) for b in (16, 64, 256) for q in (4, 16)]
+    assert result.low == pytest.approx(min(ends) * 1.05)
+    assert result.high == pytest.approx(max(ends) * 1.2)
+    assert result.method == "estimated" and "exp(beta x batch)" in result.formula
+
+
+def test_inference_estimate_uses_active_parameters_and_counts_gpus_from_total(base_registry: Path) -> None:
+    result = _estimate(base_registry, extra="active_parameters: 1.0e+8\n")
+    assert isinstance(result, Metric)
+    assert result.value == pytest.approx(_server_wh(0.1, 1.0, 64, 16) * 1.1)
+    assert result.value < _server_wh(1.0, 1.0, 64, 16) * 1.1
+    assert {i.name for i in result.inputs} >= {"active_parameters", "parameters"}
+
+
+def test_no_inference_estimate_for_closed_weights(base_registry: Path) -> None:
+    result = _estimate(base_registry, weights="api-only")
+    assert isinstance(result, str) and "open, gated or restricted" in result
