@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from builder import derived, exports, importers
+from builder import changes, derived, exports, importers
 from builder import pages as pages_module
 from builder import registry as registry_module
 from builder.checks import ID, suggest
@@ -59,6 +59,9 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--model", metavar="ID", help="codecarbon, hf-card: the model the file is about (id, name, or Hugging Face org/name)")
     i.add_argument("--url", metavar="URL", help="codecarbon, hf-card: the public https address of the file, cited as the source")
     i.add_argument("--verbose", action="store_true", help="also list the records left unchanged")
+    c = sub.add_parser("summary", help="Markdown summary of the registry entries changed since a git revision, with headline figures")
+    c.add_argument("--since", required=True, metavar="REV", help="git revision to compare with (such as the pull request's base)")
+    _registry_arg(c)
     n = sub.add_parser("new", help="write a commented template for a new record")
     n.add_argument("kind", choices=sorted(FOLDER_OF))
     n.add_argument("record_id", metavar="ID")
@@ -186,7 +189,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "show": cmd_show, "new": cmd_new, "export": cmd_export, "pages": cmd_pages, "import": cmd_import}
+def cmd_summary(args: argparse.Namespace) -> int:
+    loaded = _load(args)
+    if isinstance(loaded, int):
+        return loaded
+    if loaded.registry is None:
+        return 1
+    try:
+        paths = changes.changed_paths(args.registry, args.since)
+    except changes.ChangesError as exc:
+        return _usage_error("summary", str(exc))
+    reports = derived.derive_all(loaded.registry)
+    sys.stdout.write(changes.summary(changes.changes(paths, loaded.registry, reports), args.since))
+    return 0
+
+
+COMMANDS = {"validate": cmd_validate, "show": cmd_show, "new": cmd_new, "export": cmd_export, "pages": cmd_pages, "import": cmd_import, "summary": cmd_summary}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
