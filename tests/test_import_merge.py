@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.importers.common import licence, slugify, yaml_number
+from builder.importers.common import licence, slugify, urls, yaml_number
 from builder.importers.merge import merge
 from builder.importers.yamlout import key_order, render, update
 from builder.yamlfile import parse, read
@@ -52,6 +52,30 @@ def test_intensity_entries_merge_by_year_and_source_in_year_order() -> None:
     result = merge(existing, imported, OWNED)
     assert [(i["year"], i["g_per_kwh"]) for i in result.data["intensity"]] == [(2020, 60), (2022, 57)]
     assert [c.path for c in result.conflicts] == ["intensity[2022]"]
+
+
+def test_a_figure_already_given_under_another_source_is_not_added_again() -> None:
+    existing = {"intensity": [{"year": 2023, "g_per_kwh": 56.039, "source": "owid"}],
+                "sources": [{"id": "owid", "title": "OWID", "url": "https://o"}]}
+    imported = {"intensity": [{"year": 2023, "g_per_kwh": 56.039, "source": "import-owid"},
+                              {"year": 2024, "g_per_kwh": 50, "source": "import-owid"}],
+                "sources": [{"id": "import-owid", "title": "OWID", "url": "https://o"}]}
+    result = merge(existing, imported, frozenset({"import-owid"}))
+    assert [(i["year"], i["source"]) for i in result.data["intensity"]] == [(2023, "owid"), (2024, "import-owid")]
+    assert [s["id"] for s in result.data["sources"]] == ["owid", "import-owid"] and not result.conflicts
+    same = merge(existing, {"intensity": imported["intensity"][:1], "sources": imported["sources"]}, frozenset({"import-owid"}))
+    assert same.data == existing and not same.changes, "nothing cites the import's source: it is left out too"
+
+
+def test_urls_keep_semicolons_and_commas_inside_addresses() -> None:
+    assert urls("https://citeseerx.ist.psu.edu/viewdoc/download;jsessionid=3F2A?doi=10.1.1.1&rep=rep1&type=pdf") == [
+        "https://citeseerx.ist.psu.edu/viewdoc/download;jsessionid=3F2A?doi=10.1.1.1&rep=rep1&type=pdf"]
+    assert urls("https://a.org/x; https://b.org/y;\nhttps://c.org/z, https://d.org/w,https://e.org/v") == [
+        "https://a.org/x", "https://b.org/y", "https://c.org/z", "https://d.org/w", "https://e.org/v"]
+    assert urls("see https://a.org/p#:~:text=one,two and (https://b.org/?C=S;O=A).") == [
+        "https://a.org/p#:~:text=one,two", "https://b.org/?C=S;O=A"]
+    assert urls("https://en.wikipedia.org/wiki/Transformer_(deep_learning)") == ["https://en.wikipedia.org/wiki/Transformer_(deep_learning)"]
+    assert urls("https://web.archive.org/web/2022/https://x.org/a") == ["https://web.archive.org/web/2022/https://x.org/a"]
 
 
 def test_numbers_are_written_like_the_registry() -> None:

@@ -55,8 +55,29 @@ def test_epoch_chips_takes_dense_figures_only(base_registry: Path) -> None:
     assert set(v100["peak_flops"]) == {"fp32", "fp16"}, "V100 (2017) has no BF16"
     assert "NVIDIA Tesla V100 DGXS 32 GB" in v100["aliases"]
     assert not (base_registry / "hardware" / "example-desktop-cpu-3000.yaml").exists()
-    assert report.count("added") == 4
+    assert report.count("added") == 6
     valid(base_registry)
+
+
+def test_epoch_chips_takes_the_row_named_first_and_reports_other_names(base_registry: Path) -> None:
+    report = chips(base_registry)
+    b200 = load(base_registry, "hardware", "nvidia-b200")
+    assert b200["name"] == "NVIDIA B200" and b200["aliases"] == ["NVIDIA B200 GPUs"], "the chips.csv row name, listed first"
+    assert b200["peak_flops"]["bf16"]["value"] == 2.25e15 and b200["tdp_w"]["value"] == 1000
+    p100 = load(base_registry, "hardware", "nvidia-p100-pcie-16gb")
+    assert p100["name"] == "NVIDIA Tesla P100 PCIe 16GB" and p100["aliases"] == ["NVIDIA P100 PCIe 16GB"], \
+        "a listed name is taken when the first-listed row is not in the file"
+    other = [e for e in report.of("skipped") if "NVIDIA Tesla V100 SXM2" in e.what]
+    assert len(other) == 1 and "nvidia-v100" in other[0].reason and '"NVIDIA V100"' in other[0].reason, "never skipped silently"
+    assert load(base_registry, "hardware", "nvidia-v100")["name"] == "NVIDIA V100"
+    valid(base_registry)
+
+
+def test_epoch_chips_keeps_datasheet_urls_whole(base_registry: Path) -> None:
+    chips(base_registry)
+    links = [s["url"] for s in load(base_registry, "hardware", "nvidia-b200")["sources"][1:]]
+    assert links == ["https://example.org/viewdoc/download;jsessionid=0A1B2C3D?doi=10.1.1.1&rep=rep1&type=pdf",
+                     "https://example.org/b200#:~:text=dense,sparse", "https://example.org/b200-brief"]
 
 
 def test_epoch_notable_maps_units_hardware_organizations_and_links(base_registry: Path) -> None:
@@ -113,15 +134,16 @@ def test_force_takes_the_import(base_registry: Path) -> None:
 def test_dry_run_writes_nothing(base_registry: Path) -> None:
     before = snapshot(base_registry)
     report = run_import("epoch-chips", [FIXTURES / "chips.csv"], base_registry, dry_run=True)
-    assert report.count("added") == 4 and not report.written
+    assert report.count("added") == 6 and not report.written
     assert snapshot(base_registry) == before
     assert "dry run, nothing written" in report.summary()
 
 
 @pytest.mark.parametrize("kind, files", [
+    ("epoch-chips", ["chips.csv"]),
     ("epoch", ["notable_ai_models.csv", "all_ai_models.csv"]),
     ("owid-grid", ["global_energy_mix.json", "gcp_region_carbon.csv", "cloud_regions_mlco2.csv", "CI_aggregated.csv"]),
-    ("osai", ["osai/Example LM.yaml", "osai/Unmapped.yaml"]),
+    ("osai", ["osai/Example LM.yaml", "osai/Unmapped.yaml", "osai/Base Only.yaml"]),
     ("mof", ["mof/Example-MOF-1B.yml", "mof/Restricted-MOF.yml"]),
 ])
 def test_reimport_is_idempotent(base_registry: Path, kind: str, files: list[str]) -> None:
@@ -162,14 +184,104 @@ def test_owid_grid_countries_cloud_regions_and_green_algorithms(base_registry: P
     zone = load(base_registry, "grids", "us-ca")
     assert zone["kind"] == "zone" and zone["country"] == "US" and zone["intensity"][0]["year"] == 2021
     assert load(base_registry, "grids", "world")["kind"] == "world"
+    us = load(base_registry, "grids", "us")
+    assert [(i["year"], i["g_per_kwh"], i["source"]) for i in us["intensity"]] == [
+        (2019, 423.94, "import-green-algorithms"), (2023, 369.473, "import-owid-carbon-intensity")]
+    assert us["name"] == "United States" and "aliases" not in us, "a grid given twice in one run, under two names"
     skipped = " ".join(e.what for e in report.of("skipped"))
     assert "CAF" in skipped and "XKX" in skipped and "scaleway" in skipped and "ZZ" in skipped
     valid(base_registry)
 
 
+HAND_GRIDS = {
+    "world": """id: world
+name: World average
+kind: world
+intensity:
+  - year: 2019
+    g_per_kwh: 475
+    basis: location
+    source: green-algorithms
+    note: Green Algorithms world value, as a person read it.
+sources:
+  - id: green-algorithms
+    title: Green Algorithms, carbon intensity data
+    url: https://github.com/GreenAlgorithms/green-algorithms-tool
+""",
+    "de": """id: de
+name: Germany
+kind: country
+country: DE
+intensity:
+  - year: 2022
+    g_per_kwh: 385
+    source: green-algorithms
+    note: Written by hand.
+  - year: 2023
+    g_per_kwh: 381.04
+    source: owid
+sources:
+  - id: owid
+    title: Carbon intensity of electricity generation
+    url: https://ourworldindata.org/grapher/carbon-intensity-electricity
+  - id: green-algorithms
+    title: Green Algorithms
+    url: https://github.com/GreenAlgorithms/green-algorithms-tool
+""",
+}
+
+
+def test_owid_grid_keeps_hand_written_entries_and_knows_their_figures(base_registry: Path) -> None:
+    for grid_id, text in HAND_GRIDS.items():
+        (base_registry / "grids" / f"{grid_id}.yaml").write_text(text, encoding="utf-8")
+    files = [FIXTURES / f for f in ("global_energy_mix.json", "CI_aggregated.csv")]
+    report = run_import("owid-grid", files, base_registry)
+    world = (base_registry / "grids" / "world.yaml").read_text(encoding="utf-8")
+    assert world == HAND_GRIDS["world"], "a hand entry citing the hand-chosen id green-algorithms is the person's, not the import's"
+    de = load(base_registry, "grids", "de")
+    assert [(i["year"], i["source"]) for i in de["intensity"]] == [(2022, "green-algorithms"), (2023, "owid")], \
+        "the OWID figure the hand entry already gives is not added again under the import's source"
+    assert [s["id"] for s in de["sources"]] == ["owid", "green-algorithms"]
+    assert "grids/de.yaml" in {e.what for e in report.of("unchanged")}
+    before = snapshot(base_registry)
+    again = run_import("owid-grid", files, base_registry)
+    assert again.count("added") == again.count("changed") == 0 and snapshot(base_registry) == before
+    valid(base_registry)
+
+
+def test_osai_keys_records_on_the_end_model(base_registry: Path) -> None:
+    family = ("id: example-lm-7b\nname: Example LM 7B\norganization: example-lab\nopenness:\n  weights: {value: open, source: osai-index}\n"
+              "  sources:\n    - {id: osai-index, title: OSAI, url: https://osai-index.eu/, locator: entry Example LM.yaml}\n"
+              "sources:\n  - {id: s, title: S, url: https://s}\n")
+    (base_registry / "models" / "example-lm-7b.yaml").write_text(family, encoding="utf-8")
+    report = run_import("osai", [FIXTURES / "osai" / "Example LM.yaml", FIXTURES / "osai" / "Base Only.yaml"], base_registry)
+    assert (base_registry / "models" / "example-lm-7b.yaml").read_text(encoding="utf-8") == family, "the base model is not rated"
+    assert any("models/example-lm-7b.yaml" in e.reason for e in report.of("flagged")), "the earlier, family-named import is pointed out"
+    model = load(base_registry, "models", "example-lm-7b-instruct")
+    assert model["name"] == "Example LM 7B Instruct" and model["aliases"] == ["Example LM 7B"]
+    base = load(base_registry, "models", "base-only-30b")
+    assert base["name"] == "Base Only 30B" and base["aliases"] == ["Base Family"], "no end model: the base model is rated"
+    assert base["openness"]["weights"]["value"] == "open"
+    valid(base_registry)
+
+
+def test_osai_entries_naming_the_same_or_no_end_model(base_registry: Path, tmp_path: Path) -> None:
+    entry = (FIXTURES / "osai" / "Example LM.yaml").read_text(encoding="utf-8")
+    swapped = entry.replace("name: Example LM 7B\n", "name: Swapped\n").replace("basemodelname: Example LM base", "basemodelname: Swapped 7B")
+    unnamed = entry.replace("endmodelname: Example LM 7B Instruct", "endmodelname: Undisclosed")
+    files = {"Example LM.yaml": entry, "Swapped.yaml": swapped, "Unnamed.yaml": unnamed.replace("name: Example LM 7B\n", "name: Unnamed\n")}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    report = run_import("osai", [tmp_path / n for n in files], base_registry)
+    skipped = {e.what.rsplit(" ", 1)[-1] for e in report.of("skipped") if "rates too" in e.reason}
+    assert skipped == {"LM.yaml", "Swapped.yaml"} and not (base_registry / "models" / "example-lm-7b-instruct.yaml").exists()
+    assert load(base_registry, "models", "example-lm-base")["aliases"] == ["Unnamed"], "an end model 'Undisclosed' is no name"
+    valid(base_registry)
+
+
 def test_osai_openness_with_evidence_and_citation(base_registry: Path) -> None:
     report = run_import("osai", sorted((FIXTURES / "osai").iterdir()), base_registry)
-    model = load(base_registry, "models", "example-lm-7b")
+    model = load(base_registry, "models", "example-lm-7b-instruct")
     openness = model["openness"]
     assert openness["weights"]["value"] == "open" and openness["weights"]["source"] == ["osai-index", "osai-weights-endmodel"]
     assert openness["training_data"]["value"] == "partial" and openness["training_code"]["value"] == "undisclosed"

@@ -130,12 +130,23 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     return header, rows
 
 
+# Between addresses in one cell: white space, quotes and angle brackets, and a comma or semicolon that ends a word
+# (followed by a space, the end or the next address). A comma or semicolon inside an address stays:
+# `viewdoc/download;jsessionid=...?doi=...`, `#:~:text=a,b`, `?C=S;O=A`.
+_URL_SEPARATOR = re.compile(r"[\s\"<>]+|[,;]+(?=\s|$|https?://)")
+_URL = re.compile(r"https?://\S+")
+
+
 def urls(value: str) -> list[str]:
     """The https/http addresses in a cell that may list several, separated by spaces, commas, semicolons or line breaks."""
-    found = re.findall(r"https?://[^\s,;\"'<>]+", value or "")
     out: list[str] = []
-    for url in found:
-        url = url.rstrip(".)]")
+    for part in _URL_SEPARATOR.split(value or ""):
+        found = _URL.search(part)
+        if found is None:
+            continue
+        url = found.group(0)
+        while url and (url[-1] in ".,;]" or (url[-1] == ")" and url.count(")") > url.count("("))):
+            url = url[:-1]  # the sentence's punctuation or a closing parenthesis around the address
         if url not in out:
             out.append(url)
     return out

@@ -4,8 +4,10 @@ A field the import has no value for is left alone; a field the record lacks is a
 whose value differs is updated only when the existing value cites one of the import's own
 sources (it came from an earlier run of the same import), otherwise the existing value is kept
 and a conflict is reported, unless `force` takes the import. Sources, aliases and domains are
-unions; grid intensities are merged entry by entry (year and source); the name is never
-replaced: a different upstream name becomes an alias.
+unions; grid intensities are merged entry by entry (year and source), and an imported figure the
+record already gives for that year under another source (a person's `owid` entry, say) is the
+same figure, not a new entry: it is left out, and so is its source when nothing else cites it.
+The name is never replaced: a different upstream name becomes an alias.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Merged:
     changes: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     aliases: bool = True
+    duplicated: set[str] = field(default_factory=set)
 
 
 def merge(existing: Mapping[str, Any], imported: Mapping[str, Any], owned: frozenset[str], force: bool = False, aliases: bool = True) -> Merged:
@@ -46,8 +49,47 @@ def merge(existing: Mapping[str, Any], imported: Mapping[str, Any], owned: froze
     """
     result = Merged(copy.deepcopy(dict(existing)))
     result.aliases = aliases
+    before = {_source_id(s) for s in existing.get("sources") or []}
     _merge_mapping(result.data, imported, (), owned, force, result)
+    _drop_uncited(result, before)
     return result
+
+
+def _source_id(source: Any) -> Any:
+    return source if isinstance(source, str) else source.get("id") if isinstance(source, Mapping) else None
+
+
+def _refs(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else [r for r in value if isinstance(r, str)] if isinstance(value, list) else []
+
+
+def _cited(data: Any, out: set[str]) -> set[str]:
+    """Every source id a record cites (`source:` of figures and entries, plain ids in `sources:` lists)."""
+    if isinstance(data, Mapping):
+        for k, v in data.items():
+            if k == "source":
+                out.update(_refs(v))
+            elif k == "sources" and isinstance(v, list):
+                out.update(r for r in v if isinstance(r, str))
+            else:
+                _cited(v, out)
+    elif isinstance(data, list):
+        for v in data:
+            _cited(v, out)
+    return out
+
+
+def _drop_uncited(result: Merged, before: set[Any]) -> None:
+    """Sources this merge added only for intensity entries it left out as duplicates are left out too."""
+    sources = result.data.get("sources")
+    if not result.duplicated or not isinstance(sources, list):
+        return
+    cited = _cited(result.data, set())
+    keep = [s for s in sources if _source_id(s) in before or _source_id(s) not in result.duplicated or _source_id(s) in cited]
+    if len(keep) != len(sources):
+        result.data["sources"] = keep
+        if all(_source_id(s) in before for s in keep) and len(keep) == len(before):
+            result.changes[:] = [c for c in result.changes if c != "sources"]
 
 
 def _fold(name: Any) -> str:
@@ -137,9 +179,16 @@ def _merge_intensity(old: list[Any], new: list[Any], dotted: str, owned: frozens
         ref = entry.get("source")
         return (entry.get("year"), tuple(ref) if isinstance(ref, list) else ref)
 
+    def same_figure(entry: Any) -> bool:
+        return any(isinstance(e, Mapping) and e.get("year") == entry.get("year") and e.get("g_per_kwh") == entry.get("g_per_kwh")
+                   for e in old)
+
     where = {entry_key(e): i for i, e in enumerate(old)}
     for entry in new:
         index = where.get(entry_key(entry))
+        if index is None and isinstance(entry, Mapping) and same_figure(entry):
+            result.duplicated.update(_refs(entry.get("source")))  # the same figure under another source: not a new entry
+            continue
         if index is None:
             position = sum(1 for e in old if isinstance(e, Mapping) and (e.get("year") or 0) <= entry.get("year", 0))
             old.insert(position, copy.deepcopy(entry))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import yaml
 
 from builder.importers import Context, Planned, sources
-from builder.importers.common import Record, licence, slugify, status, text, urls
+from builder.importers.common import Record, key, licence, slugify, status, text, urls
 
 OWNED = frozenset({"osai-index"})
 RELEASE = {"open": "released", "partial": "partial", "closed": "undisclosed"}
@@ -21,8 +22,18 @@ DIMENSIONS = {"weights_endmodel": ("weights", WEIGHTS), "datasources_basemodel":
               "preprint": ("technical_report", RELEASE), "paper": ("paper", RELEASE)}
 
 
+# What the index writes for a model name it does not know (Lumo: `endmodelname: Undisclosed`).
+NO_NAME = frozenset({"undisclosed", "unknown", "none", "n/a", "na", "-", "tbd", "not disclosed"})
+
+
 def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
-    """One model (and its organization when new) per index file; `_parameters.yml` and unreadable files are skipped."""
+    """One model (and its organization when new) per index file; `_parameters.yml` and unreadable files are skipped.
+
+    Two entries that name the same end model (the index has entries with base and end model swapped,
+    both naming Qwen2.5-32B) say nothing reliable about it: both are skipped and reported.
+    """
+    earlier = _earlier(ctx)
+    entries: list[tuple[Path, dict[str, Any], str]] = []
     for done, path in enumerate(files, 1):
         ctx.tick(done, len(files), "osai")
         if path.name.startswith("_"):
@@ -35,14 +46,55 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
         if not isinstance(entry, dict) or not isinstance(entry.get("system"), dict) or not entry["system"].get("name"):
             ctx.report.add("skipped", path.name, "no system.name: not an index entry")
             continue
-        yield from _entry(path, entry, ctx)
+        entries.append((path, entry, _rated(path, entry)))
+    claimed = Counter(key(name) for _, _, name in entries)
+    for path, entry, name in entries:
+        if claimed[key(name)] > 1:
+            others = ", ".join(p.name for p, _, n in entries if key(n) == key(name) and p != path)
+            ctx.report.add("skipped", f"European Open Source AI Index {path.name}", f"rates {name}, which {others} rates too: "
+                           "the entries disagree on which model they describe")
+            continue
+        yield from _entry(path, entry, name, ctx, earlier)
 
 
-def _entry(path: Path, entry: dict[str, Any], ctx: Context) -> Iterator[Planned]:
+def _rated(path: Path, entry: dict[str, Any]) -> str:
+    """The model an entry rates: `system.endmodelname`, the base model when it names no end model, else the family."""
     system = entry["system"]
-    name = text(system["name"], 500) or path.stem
+    return _named(system.get("endmodelname")) or _named(system.get("basemodelname")) or text(system["name"], 500) or path.stem
+
+
+def _earlier(ctx: Context) -> dict[str, str]:
+    """Index file name -> id of the registry model an earlier run imported that entry into (its `osai-index` locator)."""
+    found: dict[str, str] = {}
+    for model_id, existing in ctx.existing["model"].items():
+        openness = existing.data.get("openness")
+        cited = openness.get("sources") if isinstance(openness, dict) else None
+        for source in cited if isinstance(cited, list) else []:
+            locator = source.get("locator") if isinstance(source, dict) and source.get("id") == "osai-index" else None
+            if isinstance(locator, str) and locator.startswith("entry "):
+                found.setdefault(locator.removeprefix("entry "), model_id)
+    return found
+
+
+def _named(value: Any) -> str | None:
+    name = text(value, 500)
+    return None if name is None or name.lower() in NO_NAME else name
+
+
+def _entry(path: Path, entry: dict[str, Any], name: str, ctx: Context, earlier: dict[str, str]) -> Iterator[Planned]:
+    """The record of the model the entry rates (`name`, from `_rated`).
+
+    `system.name` is the family the entry is filed under (`AMD OLMo` for AMD-OLMo-1B-SFT-DPO): it becomes an
+    alias, and records are never found by it, so a rating never lands on the base model or an older family member.
+    """
+    system = entry["system"]
+    family = text(system["name"], 500) or path.stem
     label = f"European Open Source AI Index {path.name}"
-    model_id = ctx.find("model", slugify(name), name, system.get("endmodelname")) or slugify(name)
+    model_id = ctx.find("model", slugify(name), name) or slugify(name)
+    before = earlier.get(path.name)
+    if before is not None and before != model_id:
+        ctx.report.add("flagged", label, f"an earlier import put this entry on models/{before}.yaml; it rates {name} "
+                       f"(models/{model_id}.yaml): move or remove the earlier openness by hand")
     index_source = sources.osai_index(f"entry {path.name}")
     openness: Record = {}
     evidence: list[Record] = []
@@ -68,6 +120,8 @@ def _entry(path: Path, entry: dict[str, Any], ctx: Context) -> Iterator[Planned]
         return
     openness["sources"] = [index_source, sources.osai_paper(), *evidence]
     model: Record = {"id": model_id, "name": name}
+    if key(family) != key(name):
+        model["aliases"] = [family]
     if not ctx.exists("model", model_id):
         raw_org = entry.get("org")
         org: dict[str, Any] = raw_org if isinstance(raw_org, dict) else {}

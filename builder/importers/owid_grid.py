@@ -11,7 +11,9 @@ from typing import Any
 from builder.importers import Context, Planned, sources
 from builder.importers.common import Record, country, figure, number, read_csv, slugify, text
 
-OWNED = frozenset({"owid-carbon-intensity", "google-cloud-region-carbon", "ml-co2-impact-data", "green-algorithms"})
+# Namespaced ids (sources.IMPORTED): hand-written grids cite their own `owid`, `green-algorithms`, ... entries, which a re-import keeps.
+OWNED = frozenset(sources.IMPORTED + name for name in ("owid-carbon-intensity", "google-cloud-region-carbon", "ml-co2-impact-data",
+                                                         "green-algorithms"))
 GA_KIND = {"country": "country", "region": "zone", "world": "world"}
 # CodeCarbon's impact.csv carries no year; its figures equal Google's 2023 yearly region data (asia-east1: 451 g/kWh).
 GCP_YEAR = 2023
@@ -126,12 +128,10 @@ def _green_algorithms(path: Path, rows: list[tuple[int, dict[str, str]]], ctx: C
             ctx.report.add("skipped", label, "no known location, type or usable carbonIntensity (gCO2e/kWh)")
             continue
         year, unstated = _year(row.get("comments", ""), row.get("source", ""))
-        source = {"id": "green-algorithms", "title": "Green Algorithms v3.0, CI_aggregated.csv",
-                  "url": "https://github.com/GreenAlgorithms/green-algorithms-tool", "authors": "Lannelongue, Grealey, Inouye",
-                  "published": "2021", "locator": f"data/latest/CI_aggregated.csv, location {location}", "license": "CC-BY-4.0"}
+        source = sources.green_algorithms(f"data/latest/CI_aggregated.csv, location {location}")
         note = "; ".join(filter(None, [unstated and "year not stated by the source", text(f"upstream source: {row.get('source', '')}", 400),
                                        text(row.get("comments"), 300)]))
-        entry: Record = {"year": year, "g_per_kwh": intensity, "basis": "location", "source": "green-algorithms"}
+        entry: Record = {"year": year, "g_per_kwh": intensity, "basis": "location", "source": source["id"]}
         if note:
             entry["note"] = note
         region = row.get("regionName", "").strip()

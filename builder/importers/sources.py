@@ -1,8 +1,15 @@
-"""The upstream data sets importers cite, with their licences, so every imported record credits its origin."""
+"""The upstream data sets importers cite, with their licences, so every imported record credits its origin.
+
+Grid importers' source ids start with `import-` (IMPORTED): a re-import updates the values that cite
+its own ids, so they must never be ids a person chooses by hand (a hand-written grid citing
+`green-algorithms` or `owid` keeps its figures).
+"""
 
 from __future__ import annotations
 
 from builder.importers.common import Record
+
+IMPORTED = "import-"
 
 
 def _source(sid: str, title: str, url: str, locator: str | None = None, **extra: str) -> Record:
@@ -31,19 +38,24 @@ def epoch_chips(locator: str) -> Record:
 
 
 def owid(locator: str) -> Record:
-    return _source("owid-carbon-intensity", "Carbon intensity of electricity generation (Our World in Data, from Ember and the Energy Institute)",
+    return _source(f"{IMPORTED}owid-carbon-intensity", "Carbon intensity of electricity generation (Our World in Data, from Ember and the Energy Institute)",
                    "https://ourworldindata.org/grapher/carbon-intensity-electricity", locator,
                    publisher="Our World in Data; Ember; Energy Institute", license="CC-BY-4.0")
 
 
 def gcp(locator: str) -> Record:
-    return _source("google-cloud-region-carbon", "Carbon free energy for Google Cloud regions", "https://cloud.google.com/sustainability/region-carbon",
+    return _source(f"{IMPORTED}google-cloud-region-carbon", "Carbon free energy for Google Cloud regions", "https://cloud.google.com/sustainability/region-carbon",
                    locator, publisher="Google Cloud")
 
 
 def mlco2(locator: str) -> Record:
-    return _source("ml-co2-impact-data", "ML CO2 Impact, cloud region data (data/impact.csv)", "https://github.com/mlco2/impact", locator,
+    return _source(f"{IMPORTED}ml-co2-impact-data", "ML CO2 Impact, cloud region data (data/impact.csv)", "https://github.com/mlco2/impact", locator,
                    authors="Lacoste, Luccioni, Schmidt, Dandres", published="2019", license="MIT")
+
+
+def green_algorithms(locator: str) -> Record:
+    return _source(f"{IMPORTED}green-algorithms", "Green Algorithms v3.0, CI_aggregated.csv", "https://github.com/GreenAlgorithms/green-algorithms-tool",
+                   locator, authors="Lannelongue, Grealey, Inouye", published="2021", license="CC-BY-4.0")
 
 
 def osai_index(locator: str) -> Record:
