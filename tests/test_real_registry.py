@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder import registry
+from builder import derived, metrics, registry
 
 ROOT = Path(__file__).parent.parent
 
@@ -19,3 +19,38 @@ def test_shipped_registry_has_no_errors() -> None:
             assert org in reg.organizations
         if model.training.accelerator:
             assert model.training.accelerator in reg.hardware
+
+
+REFERENCE_RUNS = {
+    # Patterson et al. 2021, Table 4: energy and emissions from chips x hours x measured power x PUE x grid intensity.
+    "evolved-transformer-nas": ("energy_mwh", "emissions_tco2e"),
+    "t5-11b": ("energy_mwh", "emissions_tco2e", "compute_flop"),
+    "meena": ("energy_mwh", "emissions_tco2e", "compute_flop"),
+    "gshard-600b": ("energy_mwh", "emissions_tco2e"),
+    "switch-transformer": ("energy_mwh", "emissions_tco2e", "compute_flop"),
+    "gpt-3": ("energy_mwh", "emissions_tco2e", "compute_flop"),
+    # Touvron et al. 2023 (LLaMA), Table 15: GPU-hours x 400 W x PUE 1.1 x 0.385 kg/kWh.
+    "llama-7b": ("energy_mwh", "emissions_tco2e"),
+    "llama-13b": ("energy_mwh", "emissions_tco2e"),
+    "llama-33b": ("energy_mwh", "emissions_tco2e"),
+    "llama-65b": ("energy_mwh", "emissions_tco2e", "compute_flop"),
+    "opt-175b": ("energy_mwh",),
+    # Luccioni et al. 2022 (BLOOM): 1,082,990 GPU-hours x 400 W; Gopher's 380 t as tabulated there.
+    "bloom": ("it_energy_mwh",),
+    "gopher": ("it_energy_mwh", "emissions_tco2e"),
+}
+
+
+def test_reference_training_runs_reproduce_their_published_figures() -> None:
+    """Each reference run entered from a paper: the builder's estimate from the published inputs is within 1.5 % of the printed result."""
+    reg = registry.load(ROOT / "registry").require()
+    ctx = derived.context(reg)
+    off = []
+    for model_id, names in REFERENCE_RUNS.items():
+        found = metrics.derive(reg.models[model_id], ctx).metrics
+        for name in names:
+            m = found[name]
+            assert m.method == "reported" and m.estimate is not None, (model_id, name)
+            if abs(m.estimate.value / m.value - 1) > 0.015:
+                off.append(f"{model_id} {name}: published {m.value:g}, from its inputs {m.estimate.value:g}")
+    assert off == []
