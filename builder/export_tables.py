@@ -10,7 +10,7 @@ from typing import Any
 
 from builder.derived import ModelReport
 from builder.metrics import TRAINING_METRICS, UNITS, Metric
-from builder.records import FIGURE_FIELDS, Source
+from builder.records import FIGURE_FIELDS, Figure, Source
 from builder.registry import Registry
 from builder.schemas import Schemas
 from builder.summaries import BITS, EQUIVALENTS
@@ -183,16 +183,33 @@ def _model_fields(describe: Describer) -> list[_Field]:
     return fields
 
 
+INFERENCE_METRICS = {
+    "inference_energy_wh_per_1000_tokens": (
+        "Inference energy per 1,000 output tokens, estimated for open-weights models from their (active) parameters by EcoLogits' "
+        "method; scope: accelerators, host and cooling.", "Wh per 1,000 output tokens"),
+    "break_even_queries": ("Queries after which inference emissions exceed training emissions, from the first inference disclosure "
+                           "with per-query emissions.", "queries"),
+}
+
+
 def _metric_label(name: str, describe: Describer) -> tuple[str, str]:
-    """What a derived metric measures and its unit, from the schema for training figures and from the equivalents table."""
+    """What a derived metric measures and its unit: from the schema for training figures, else the inference or equivalents tables."""
     if name in UNITS:
         return describe("model", "training", name), UNITS[name]
+    if name in INFERENCE_METRICS:
+        return INFERENCE_METRICS[name]
     _, basis, _, unit, formula = next(e for e in EQUIVALENTS if e[0] == name)
     return f"Everyday equivalent of {basis}: {formula}.", unit
 
 
 def derived_names() -> tuple[str, ...]:
-    return (*TRAINING_METRICS, *(e[0] for e in EQUIVALENTS))
+    return (*TRAINING_METRICS, *INFERENCE_METRICS, *(e[0] for e in EQUIVALENTS))
+
+
+def report_metrics(report: ModelReport) -> dict[str, Metric]:
+    """Every derived metric of a model by name: training, inference estimate, break-even and equivalents."""
+    extra = {m.name: m for m in (report.inference_estimate, report.break_even) if m is not None}
+    return {**report.training.metrics, **extra, **report.equivalents}
 
 
 def _derived_columns(describe: Describer) -> list[Column]:
@@ -237,7 +254,7 @@ def _metric_cells(name: str, metric: Metric | None) -> Row:
 def model_row(report: ModelReport, fields: Sequence[_Field]) -> Row:
     data = report.model.data
     row: Row = {f.name: f.read(dig(data, *f.path)) for f in fields}
-    metrics = {**report.training.metrics, **report.equivalents}
+    metrics = report_metrics(report)
     for name in derived_names():
         row.update(_metric_cells(name, metrics.get(name)))
     need = {m.bits: m for m in report.access.memory}
@@ -330,6 +347,69 @@ def claims_tables(registry: Registry, describe: Describer) -> list[Table]:
     return [claims, claim_models]
 
 
+DISCLOSURE_FIGURES = ("energy_wh", "emissions_g", "water_ml", "abiotic_depletion_mg_sb_eq")
+LIFECYCLE_FIGURES = ("emissions_tco2e", "water_m3", "abiotic_depletion_kg_sb_eq")
+SOURCES_NOTE = " Source ids (see sources.csv); the model's top-level sources when the entry names none."
+
+
+def _figure_value(fig: Figure | None) -> float | None:
+    """A figure's value, empty when unknown (never 0)."""
+    return None if fig is None else fig.value
+
+
+def inference_table(reports: Mapping[str, ModelReport], describe: Describer) -> Table:
+    """Every published per-query disclosure, with the registry's per-query and per-1,000-output-token figures."""
+    item = ("inference", "*")
+    columns = [Column("model_id", "string", describe("model", "id")),
+               Column("position", "integer", "Position of the disclosure in the model's inference list, from 1 (the model page's "
+                                             "#inference-1, #inference-2, ...)."),
+               *(Column(n, t, describe("model", *item, n)) for n, t in
+                 (("query", "string"), ("kind", "string"), ("output_tokens", "number"), ("queries", "number"),
+                  *((f, "number") for f in DISCLOSURE_FIGURES), ("accounting", "string"))),
+               Column("scope", "string", describe("model", *item, "scope") + LIST_NOTE),
+               *(Column(n, "string", describe("model", *item, n)) for n in ("hardware", "measured_on")),
+               *(Column(f"{f}_per_query", "number", f"Derived: {f} / queries, for one query. " + describe("model", *item, f))
+                 for f in DISCLOSURE_FIGURES),
+               *(Column(f"{f}_per_1000_output_tokens", "number", f"Derived: {f} / output_tokens x 1,000; empty when the source does not "
+                                                                 "state output tokens. " + describe("model", *item, f))
+                 for f in DISCLOSURE_FIGURES),
+               Column("sources", "string", describe("model", *item, "sources") + SOURCES_NOTE + LIST_NOTE),
+               Column("note", "string", describe("model", *item, "note"))]
+    rows = []
+    for model_id, r in reports.items():
+        for position, n in enumerate(r.inference, 1):
+            d = n.disclosure
+            rows.append({"model_id": model_id, "position": position, "query": d.query, "kind": d.kind, "output_tokens": d.output_tokens,
+                         "queries": d.queries, **{f: _figure_value(getattr(d, f)) for f in DISCLOSURE_FIGURES},
+                         "accounting": d.accounting, "scope": joined(d.scope), "hardware": d.hardware, "measured_on": d.measured_on,
+                         **{f"{f}_per_query": n.per_query.get(f) for f in DISCLOSURE_FIGURES},
+                         **{f"{f}_per_1000_output_tokens": n.per_1000_tokens.get(f) for f in DISCLOSURE_FIGURES},
+                         "sources": joined(d.sources), "note": d.note})
+    return _table("inference_disclosures", "Inference disclosures", "Published per-query inference figures with their scope and accounting, "
+                  "normalised per query and per 1,000 output tokens; compare only rows with the same scope and accounting.", columns,
+                  ["model_id", "position"], rows, [ForeignKey(("model_id",), "models", ("id",))])
+
+
+def lifecycle_table(registry: Registry, describe: Describer) -> Table:
+    """Every life-cycle assessment: totals over a stated period and boundary."""
+    item = ("lifecycle", "*")
+    columns = [Column("model_id", "string", describe("model", "id")),
+               Column("position", "integer", "Position of the assessment in the model's lifecycle list, from 1."),
+               Column("period", "string", describe("model", *item, "period")),
+               Column("boundary", "string", describe("model", *item, "boundary") + LIST_NOTE),
+               *(Column(f, "number", describe("model", *item, f)) for f in LIFECYCLE_FIGURES),
+               *(Column(n, "string", describe("model", *item, n)) for n in ("methodology", "assessed_by")),
+               Column("sources", "string", describe("model", *item, "sources") + SOURCES_NOTE + LIST_NOTE),
+               Column("note", "string", describe("model", *item, "note"))]
+    rows = ({"model_id": m.id, "position": position, "period": lc.period, "boundary": joined(lc.boundary),
+             **{f: _figure_value(getattr(lc, f)) for f in LIFECYCLE_FIGURES}, "methodology": lc.methodology, "assessed_by": lc.assessed_by,
+             "sources": joined(lc.sources), "note": lc.note}
+            for m in registry.models.values() for position, lc in enumerate(m.lifecycle, 1))
+    return _table("lifecycle_assessments", "Life-cycle assessments", "Life-cycle assessments of models: emissions, water and abiotic "
+                  "resource depletion over a stated period and boundary.", columns, ["model_id", "position"], rows,
+                  [ForeignKey(("model_id",), "models", ("id",))])
+
+
 SOURCE_FIELDS = tuple(Source.__dataclass_fields__)
 
 
@@ -392,8 +472,10 @@ INPUT_COLUMNS = (
     Column("low", "number", "Low end used for the range."),
     Column("high", "number", "High end used for the range."),
     Column("unit", "string", "Unit of the input."),
-    Column("origin", "string", "Where the input comes from: reported, assumption, grid, or the method of an intermediate derived metric."),
-    Column("ref", "string", "The record it comes from: 'entry' (the model file), an assumption id, a hardware or grid id, or an estimation path."),
+    Column("origin", "string", "Where the input comes from: reported, assumption, grid, the method of an intermediate derived metric, or "
+                               "the kind of an inference disclosure (measured, estimated, vendor-statement)."),
+    Column("ref", "string", "The record it comes from: 'entry' (the model file), an assumption id, a hardware or grid id, an estimation path, "
+                            "or the query of an inference disclosure."),
     Column("sources", "string", "Source ids behind the input." + LIST_NOTE),
     Column("note", "string", "Note on the input (for assumptions, what the default stands for)."),
 )
@@ -401,7 +483,7 @@ INPUT_COLUMNS = (
 
 def _all_metrics(reports: Mapping[str, ModelReport]) -> Iterable[tuple[str, Metric]]:
     for model_id, r in reports.items():
-        yield from ((model_id, m) for m in (*r.training.metrics.values(), *r.equivalents.values()))
+        yield from ((model_id, m) for m in report_metrics(r).values())
 
 
 def metric_tables(reports: Mapping[str, ModelReport]) -> list[Table]:
@@ -426,6 +508,7 @@ def tables(registry: Registry, reports: Mapping[str, ModelReport], schemas: Sche
     describe = Describer(schemas or Schemas())
     return [organizations_table(registry, describe), hardware_table(registry, describe), *grids_tables(registry, describe),
             models_table(reports, describe), model_organizations_table(registry, describe), *metric_tables(reports),
+            inference_table(reports, describe), lifecycle_table(registry, describe),
             *claims_tables(registry, describe), sources_table(registry, describe), assumptions_table(registry, describe)]
 
 

@@ -89,7 +89,7 @@ def methodology(reports: Mapping[str, ModelReport], registry: Registry) -> dict[
     """The formulas the registry uses today (with counts) and every assumption with its value, range and sources."""
     used: Counter[tuple[str, str, str]] = Counter()
     for r in reports.values():
-        found = [*r.training.metrics.values(), *r.equivalents.values()]
+        found = [*r.training.metrics.values(), *r.equivalents.values(), *(m for m in (r.inference_estimate, r.break_even) if m is not None)]
         for m in found:
             if m.method == "estimated":
                 used[(pageviews.METRIC_LABELS.get(m.name, m.name.replace("_", " ")), m.path, m.formula)] += 1
@@ -108,7 +108,8 @@ def methodology(reports: Mapping[str, ModelReport], registry: Registry) -> dict[
         openness = {"description": str(table.get("description", "")),
                     "weights": [(k, number(float(v["weight"])), str(v.get("rationale", ""))) for k, v in table["status_weights"].items()
                                 if isinstance(v, Mapping) and "weight" in v]}
-    return {"formulas": [(*k, n) for k, n in sorted(used.items())], "assumptions": assumptions, "openness": openness}
+    ecologits = pageviews.source_link(known["ecologits-method"]) if "ecologits-method" in known else None
+    return {"formulas": [(*k, n) for k, n in sorted(used.items())], "assumptions": assumptions, "openness": openness, "ecologits": ecologits}
 
 
 def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = None,
@@ -164,6 +165,7 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
         site_name=conf["site_name"], h=pagetables.headline(reports), newest=pagetables.newest(reports),
         charts=charts.all_charts(reports, "")), html=True))
     out.append(Generated("methodology.md", env.get_template("methodology.md.j2").render(**methodology(reports, registry)), html=True))
+    out.append(Generated("inference.md", env.get_template("inference.md.j2").render(p=pageviews.inference_page(reports)), html=True))
     return out
 
 

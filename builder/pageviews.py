@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from builder import inference
 from builder.derived import ModelReport
 from builder.formatting import number
 from builder.metrics import TRAINING_METRICS, UNITS, Input, Metric
-from builder.records import Figure, Model, Source, Status
+from builder.records import Disclosure, Figure, Lifecycle, Model, Source, Status
 from builder.registry import Registry
 
 METRIC_LABELS = {
@@ -22,6 +23,8 @@ METRIC_LABELS = {
     "emissions_tco2e": "Emissions (location-based)",
     "emissions_market_tco2e": "Emissions (market-based)",
     "water_m3": "Water consumed (on-site and off-site)",
+    "inference_energy_wh_per_1000_tokens": "Inference energy per 1,000 output tokens (EcoLogits method)",
+    "break_even_queries": "Queries until inference emissions exceed training emissions",
 }
 OPENNESS_LABELS = {
     "weights": "Weights", "checkpoints": "Intermediate checkpoints", "training_code": "Training code",
@@ -143,6 +146,9 @@ class ModelView:
     correction_url: str | None
     path: str
     claims: list[Ref] = field(default_factory=list)
+    inference: list[DisclosureView] = field(default_factory=list)
+    inference_derived: list[MetricView] = field(default_factory=list)
+    lifecycle: list[LifecycleView] = field(default_factory=list)
 
 
 def quantity(value: float | None, low: float | None = None, high: float | None = None, unit: str = "", estimated: bool = False) -> Quantity:
@@ -216,6 +222,8 @@ def _origin(i: Input, registry: Registry, linker: Linker) -> tuple[str | None, s
         return linker.page("hardware", i.ref), f"hardware {registry.hardware[i.ref].name}"
     if i.ref in registry.grids:
         return linker.page("grids", i.ref), f"grid {registry.grids[i.ref].name}"
+    if i.name.endswith("_per_query"):
+        return "#inference", f"inference disclosure ({i.origin}): {i.ref}"
     if i.origin == "estimated":
         return f"#metric-{i.name}", f"estimated ({i.ref})"
     if i.origin == "hardware":
@@ -348,6 +356,9 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
         yaml_name=f"{m.id}.yaml", json_name=f"../../api/models/{m.id}.json",
         cite=cite_text(m, settings.get("site_name", "AI Impact Registry"), settings.get("site_url", "")),
         correction_url=correction, path=m.path, claims=claims,
+        inference=[disclosure_view(n, position, known) for position, n in enumerate(report.inference, 1)],
+        inference_derived=inference_metrics(report, known, book, linker),
+        lifecycle=[lifecycle_view(lc, position, known) for position, lc in enumerate(m.lifecycle, 1)],
     )
 
 
@@ -360,6 +371,213 @@ def _q(q: Quantity) -> str:
 def printed(q: Quantity) -> str:
     """A quantity as one line of text: '≈ 1,287 (1,100–1,500) MWh' or 'unknown'."""
     return _q(q)
+
+
+# ---------------------------------------------------------------- inference and life cycle
+
+SCOPE_PARTS = {
+    "accelerators": "accelerators", "host": "host CPU and memory", "idle-capacity": "idle capacity",
+    "cooling": "cooling and data-centre overhead (PUE)", "network": "network", "end-user-device": "end-user device",
+    "embodied-hardware": "embodied hardware (manufacturing)", "water-on-site": "on-site water (cooling)",
+    "water-off-site": "off-site water (electricity generation)",
+}
+PHASES = {"training": "training", "inference": "inference (use)"}
+KIND_LABELS = {"measured": "measured", "estimated": "estimated by the source",
+               "vendor-statement": "vendor statement (no published method)"}
+ACCOUNTING_LABELS = {"location": "location-based (grid average)", "market": "market-based (after clean-energy purchases)"}
+DISCLOSURE_FIGURES = (("energy_wh", "Energy", "Wh"), ("emissions_g", "Emissions", "gCO2e"), ("water_ml", "Water", "mL"),
+                      ("abiotic_depletion_mg_sb_eq", "Abiotic resource depletion", "mg Sb eq"))
+LIFECYCLE_FIGURES = (("emissions_tco2e", "Emissions", "tCO2e"), ("water_m3", "Water consumed", "m3"),
+                     ("abiotic_depletion_kg_sb_eq", "Abiotic resource depletion", "kg Sb eq"))
+INFERENCE_DERIVED = ("inference_energy_wh_per_1000_tokens", "break_even_queries")
+
+
+@dataclass(frozen=True)
+class ScopeView:
+    """What a figure includes and, as visibly, what it leaves out; `stated` is False when the source gives no scope."""
+
+    stated: bool
+    included: tuple[str, ...]
+    excluded: tuple[str, ...]
+
+
+def scope_view(parts: Sequence[str], phases: bool = False) -> ScopeView:
+    """The parts of the system boundary in and out of a scope, in a fixed order so scopes read alike side by side."""
+    names = {**(PHASES if phases else {}), **SCOPE_PARTS}
+    given = set(parts)
+    return ScopeView(bool(given), tuple(label for key, label in names.items() if key in given),
+                     tuple(label for key, label in names.items() if key not in given))
+
+
+def accounting_label(accounting: str | None) -> str:
+    """How emissions were accounted, or 'not stated'."""
+    return ACCOUNTING_LABELS.get(accounting or "", "not stated")
+
+
+@dataclass(frozen=True)
+class FigureLine:
+    """One disclosed quantity per query and per 1,000 output tokens, with the figure's own sources and note."""
+
+    label: str
+    per_query: Quantity
+    per_1000_tokens: Quantity
+    sources: tuple[Link, ...]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class DisclosureView:
+    """One published per-query figure as the model page and the inference page print it."""
+
+    position: int
+    query: str
+    kind: str
+    kind_label: str
+    output_tokens: str
+    queries: str
+    figures: tuple[FigureLine, ...]
+    per_token_reason: str | None
+    accounting: str
+    scope: ScopeView
+    hardware: str
+    measured_on: str
+    note: str | None
+    sources: tuple[Link, ...]
+
+    def figure(self, label: str) -> FigureLine:
+        """The line of one quantity, by its label."""
+        return next(f for f in self.figures if f.label == label)
+
+
+def _scaled(fig: Figure | None, factor: float | None, unit: str) -> Quantity:
+    """A figure times a factor, its range too; unknown when the figure or the factor is."""
+    if fig is None or factor is None:
+        return quantity(None, unit=unit)
+    return quantity(fig.value * factor, None if fig.low is None else fig.low * factor, None if fig.high is None else fig.high * factor,
+                    unit, fig.estimated)
+
+
+def _own_sources(fig: Figure | None, shared: Sequence[str], known: Mapping[str, Source]) -> tuple[Link, ...]:
+    """A figure's sources when they differ from those of its disclosure or assessment (listed once below it)."""
+    if fig is None or tuple(fig.sources) == tuple(shared):
+        return ()
+    return links_for(fig.sources, known)
+
+
+def disclosure_view(n: inference.Normalised, position: int, known: Mapping[str, Source]) -> DisclosureView:
+    """A disclosure with every quantity per query and, when the token count is known, per 1,000 output tokens (unknown otherwise)."""
+    d: Disclosure = n.disclosure
+    per_tokens = inference.TOKENS_PER_UNIT / d.output_tokens if d.output_tokens else None
+    lines = []
+    for name, label, unit in DISCLOSURE_FIGURES:
+        fig: Figure | None = getattr(d, name)
+        lines.append(FigureLine(label, _scaled(fig, 1 / d.queries, unit), _scaled(fig, per_tokens, unit),
+                                _own_sources(fig, d.sources, known), fig.note if fig else None))
+    return DisclosureView(position, d.query, d.kind, KIND_LABELS.get(d.kind, d.kind), number(d.output_tokens), number(d.queries),
+                          tuple(lines), n.per_token_reason, accounting_label(d.accounting), scope_view(d.scope),
+                          d.hardware or "unknown", d.measured_on or "unknown", d.note, links_for(d.sources, known))
+
+
+@dataclass(frozen=True)
+class LifecycleView:
+    """One life-cycle assessment: period, boundary, totals, method and who assessed it."""
+
+    position: int
+    period: str
+    boundary: ScopeView
+    totals: tuple[tuple[str, Quantity, tuple[Link, ...], str | None], ...]
+    methodology: str
+    assessed_by: str
+    note: str | None
+    sources: tuple[Link, ...]
+
+
+def lifecycle_view(lc: Lifecycle, position: int, known: Mapping[str, Source]) -> LifecycleView:
+    """A life-cycle assessment with its boundary read as included and not included parts; unknown totals say unknown."""
+    totals = []
+    for name, label, unit in LIFECYCLE_FIGURES:
+        fig: Figure | None = getattr(lc, name)
+        totals.append((label, figure_quantity(fig, unit), _own_sources(fig, lc.sources, known), fig.note if fig else None))
+    return LifecycleView(position, lc.period, scope_view(lc.boundary, phases=True), tuple(totals), lc.methodology or "unknown",
+                         lc.assessed_by or "unknown", lc.note, links_for(lc.sources, known))
+
+
+def inference_metrics(report: ModelReport, known: Mapping[str, Source], book: SourceBook, linker: Linker) -> list[MetricView]:
+    """The EcoLogits-method estimate (or why it is absent) and the break-even queries when both sides are known."""
+    out = []
+    if report.inference_estimate is not None:
+        out.append(metric_view(report.inference_estimate, known, book, linker))
+    else:
+        reason = report.inference_estimate_reason or "not estimated"
+        out.append(MetricView("inference_energy_wh_per_1000_tokens", METRIC_LABELS["inference_energy_wh_per_1000_tokens"],
+                              quantity(None, unit="Wh per 1,000 output tokens"), "unknown", "", "", (), (), None, missing=reason))
+    if report.break_even is not None:
+        out.append(metric_view(report.break_even, known, book, linker))
+    return out
+
+
+@dataclass(frozen=True)
+class InferenceRow:
+    """One disclosure on the inference page, linked to its place on the model page."""
+
+    model: Ref
+    href: str
+    disclosure: DisclosureView
+
+
+@dataclass(frozen=True)
+class InferenceGroup:
+    """Disclosures with the same scope and accounting: these compare; `versus` says why the other groups do not."""
+
+    number: int
+    scope: ScopeView
+    accounting: str
+    rows: tuple[InferenceRow, ...]
+    caveats: tuple[str, ...]
+    versus: tuple[tuple[int, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class InferencePage:
+    """The inference comparison page: every disclosed per-query figure, grouped by what it counts."""
+
+    groups: tuple[InferenceGroup, ...]
+    disclosures: int
+    models: int
+    vendor_statements: int
+    methodology_href: str
+
+
+def _reasons(pairs: Iterable[tuple[Disclosure, Disclosure]]) -> tuple[str, ...]:
+    """Every distinct reason the pairs cannot be compared, in the order first met."""
+    return tuple(dict.fromkeys(r for a, b in pairs for r in inference.comparability(a, b)[1]))
+
+
+def inference_page(reports: Mapping[str, ModelReport]) -> InferencePage:
+    """All disclosures side by side in (scope, accounting) groups, with every reason a figure does not compare with another."""
+    linker = Linker("../")
+    listed = sorted(((r.model.name.lower(), mid, position, d) for mid, r in reports.items() for position, d in enumerate(r.model.inference, 1)),
+                    key=lambda item: (item[0], item[1], item[2]))
+    where = {id(d): (mid, position) for _, mid, position, d in listed}
+    found = inference.groups((mid, d) for _, mid, _, d in listed)
+    members = [[n.disclosure for _, n in items] for items in found.values()]
+    out = []
+    for number_, ((scope, accounting), items) in enumerate(found.items(), 1):
+        rows = []
+        for mid, n in items:
+            position = where[id(n.disclosure)][1]
+            report = reports[mid]
+            view = disclosure_view(n, position, report.model.all_sources())
+            rows.append(InferenceRow(Ref(linker.page("models", mid), report.model.name), f"{linker.page('models', mid)}#inference-{position}", view))
+        mine = members[number_ - 1]
+        caveats = _reasons((a, b) for i, a in enumerate(mine) for b in mine[i + 1:])
+        versus = tuple((other, _reasons((a, b) for a in mine for b in theirs) or
+                        (f"emissions accounting differs ({accounting_label(accounting)} in the first, "
+                         f"{accounting_label(theirs[0].accounting)} in the second): energy and water may compare, emissions do not",))
+                       for other, theirs in enumerate(members, 1) if other != number_)
+        out.append(InferenceGroup(number_, scope_view(scope), accounting_label(accounting), tuple(rows), caveats, versus))
+    return InferencePage(tuple(out), len(listed), len({mid for _, mid, _, _ in listed}),
+                         sum(1 for *_, d in listed if d.kind == "vendor-statement"), linker.methodology("inference-estimate"))
 
 
 @dataclass

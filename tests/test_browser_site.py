@@ -168,7 +168,7 @@ def test_search_finds_a_model_by_typing(browser: Any, served: str) -> None:
     page.close()
 
 
-@pytest.mark.parametrize("path", ["", "models/", "models/example-model/", "downloads/", "methodology/"])
+@pytest.mark.parametrize("path", ["", "models/", "models/example-model/", "models/xss-model/", "inference/", "downloads/", "methodology/"])
 def test_axe_finds_no_serious_or_critical_violations(browser: Any, served: str, path: str) -> None:
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python not installed: axe checks skipped")
     page = browser.new_page()

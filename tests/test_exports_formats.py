@@ -175,3 +175,44 @@ def test_csv_files_are_rfc4180_utf8(exported: Path) -> None:
         header = next(csv.reader(io.StringIO(text, newline="")))
         assert header == [f["name"] for f in resource["schema"]["fields"]]
         assert text.endswith("\r\n")
+
+
+def test_inference_and_lifecycle_tables_are_typed_and_keyed_to_models(exported: Path) -> None:
+    found = {r["name"]: r for r in tabular(exported)}
+    for name in ("inference_disclosures", "lifecycle_assessments"):
+        schema = found[name]["schema"]
+        assert schema["primaryKey"] == ["model_id", "position"]
+        assert schema["foreignKeys"] == [{"fields": ["model_id"], "reference": {"resource": "models", "fields": ["id"]}}]
+    types = {f["name"]: f["type"] for f in found["inference_disclosures"]["schema"]["fields"]}
+    assert types["position"] == "integer" and types["energy_wh"] == types["energy_wh_per_1000_output_tokens"] == "number"
+    con = sqlite3.connect(exported / "registry.sqlite")
+    con.execute("PRAGMA foreign_keys = ON")
+    rows = con.execute("SELECT position, kind, queries, energy_wh, energy_wh_per_query, energy_wh_per_1000_output_tokens, "
+                       "emissions_g_per_1000_output_tokens, water_ml_per_query, water_ml_per_1000_output_tokens, accounting, scope "
+                       "FROM inference_disclosures WHERE model_id = 'tricky-model' ORDER BY position").fetchall()
+    assert rows == [(1, "measured", 1.0, 2.5, 2.5, 5.0, 1.5, None, None, "location", "accelerators; host; cooling"),
+                    (2, "vendor-statement", 1000.0, None, None, None, None, 0.32, None, "market", "accelerators")]
+    with pytest.raises(sqlite3.IntegrityError):
+        con.execute("INSERT INTO inference_disclosures (model_id, position, query, kind) VALUES ('no-such-model', 1, 'q', 'measured')")
+    lifecycle = con.execute("SELECT boundary, emissions_tco2e, water_m3, abiotic_depletion_kg_sb_eq, methodology FROM lifecycle_assessments"
+                            ).fetchall()
+    assert lifecycle == [("training; inference; accelerators; embodied-hardware", 120.0, 900.0, None, 'ISO 14040/44, "screening" LCA')]
+    csv_row = csv_rows(exported / "inference_disclosures.csv")[1]
+    assert csv_row["energy_wh"] == "" and csv_row["note"] == "A figure stated in a talk, with no method; ä 中文"  # unknown is empty, never 0
+
+
+def test_models_csv_has_water_and_the_inference_estimate_with_range_and_method(exported: Path) -> None:
+    rows = {r["id"]: r for r in csv_rows(exported / "models.csv")}
+    for name in ("water_m3", "inference_energy_wh_per_1000_tokens", "break_even_queries"):
+        for suffix in ("", "_low", "_high", "_method", "_path"):
+            assert f"{name}{suffix}" in rows["tricky-model"]
+    tricky = rows["tricky-model"]
+    assert tricky["inference_energy_wh_per_1000_tokens_method"] == "estimated"
+    assert float(tricky["inference_energy_wh_per_1000_tokens_low"]) < float(tricky["inference_energy_wh_per_1000_tokens"]) \
+        < float(tricky["inference_energy_wh_per_1000_tokens_high"])
+    assert tricky["break_even_queries_method"] == "estimated" and rows["example-model"]["break_even_queries"] == ""
+    metrics = {(r["model_id"], r["metric"]) for r in csv_rows(exported / "derived_metrics.csv")}
+    assert ("tricky-model", "inference_energy_wh_per_1000_tokens") in metrics and ("tricky-model", "break_even_queries") in metrics
+    inputs = [r for r in csv_rows(exported / "metric_inputs.csv") if r["metric"] == "break_even_queries"]
+    assert [r["name"] for r in inputs] == ["emissions_tco2e", "emissions_g_per_query"]
+    assert inputs[1]["origin"] == "measured" and inputs[1]["ref"] == 'one response, "short", of 500 tokens'

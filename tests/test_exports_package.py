@@ -148,3 +148,16 @@ def test_export_command_writes_a_valid_package(base_registry: Path, tmp_path: Pa
                             capture_output=True, text=True, cwd=ROOT, check=False)
     assert failed.returncode == 1
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_inference_and_lifecycle_columns_take_their_descriptions_from_the_json_schema(files: dict[str, bytes]) -> None:
+    model = schema("model")["properties"]
+    for table, key in (("inference_disclosures", "inference"), ("lifecycle_assessments", "lifecycle")):
+        props = model[key]["items"]["properties"]
+        columns = fields(files, table)
+        for name, prop in props.items():
+            assert columns[name].startswith(prop["description"]), f"{table}.{name}"
+        assert columns["model_id"] == model["id"]["description"]
+    columns = fields(files, "inference_disclosures")
+    assert columns["energy_wh_per_1000_output_tokens"].endswith(model["inference"]["items"]["properties"]["energy_wh"]["description"])
+    assert "Wh per 1,000 output tokens" in fields(files, "models")["inference_energy_wh_per_1000_tokens"]

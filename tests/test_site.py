@@ -30,6 +30,34 @@ domains: [language]
 description: "A model whose text tries to become markup: <b>bold</b> & <i>co</i>."
 openness:
   weights: {{value: unknown}}
+inference:
+  - query: "median prompt <script>alert(1)</script>"
+    energy_wh: {{value: 0.3, source: card}}
+    emissions_g: 0.05
+    water_ml: 0.4
+    accounting: market
+    scope: [accelerators, host, idle-capacity, cooling, water-on-site]
+    kind: vendor-statement
+    measured_on: 2024-05
+    sources: [card]
+  - query: one 400-token response
+    output_tokens: 400
+    energy_wh: 1.2
+    emissions_g: {{value: 0.6, low: 0.4, high: 0.8}}
+    accounting: location
+    scope: [accelerators, host, cooling, embodied-hardware]
+    kind: measured
+    hardware: "<b>bold</b> GPU"
+    note: "Measured with <img src=x onerror=alert(2)>"
+    sources: [card]
+lifecycle:
+  - period: "training and 12 months of use <script>alert(1)</script>"
+    boundary: [training, inference, accelerators, embodied-hardware, water-off-site]
+    emissions_tco2e: 1200
+    water_m3: {{value: 5000, note: consumption}}
+    methodology: ISO 14040/44
+    assessed_by: "<b>bold</b> auditors"
+    sources: [card]
 sources:
   - id: card
     title: "Card <script>alert(3)</script>"
@@ -73,7 +101,8 @@ def make_project(target: Path) -> Path:
     config["plugins"] = [{"registry": {"registry": str(reg), "schema": str(ROOT / "schema")}}]
     config["watch"] = []
     config["nav"] = [{"Home": "index.md"}, {"Models": "models/index.md"}, {"Organizations": "organizations/index.md"},
-                     {"Hardware": "hardware/index.md"}, {"Electricity grids": "grids/index.md"}, {"Methodology": "methodology.md"},
+                     {"Hardware": "hardware/index.md"}, {"Electricity grids": "grids/index.md"}, {"Inference": "inference.md"},
+                     {"Methodology": "methodology.md"},
                      {"Contribute": "contribute.md"}]
     path = target / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
@@ -116,7 +145,7 @@ def tags(path: Path) -> list[tuple[str, dict[str, str]]]:
 
 def test_pages_at_stable_urls(site: Path) -> None:
     for url in ("", "models/", "models/example-model/", "models/xss-model/", "organizations/example-lab/", "hardware/example-gpu/",
-                "grids/fr/", "methodology/", "organizations/", "hardware/", "grids/"):
+                "grids/fr/", "methodology/", "organizations/", "hardware/", "grids/", "inference/"):
         assert (site / url / "index.html").is_file(), url
     assert (site / "models" / "example-model" / "example-model.yaml").read_bytes() == (FIXTURES / "base/models/example-model.yaml").read_bytes()
     body = json.loads((site / "api" / "models" / "example-model.json").read_text(encoding="utf-8"))["data"]
@@ -277,3 +306,84 @@ def test_two_builds_are_identical(tmp_path: Path) -> None:
     assert files_a == files_b
     different = [str(p) for p in files_a if (tmp_path / "a" / p).read_bytes() != (tmp_path / "b" / p).read_bytes()]
     assert different == []
+
+
+def section(page: str, start: str, end: str) -> str:
+    """The part of a page from one marker to the next."""
+    return page[page.index(start):page.index(end, page.index(start))]
+
+
+def test_model_page_shows_inference_disclosures_with_scope_kind_and_per_token_figures(site: Path) -> None:
+    page = (site / "models" / "xss-model" / "index.html").read_text(encoding="utf-8")
+    vendor = section(page, 'id="inference-1"', 'id="inference-2"')
+    assert "rg-badge--vendor-statement" in vendor and "vendor statement (no published method)" in vendor
+    assert "market-based" in vendor and "median prompt &lt;script&gt;alert(1)&lt;/script&gt;" in vendor
+    included = section(vendor, "Included:", "</p>")
+    excluded = section(vendor, "Not included:", "</p>")
+    assert "idle capacity" in included and "on-site water (cooling)" in included
+    for part in ("network", "end-user device", "embodied hardware (manufacturing)", "off-site water (electricity generation)"):
+        assert part in excluded and part not in included
+    assert "Per 1,000 output tokens is unknown: the source does not state how many output tokens" in vendor
+    measured = section(page, 'id="inference-2"', 'id="inference-derived"')
+    assert "rg-badge--measured" in measured and "location-based" in measured
+    assert "embodied hardware (manufacturing)" in section(measured, "Included:", "</p>")
+    energy = section(measured, '<th scope="row">Energy</th>', "</tr>")
+    assert "1.2</span> Wh" in energy and "3</span> Wh" in energy  # 1.2 Wh per 400 tokens is 3 Wh per 1,000
+    emissions = section(measured, '<th scope="row">Emissions</th>', "</tr>")
+    assert "1.5</span> gCO2e" in emissions and "(range 1–2)" in emissions
+    water = section(measured, '<th scope="row">Water</th>', "</tr>")
+    assert water.count("rg-unknown") == 2 and ">0<" not in water
+    assert "&lt;b&gt;bold&lt;/b&gt; GPU" in measured and "Measured with &lt;img src=x" in measured
+    estimate = section(page, 'id="metric-inference_energy_wh_per_1000_tokens"', "</tr>")
+    assert "unknown" in estimate and "open, gated or restricted" in estimate
+
+
+def test_model_page_shows_the_life_cycle_and_the_inference_estimate(site: Path) -> None:
+    page = (site / "models" / "xss-model" / "index.html").read_text(encoding="utf-8")
+    lifecycle = section(page, 'id="lifecycle-1"', "</section>")
+    assert "training and 12 months of use &lt;script&gt;" in lifecycle
+    assert "training" in section(lifecycle, "Included:", "</p>") and "network" in section(lifecycle, "Not included:", "</p>")
+    assert "1,200</span> tCO2e" in lifecycle and "5,000</span> m3" in lifecycle
+    assert "Abiotic resource depletion</th><td><span class=\"rg-unknown\">unknown</span>" in lifecycle
+    assert "ISO 14040/44" in lifecycle and "&lt;b&gt;bold&lt;/b&gt; auditors" in lifecycle
+    example = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
+    assert "No published per-query figure of this model is in the registry." in example
+    assert "The registry holds no life-cycle assessment of this model." in example
+    estimate = section(example, 'id="metric-inference_energy_wh_per_1000_tokens"', "</td></tr>")
+    assert "rg-badge--est" in estimate and "Wh per 1,000 output tokens" in estimate and "rg-range" in estimate
+    assert "Formula and inputs" in estimate and "ecologits_energy_alpha" in estimate
+
+
+def test_inference_page_groups_disclosures_and_says_why_they_do_not_compare(site: Path) -> None:
+    page = (site / "inference" / "index.html").read_text(encoding="utf-8")
+    assert "Figures compare only within a group" in page
+    assert page.count('<section class="rg-group">') == 2
+    assert 'href="../models/xss-model/#inference-1"' in page and 'href="../models/xss-model/#inference-2"' in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "emissions are market-based in one and location-based in the other" in page
+    assert "a vendor statement without a published method beside a measured or modelled figure" in page
+    assert "only the first includes embodied-hardware" in page or "only the second includes embodied-hardware" in page
+    assert "rg-badge--vendor-statement" in page and "1 of the figures here is a vendor statement" in page
+    assert "Energy: <span class=\"rg-value\">3</span> Wh" in page  # per 1,000 output tokens
+    assert 'href="../methodology/#inference-estimate"' in page
+    methodology = (site / "methodology" / "index.html").read_text(encoding="utf-8")
+    assert 'id="inference-estimate"' in methodology and "Inference energy per 1,000 output tokens" in methodology
+    assert "alpha x exp(beta x batch)" in methodology
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="inference/"' in home
+
+
+def test_break_even_shows_with_its_inputs(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    make_project(project)
+    model = project / "registry" / "models" / "example-model.yaml"
+    model.write_text(model.read_text(encoding="utf-8") + """inference:
+  - {query: one prompt, emissions_g: 0.5, accounting: market, scope: [accelerators], kind: measured, sources: [paper]}
+""", encoding="utf-8")
+    reg = registry.load(project / "registry").require()
+    page = next(g for g in pages.generate(reg) if g.path == "models/example-model.md").content
+    assert isinstance(page, str)
+    row = section(page, 'id="metric-break_even_queries"', "</td></tr>")
+    assert "Queries until inference emissions exceed training emissions" in row and "40,000</span> queries" in row
+    assert "market-based while training emissions are location-based" in row
+    assert 'href="#inference"' in row
