@@ -77,6 +77,9 @@ def groups(disclosures: Iterable[tuple[str, Disclosure]]) -> dict[tuple[tuple[st
     return dict(sorted(out.items(), key=lambda item: (-len(item[1]), item[0][0], item[0][1] or "")))
 
 
+BEYOND_OPERATIONS = frozenset({"embodied-hardware", "training", "end-user-device", "network"})
+
+
 def break_even(training_emissions: Metric, disclosures: Sequence[Disclosure]) -> Metric | None:
     """Queries after which inference emissions exceed training emissions, from the first disclosure with per-query emissions."""
     for d in disclosures:
@@ -84,9 +87,13 @@ def break_even(training_emissions: Metric, disclosures: Sequence[Disclosure]) ->
             continue
         per_query = Range(d.emissions_g.value, d.emissions_g.low or d.emissions_g.value, d.emissions_g.high or d.emissions_g.value) / d.queries
         queries = training_emissions.range * GRAMS_PER_TONNE / per_query
-        note = None
+        cautions = []
         if d.accounting == "market":
-            note = "per-query emissions are market-based while training emissions are location-based: an indication only"
+            cautions.append("per-query emissions are market-based while training emissions are location-based")
+        beyond = sorted(set(d.scope) & BEYOND_OPERATIONS)
+        if beyond:
+            cautions.append(f"the per-query figure also counts {', '.join(beyond)}, which training's operational emissions leave out")
+        note = "; ".join(cautions) + ": an indication only" if cautions else None
         per_query_input = Input("emissions_g_per_query", per_query.value, per_query.low, per_query.high, "gCO2e", d.kind, d.query, d.sources)
         return Metric("break_even_queries", queries.value, queries.low, queries.high, "queries", "estimated", "training / per-query",
                       "training emissions_tco2e x 1,000,000 g/t / emissions per query (g)", (training_emissions.as_input(), per_query_input),

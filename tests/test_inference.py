@@ -60,10 +60,11 @@ def test_groups_put_like_with_like() -> None:
 
 def test_break_even_queries() -> None:
     training = Metric("emissions_tco2e", 100, 90, 110, "tCO2e", "reported", "reported", "as published")
-    result = break_even(training, [disclosure(MISTRAL, ("s",))])
+    operational = {**TASK, "emissions_g": 14.46, "accounting": "location"}
+    result = break_even(training, [disclosure(operational, ("s",))])
     assert result is not None
-    assert result.value == pytest.approx(100e6 / 1.14)
-    assert result.low == pytest.approx(90e6 / 1.14)
+    assert result.value == pytest.approx(100e6 / (14.46 / 1000))
+    assert result.low == pytest.approx(90e6 / (14.46 / 1000))
     assert result.note is None
 
 
@@ -112,3 +113,10 @@ def test_inference_estimate_uses_active_parameters_and_counts_gpus_from_total(ba
 def test_no_inference_estimate_for_closed_weights(base_registry: Path) -> None:
     result = _estimate(base_registry, weights="api-only")
     assert isinstance(result, str) and "open, gated or restricted" in result
+
+
+def test_break_even_with_a_wider_per_query_scope_says_so() -> None:
+    training = Metric("emissions_tco2e", 100, 100, 100, "tCO2e", "reported", "reported", "as published")
+    result = break_even(training, [disclosure(MISTRAL, ("s",))])
+    assert result is not None and result.note is not None
+    assert "embodied-hardware, network, training" in result.note and result.note.endswith("an indication only")
