@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from builder import inference, metrics, summaries
@@ -30,7 +31,14 @@ class ModelReport:
     inference_estimate_reason: str | None = None
 
     def derived_json(self) -> dict[str, Any]:
-        """`derived` as `show --json` and the exports give it: each metric name to its value, range, method and inputs."""
+        """`derived` as `show --json` and the exports give it: each metric name to its value, range, method and inputs.
+
+        Built once per report (the exports, the API and the pages all ask for it); callers must not change it.
+        """
+        return self._derived_json
+
+    @cached_property
+    def _derived_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {name: m.as_dict() for name, m in self.training.metrics.items()}
         out.update({name: m.as_dict() for name, m in self.equivalents.items()})
         out["access"] = self.access.as_dict()
