@@ -177,3 +177,27 @@ def test_axe_finds_no_serious_or_critical_violations(browser: Any, served: str, 
     serious = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], serious
     page.close()
+
+
+@pytest.mark.parametrize("path", ["models/xss-model/", "models/", "inference/", "organizations/example-lab/", "models/list/"])
+def test_hostile_entry_text_neither_runs_nor_becomes_markup(browser: Any, served: str, path: str) -> None:
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    watch = Watch(page)
+    page.goto(served + path)
+    page.wait_for_load_state("networkidle")
+    if path == "models/":
+        page.wait_for_function("!document.getElementById('rg-filter-set').disabled")
+        page.click("#rg-q")
+        page.keyboard.type("img")
+    assert dialogs == []
+    injected = page.evaluate("""() => ({
+        img: document.querySelectorAll('img[src="x"], img[onerror]').length,
+        script: [...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(')).length,
+        markup: [...document.querySelectorAll('article b, article i, article strong')]
+            .filter(e => ['bold', 'co', 'stars'].includes(e.textContent.trim())).length,
+        js_links: document.querySelectorAll('a[href^="javascript:" i]').length})""")
+    assert injected == {"img": 0, "script": 0, "markup": 0, "js_links": 0}
+    watch.clean()
+    page.close()

@@ -27,7 +27,7 @@ aliases: ["<img src=x onerror=alert(2)>"]
 organization: example-lab
 released: 2023-01
 domains: [language]
-description: "A model whose text tries to become markup: <b>bold</b> & <i>co</i>."
+description: "A model whose text tries to become markup: <b>bold</b> & <i>co</i>, [a link](javascript:alert(3)) and **stars**."
 openness:
   weights: {{value: unknown}}
 inference:
