@@ -14,11 +14,12 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from builder import charts, exports, pagetables, pageviews
+from builder import charts, exports, fieldref, pagetables, pageviews
 from builder.derived import ModelReport, derive_all
 from builder.formatting import number
 from builder.pageviews import Ref, links_for, quantity
 from builder.registry import Registry
+from builder.schemas import Schemas
 
 FIRST_ROWS = 100  # rows the index page carries in its HTML; the rest come from rows.json, or from models/list/ without JavaScript
 INDEX_PAGES = {"models": "models/index.md", "organizations": "organizations/index.md", "hardware": "hardware/index.md",
@@ -165,6 +166,7 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
         site_name=conf["site_name"], h=pagetables.headline(reports), newest=pagetables.newest(reports),
         charts=charts.all_charts(reports, "")), html=True))
     out.append(Generated("methodology.md", env.get_template("methodology.md.j2").render(**methodology(reports, registry)), html=True))
+    out.append(Generated("fields.md", env.get_template("fields.md.j2").render(kinds=fieldref.reference(Schemas())), html=True))
     out.append(Generated("inference.md", env.get_template("inference.md.j2").render(p=pageviews.inference_page(reports)), html=True))
     return out
 

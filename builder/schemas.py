@@ -48,6 +48,12 @@ class Schemas:
         name = f"{kind}.schema.json"
         return self._inlined[name]
 
+    def described(self, kind: str) -> dict[str, Any]:
+        """The kind's schema inlined with each field's own description kept, for documentation (not validation)."""
+        name = f"{kind}.schema.json"
+        described: dict[str, Any] = _inline(self.documents[name], name, self.documents, siblings_win=True)
+        return described
+
     @cached_property
     def _inlined(self) -> dict[str, dict[str, Any]]:
         return {f"{kind}.schema.json": _inline(self.documents[f"{kind}.schema.json"], f"{kind}.schema.json", self.documents)
@@ -94,22 +100,22 @@ def _draft7(node: Any) -> Any:
     return out
 
 
-def _inline(node: Any, base: str, documents: Mapping[str, Any]) -> Any:
+def _inline(node: Any, base: str, documents: Mapping[str, Any], siblings_win: bool = False) -> Any:
     if isinstance(node, list):
-        return [_inline(item, base, documents) for item in node]
+        return [_inline(item, base, documents, siblings_win) for item in node]
     if not isinstance(node, dict):
         return node
     ref = node.get("$ref")
     if not isinstance(ref, str):
-        return {key: _inline(value, base, documents) for key, value in node.items()}
+        return {key: _inline(value, base, documents, siblings_win) for key, value in node.items()}
     document, _, pointer = ref.partition("#")
     document = document or base
     target: Any = documents[document]
     for part in pointer.strip("/").split("/") if pointer.strip("/") else []:
         target = target[part]
-    resolved = _inline(target, document, documents)
-    siblings = {key: _inline(value, base, documents) for key, value in node.items() if key != "$ref"}
-    return {**siblings, **resolved}
+    resolved = _inline(target, document, documents, siblings_win)
+    siblings = {key: _inline(value, base, documents, siblings_win) for key, value in node.items() if key != "$ref"}
+    return {**resolved, **siblings} if siblings_win else {**siblings, **resolved}
 
 
 def best(error: ValidationError) -> ValidationError:

@@ -103,7 +103,7 @@ def make_project(target: Path) -> Path:
     config["nav"] = [{"Home": "index.md"}, {"Models": "models/index.md"}, {"Organizations": "organizations/index.md"},
                      {"Hardware": "hardware/index.md"}, {"Electricity grids": "grids/index.md"}, {"Inference": "inference.md"},
                      {"Methodology": "methodology.md"},
-                     {"Contribute": "contribute.md"}]
+                     {"Contribute": "contribute.md"}, {"Field reference": "fields.md"}]
     path = target / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
@@ -145,7 +145,7 @@ def tags(path: Path) -> list[tuple[str, dict[str, str]]]:
 
 def test_pages_at_stable_urls(site: Path) -> None:
     for url in ("", "models/", "models/example-model/", "models/xss-model/", "organizations/example-lab/", "hardware/example-gpu/",
-                "grids/fr/", "methodology/", "organizations/", "hardware/", "grids/", "inference/"):
+                "grids/fr/", "methodology/", "fields/", "organizations/", "hardware/", "grids/", "inference/"):
         assert (site / url / "index.html").is_file(), url
     assert (site / "models" / "example-model" / "example-model.yaml").read_bytes() == (FIXTURES / "base/models/example-model.yaml").read_bytes()
     body = json.loads((site / "api" / "models" / "example-model.json").read_text(encoding="utf-8"))["data"]
