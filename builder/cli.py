@@ -13,6 +13,7 @@ from builder import pages as pages_module
 from builder import registry as registry_module
 from builder.checks import ID, suggest
 from builder.importers.report import progress_printer
+from builder.registry import Registry
 from builder.reporters import FORMATS, as_text
 from builder.scaffold import FOLDER_OF, template
 from builder.showing import show_text
@@ -92,6 +93,14 @@ def _load(args: argparse.Namespace) -> registry_module.Loaded | int:
     return loaded
 
 
+def _valid_registry(args: argparse.Namespace) -> Registry | int:
+    """The registry for commands that need a valid one, or the exit code (problems already printed)."""
+    loaded = _load(args)
+    if isinstance(loaded, int):
+        return loaded
+    return 1 if loaded.registry is None else loaded.registry
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     loaded = _load(args)
     if isinstance(loaded, int):
@@ -129,12 +138,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    loaded = _load(args)
-    if isinstance(loaded, int):
-        return loaded
-    if loaded.registry is None:
-        return 1
-    reg = loaded.registry
+    reg = _valid_registry(args)
+    if isinstance(reg, int):
+        return reg
     if args.model_id not in reg.models:
         return _usage_error("show", f"no model '{args.model_id}' in {args.registry}/models{suggest(args.model_id, reg.models)}")
     report = derived.report(reg.models[args.model_id], reg, derived.context(reg))
@@ -147,12 +153,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    loaded = _load(args)
-    if isinstance(loaded, int):
-        return loaded
-    if loaded.registry is None:
-        return 1
-    reg = loaded.registry
+    reg = _valid_registry(args)
+    if isinstance(reg, int):
+        return reg
     version = exports.dataset_version(reg.root)
     files = exports.dataset_files(reg, derived.derive_all(reg), version)
     try:
@@ -167,12 +170,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_pages(args: argparse.Namespace) -> int:
-    loaded = _load(args)
-    if isinstance(loaded, int):
-        return loaded
-    if loaded.registry is None:
-        return 1
-    count = pages_module.write(pages_module.generate(loaded.registry), args.out)
+    reg = _valid_registry(args)
+    if isinstance(reg, int):
+        return reg
+    count = pages_module.write(pages_module.generate(reg), args.out)
     print(f"wrote {count} files to {args.out}")
     return 0
 
@@ -190,17 +191,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    loaded = _load(args)
-    if isinstance(loaded, int):
-        return loaded
-    if loaded.registry is None:
-        return 1
+    reg = _valid_registry(args)
+    if isinstance(reg, int):
+        return reg
     try:
         paths = changes.changed_paths(args.registry, args.since)
     except changes.ChangesError as exc:
         return _usage_error("summary", str(exc))
-    reports = derived.derive_all(loaded.registry)
-    sys.stdout.write(changes.summary(changes.changes(paths, loaded.registry, reports), args.since))
+    sys.stdout.write(changes.summary(changes.changes(paths, reg, derived.derive_all(reg)), args.since))
     return 0
 
 
