@@ -26,7 +26,7 @@ validate: $(STAMP)
 	$(BIN)/python -m builder validate
 
 lint: $(STAMP)
-	$(BIN)/ruff check builder tests
+	$(BIN)/ruff check builder tests benchmarks
 	$(BIN)/mypy builder
 	$(BIN)/zizmor --offline --quiet .github/workflows/
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml

@@ -28,7 +28,7 @@ def _model(i: int, rng: random.Random, hardware: list[str], grids: list[str]) ->
         f"released: {year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
         f"domains: [{rng.choice(DOMAINS)}]",
         "description: >-",
-        f"  A synthetic model generated for benchmarks; it stands for a typical entry with training figures,",
+        "  A synthetic model generated for benchmarks; it stands for a typical entry with training figures,",
         f"  openness and access terms ({i}).",
         f"parameters: {{value: {params:.4g}, source: paper}}",
         "architecture: dense decoder-only transformer",

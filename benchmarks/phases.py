@@ -1,0 +1,96 @@
+"""One benchmark phase in a fresh process, printing its wall time and peak memory as JSON (run by benchmarks/run.py)."""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def floor(root: Path) -> None:
+    """The floor: libyaml parsing plus one reused jsonschema validator on the published model schema."""
+    import yaml
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    schema_dir = Path(__file__).resolve().parent.parent / "schema"
+    docs = {p.name: json.loads(p.read_text()) for p in schema_dir.glob("*.schema.json")}
+    registry: Registry[Any] = Registry().with_resources([(k, Resource.from_contents(v)) for k, v in docs.items()])
+    validator = Draft202012Validator(docs["model.schema.json"], registry=registry)
+    for path in sorted((root / "models").glob("*.yaml")):
+        list(validator.iter_errors(yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)))
+
+
+def validate(root: Path) -> None:
+    from builder import registry
+
+    registry.load(root).require()
+
+
+def derive(root: Path) -> None:
+    from builder import derived, registry
+
+    derived.derive_all(registry.load(root).require())
+
+
+def export(root: Path) -> None:
+    import tempfile
+
+    from builder import derived, exports, registry
+
+    reg = registry.load(root).require()
+    reports = derived.derive_all(reg)
+    with tempfile.TemporaryDirectory() as out:
+        exports.write_export(Path(out) / "x", exports.dataset_files(reg, reports, "benchmark"))
+
+
+def build(config: Path, site: Path) -> dict[str, float]:
+    """A full `mkdocs build`, with the time spent in the registry plugin's own hooks measured apart."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from builder import plugin
+
+    spent: dict[str, float] = {}
+
+    def timed(name: str) -> Any:
+        original = getattr(plugin.RegistryPlugin, name)
+
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
+        return wrapper
+
+    for hook in ("on_pre_build", "on_files", "on_page_content", "on_post_build"):
+        setattr(plugin.RegistryPlugin, hook, timed(hook))
+    mkdocs_build(load_config(str(config), site_dir=str(site)))
+    return spent
+
+
+def plain(config: Path, site: Path) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    mkdocs_build(load_config(str(config), site_dir=str(site)))
+
+
+def main() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    phase, *args = sys.argv[1:]
+    start = time.perf_counter()
+    extra = globals()[phase](*map(Path, args))
+    wall = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"phase": phase, "seconds": wall, "peak_mb": peak_mb, "hooks": extra or {}}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""The scale benchmark: for N synthetic models, times and peak memory of each stage, site and search sizes, bytes a reader
+downloads, all beside plain Material for MkDocs building the same pages in the same run."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+from serve import GzipHandler  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+SEARCH_TIMEOUT_MS = 120_000
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def phase(name: str, *args: Path) -> dict[str, Any]:
+    """Run one phase in a fresh Python process and return what it measured."""
+    done = subprocess.run([sys.executable, str(HERE / "phases.py"), name, *map(str, args)], capture_output=True, text=True, cwd=ROOT,
+                          check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"phase {name} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def our_config(work: Path, registry: Path) -> Path:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(ROOT / "docs")
+    config["plugins"] = [{"registry": {"registry": str(registry), "schema": str(ROOT / "schema")}}]
+    config["watch"] = []
+    config["strict"] = False  # the hand-written About page links to real entries a synthetic registry does not have
+    path = work / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def plain_config(work: Path, registry: Path) -> Path:
+    """Plain Material over the same generated pages, written out by `builder pages`, with Material's own search."""
+    docs = work / "plain-docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    subprocess.run([sys.executable, "-m", "builder", "pages", "--registry", str(registry), "--out", str(docs)], check=True, cwd=ROOT,
+                   capture_output=True)
+    config = {"site_name": "Plain Material", "docs_dir": str(docs), "theme": {"name": "material", "font": False},
+              "plugins": ["search"], "nav": [{"Home": "index.md"}, {"Models": "models/index.md"}],
+              "not_in_nav": "/models/\n/organizations/\n/hardware/\n/grids/\n/claims/\n/downloads/\n/methodology.md\n/inference.md\n"}
+    path = work / "plain.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def browser_bytes(site: Path, ours: bool) -> dict[str, Any]:
+    """Bytes over the wire (gzip, as static hosts serve) to open the models index, and to run one search after it."""
+    try:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {"skipped": "playwright not installed"}
+    if not CHROMIUM.exists():
+        return {"skipped": "Chromium not found at /usr/bin/chromium"}
+    server, base = serve(site)
+    sizes: list[tuple[str, int]] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.on("requestfinished", lambda r: sizes.append((r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])))
+            page.goto(base + "models/", wait_until="networkidle")
+            opened = sum(s for _, s in sizes)
+            first = len(sizes)
+            started = time.perf_counter()
+            try:
+                if ours:
+                    page.click("#rg-search-input")
+                    page.keyboard.type("synthetic model 01234")
+                    page.wait_for_selector("#rg-search-results a", timeout=SEARCH_TIMEOUT_MS)
+                else:
+                    page.keyboard.press("/")
+                    page.keyboard.type("synthetic model 01234")
+                    page.wait_for_selector(".md-search-result__item", timeout=SEARCH_TIMEOUT_MS)
+                first_results: float | None = time.perf_counter() - started
+            except PlaywrightTimeout:
+                first_results = None
+            page.wait_for_load_state("networkidle")
+            searched = sum(s for _, s in sizes[first:])
+            browser.close()
+    finally:
+        server.shutdown()
+    return {"open_index_bytes": opened, "search_bytes": searched, "first_results_seconds": first_results}
+
+
+def run(models: int, work: Path) -> dict[str, Any]:
+    """Every figure for one registry size; each is also written to work/results.json as soon as it is measured."""
+    work.mkdir(parents=True, exist_ok=True)
+    registry = generate(work / "registry", models)
+    out: dict[str, Any] = {"models": models}
+
+    def keep(key: str, value: Any) -> None:
+        out[key] = value
+        (work / "results.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+        print(f"N={models} {key}: {json.dumps(value)[:160]}", file=sys.stderr, flush=True)
+
+    for name in ("floor", "validate", "derive", "export"):
+        keep(name, phase(name, registry))
+    ours_site, plain_site = work / "site", work / "plain-site"
+    keep("build", phase("build", our_config(work, registry), ours_site))
+    keep("site_bytes", size(ours_site))
+    keep("search_index_bytes", size(ours_site / "pagefind"))
+    keep("browser", browser_bytes(ours_site, True))
+    keep("plain_build", phase("plain", plain_config(work, registry), plain_site))
+    keep("plain_site_bytes", size(plain_site))
+    keep("plain_search_index_bytes", size(plain_site / "search"))
+    keep("plain_browser", browser_bytes(plain_site, False))
+    return out
+
+
+def mb(n: float) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    lines = ["| figure | " + " | ".join(f"N = {r['models']:,}" for r in results) + " |", "|---|" + "---|" * len(results)]
+
+    def row(label: str, cells: list[str]) -> None:
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    row("floor: libyaml + one jsonschema validator (s)", [f"{r['floor']['seconds']:.1f}" for r in results])
+    row("validate (s, peak MB)", [f"{r['validate']['seconds']:.1f} ({r['validate']['peak_mb']:.0f})" for r in results])
+    row("validate / floor", [f"{r['validate']['seconds'] / r['floor']['seconds']:.2f}" for r in results])
+    row("load + derive (s, peak MB)", [f"{r['derive']['seconds']:.1f} ({r['derive']['peak_mb']:.0f})" for r in results])
+    row("load + derive + export (s, peak MB)", [f"{r['export']['seconds']:.1f} ({r['export']['peak_mb']:.0f})" for r in results])
+    row("full mkdocs build (s, peak MB)", [f"{r['build']['seconds']:.1f} ({r['build']['peak_mb']:.0f})" for r in results])
+    for r in results:
+        h = r["build"]["hooks"]
+        r["builder_seconds"] = h.get("on_pre_build", 0) + h.get("on_files", 0) + h.get("on_page_content", 0)
+        r["search_seconds"] = h.get("on_post_build", 0)
+    row("  of which the builder: load, validate, derive, render, export (s)", [f"{r['builder_seconds']:.1f}" for r in results])
+    row("  builder share of the build", [f"{r['builder_seconds'] / r['build']['seconds']:.0%}" for r in results])
+    row("  of which Pagefind indexing (s)", [f"{r['search_seconds']:.1f}" for r in results])
+    row("plain Material, same pages, built-in search (s, peak MB)",
+        [f"{r['plain_build']['seconds']:.1f} ({r['plain_build']['peak_mb']:.0f})" for r in results])
+    row("build time ratio (ours / plain)", [f"{r['build']['seconds'] / r['plain_build']['seconds']:.2f}" for r in results])
+    row("site size (ours / plain)", [f"{mb(r['site_bytes'])} / {mb(r['plain_site_bytes'])}" for r in results])
+    row("search index (Pagefind / Material)", [f"{mb(r['search_index_bytes'])} / {mb(r['plain_search_index_bytes'])}" for r in results])
+    for key, label in (("open_index_bytes", "bytes to open the models index"), ("search_bytes", "bytes for one search after that")):
+        row(f"{label} (ours / plain)", [f"{mb(r['browser'].get(key, 0))} / {mb(r['plain_browser'].get(key, 0))}"
+                                        if "skipped" not in r["browser"] else r["browser"]["skipped"] for r in results])
+
+    def seconds(b: dict[str, Any]) -> str:
+        found = b.get("first_results_seconds")
+        return f"{found:.2f} s" if found is not None else f"none within {SEARCH_TIMEOUT_MS // 1000} s"
+
+    row("first search results after typing (ours / plain)", [f"{seconds(r['browser'])} / {seconds(r['plain_browser'])}" for r in results])
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--models", type=int, nargs="+", default=[1000, 10000], help="registry sizes (default: 1000 10000)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/registry-benchmark"), help="scratch folder (replaced)")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args()
+    results = [run(n, args.work / str(n)) for n in args.models]
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
