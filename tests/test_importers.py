@@ -33,12 +33,12 @@ def valid(base: Path) -> registry_module.Registry:
 
 
 def chips(base: Path) -> Report:
-    return run_import("epoch-chips", [FIXTURES / "chips.csv"], base)
+    return run_import("epoch-chips", [FIXTURES / "sample-chips.csv"], base)
 
 
 def notable(base: Path, **options: Any) -> Report:
     chips(base)
-    return run_import("epoch", [FIXTURES / "notable_ai_models.csv"], base, **options)
+    return run_import("epoch", [FIXTURES / "sample-notable-models.csv"], base, **options)
 
 
 def test_epoch_chips_takes_dense_figures_only(base_registry: Path) -> None:
@@ -133,16 +133,16 @@ def test_force_takes_the_import(base_registry: Path) -> None:
 
 def test_dry_run_writes_nothing(base_registry: Path) -> None:
     before = snapshot(base_registry)
-    report = run_import("epoch-chips", [FIXTURES / "chips.csv"], base_registry, dry_run=True)
+    report = run_import("epoch-chips", [FIXTURES / "sample-chips.csv"], base_registry, dry_run=True)
     assert report.count("added") == 6 and not report.written
     assert snapshot(base_registry) == before
     assert "dry run, nothing written" in report.summary()
 
 
 @pytest.mark.parametrize("kind, files", [
-    ("epoch-chips", ["chips.csv"]),
-    ("epoch", ["notable_ai_models.csv", "all_ai_models.csv"]),
-    ("owid-grid", ["global_energy_mix.json", "gcp_region_carbon.csv", "cloud_regions_mlco2.csv", "CI_aggregated.csv"]),
+    ("epoch-chips", ["sample-chips.csv"]),
+    ("epoch", ["sample-notable-models.csv", "all_ai_models.csv"]),
+    ("owid-grid", ["sample-global-energy-mix.json", "gcp_region_carbon.csv", "cloud_regions_mlco2.csv", "CI_aggregated.csv"]),
     ("osai", ["osai/Example LM.yaml", "osai/Unmapped.yaml", "osai/Base Only.yaml"]),
     ("mof", ["mof/Example-MOF-1B.yml", "mof/Restricted-MOF.yml"]),
 ])
@@ -167,7 +167,7 @@ def test_epoch_full_view_bounds_chip_hours_and_method(base_registry: Path) -> No
 
 
 def test_owid_grid_countries_cloud_regions_and_green_algorithms(base_registry: Path) -> None:
-    files = ["global_energy_mix.json", "gcp_region_carbon.csv", "cloud_regions_mlco2.csv", "CI_aggregated.csv"]
+    files = ["sample-global-energy-mix.json", "gcp_region_carbon.csv", "cloud_regions_mlco2.csv", "CI_aggregated.csv"]
     report = run_import("owid-grid", [FIXTURES / f for f in files], base_registry)
     fr = load(base_registry, "grids", "fr")
     assert [(i["year"], i["g_per_kwh"]) for i in fr["intensity"]] == [(2020, 51.28), (2022, 57), (2023, 56.039)]
@@ -234,7 +234,7 @@ sources:
 def test_owid_grid_keeps_hand_written_entries_and_knows_their_figures(base_registry: Path) -> None:
     for grid_id, text in HAND_GRIDS.items():
         (base_registry / "grids" / f"{grid_id}.yaml").write_text(text, encoding="utf-8")
-    files = [FIXTURES / f for f in ("global_energy_mix.json", "CI_aggregated.csv")]
+    files = [FIXTURES / f for f in ("sample-global-energy-mix.json", "CI_aggregated.csv")]
     report = run_import("owid-grid", files, base_registry)
     world = (base_registry / "grids" / "world.yaml").read_text(encoding="utf-8")
     assert world == HAND_GRIDS["world"], "a hand entry citing the hand-chosen id green-algorithms is the person's, not the import's"
