@@ -111,9 +111,12 @@ def test_index_filters_by_typing(browser: Any, served: str) -> None:
     assert page.locator("#rg-count").inner_text().startswith("2 of 2")
     page.wait_for_function("!document.getElementById('rg-filter-set').disabled")
     basic_a11y(page)
+    page.wait_for_load_state("networkidle")
+    assert not any(u.endswith("/rows.json") for u in watch.requests), "rows.json was fetched before the reader used the table"
     page.click("#rg-q")
     page.keyboard.type("ex-1 example")
     page.wait_for_function("document.getElementById('rg-count').textContent.startsWith('1 of 2')")
+    assert any(u.endswith("/rows.json") for u in watch.requests)
     assert page.locator("#rg-models tbody tr").count() == 1
     page.keyboard.press("Control+A")
     page.keyboard.type("script")

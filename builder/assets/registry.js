@@ -189,29 +189,40 @@
           sortKey = key;
           table.querySelectorAll("thead th").forEach(function (h) { h.removeAttribute("aria-sort"); });
           th.setAttribute("aria-sort", sortDir === 1 ? "ascending" : "descending");
-          apply();
+          update();
         });
       });
     }
 
-    fetch(new URL(table.getAttribute("data-rows"), window.location.href)).then(function (r) { return r.json(); }).then(function (data) {
-      var cols = data.columns;
-      rows = data.rows.map(function (values) {
-        var r = {};
-        cols.forEach(function (c, i) { r[c] = values[i]; });
-        r._text = [r.name, r.aliases, r.organization, r.id].join(" ").toLowerCase();
-        return r;
-      });
-      document.getElementById("rg-filter-set").disabled = false;
-      setupSort();
-      view = rows.slice();
-      form.addEventListener("input", apply);
-      form.addEventListener("submit", function (e) { e.preventDefault(); });
-      more.querySelector("button").addEventListener("click", renderMore);
-      more.hidden = shown >= view.length;
-      var q = new URLSearchParams(window.location.search).get("q");
-      if (q) { text.value = q; apply(); }  /* otherwise the server-rendered rows are already the first rows by name */
-    }).catch(function () { /* the server-rendered table stays */ });
+    /* rows.json (hundreds of KB at 10,000 models) is fetched on the reader's first use of the table, not on page load. */
+    var loading = null;
+    function load() {
+      if (!loading) {
+        loading = fetch(new URL(table.getAttribute("data-rows"), window.location.href)).then(function (r) { return r.json(); })
+          .then(function (data) {
+            var cols = data.columns;
+            rows = data.rows.map(function (values) {
+              var r = {};
+              cols.forEach(function (c, i) { r[c] = values[i]; });
+              r._text = [r.name, r.aliases, r.organization, r.id].join(" ").toLowerCase();
+              return r;
+            });
+            view = rows.slice();
+          });
+        loading.catch(function () { count.textContent = "Sorting and filtering are not available: the model list could not be loaded."; });
+      }
+      return loading;
+    }
+    function update() { load().then(apply); }
+
+    document.getElementById("rg-filter-set").disabled = false;
+    setupSort();
+    form.addEventListener("focusin", load, { once: true });
+    form.addEventListener("input", update);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    more.querySelector("button").addEventListener("click", function () { load().then(renderMore); });
+    var q = new URLSearchParams(window.location.search).get("q");
+    if (q) { text.value = q; update(); }  /* otherwise the server-rendered rows are already the first rows by name */
   }
 
   setupSearch();
