@@ -83,9 +83,9 @@ BEYOND_OPERATIONS = frozenset({"embodied-hardware", "training", "end-user-device
 def break_even(training_emissions: Metric, disclosures: Sequence[Disclosure]) -> Metric | None:
     """Queries after which inference emissions exceed training emissions, from the first disclosure with per-query emissions."""
     for d in disclosures:
-        if d.emissions_g is None or d.emissions_g.value <= 0:
+        if d.emissions_g is None or min(d.emissions_g.value, *d.emissions_g.bounds) <= 0:  # a range down to 0 has no upper break-even
             continue
-        per_query = Range(d.emissions_g.value, d.emissions_g.low or d.emissions_g.value, d.emissions_g.high or d.emissions_g.value) / d.queries
+        per_query = Range(d.emissions_g.value, *d.emissions_g.bounds) / d.queries
         queries = training_emissions.range * GRAMS_PER_TONNE / per_query
         cautions = []
         if d.accounting == "market":

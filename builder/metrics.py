@@ -111,16 +111,14 @@ class Context:
 
 
 def reported(name: str, fig: Figure, unit: str) -> Metric:
-    low = fig.low if fig.low is not None else fig.value
-    high = fig.high if fig.high is not None else fig.value
+    low, high = fig.bounds
     path = "source's estimate" if fig.estimated else "reported"
     formula = "as estimated by the source (not a measurement)" if fig.estimated else "as published by the source"
     return Metric(name, fig.value, low, high, unit, "reported", path, formula, (), fig.sources, fig.note)
 
 
 def figure_input(name: str, fig: Figure, unit: str, ref: str = "entry") -> Input:
-    low = fig.low if fig.low is not None else fig.value
-    high = fig.high if fig.high is not None else fig.value
+    low, high = fig.bounds
     return Input(name, fig.value, low, high, unit, "reported", ref, fig.sources, fig.note)
 
 

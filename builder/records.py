@@ -35,6 +35,11 @@ class Figure:
     note: str | None = None
     estimated: bool = False
 
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """(low, high), each the value itself where the source gives no range (a range may start at 0)."""
+        return (self.value if self.low is None else self.low, self.value if self.high is None else self.high)
+
 
 @dataclass(frozen=True)
 class Status:

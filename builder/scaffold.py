@@ -12,31 +12,19 @@ FOLDER_OF = {"model": "models", "hardware": "hardware", "grid": "grids", "organi
 WIDTH = 100
 
 
-def _resolve(node: Mapping[str, Any], schemas: Schemas) -> Mapping[str, Any]:
-    ref = node.get("$ref")
-    if not isinstance(ref, str):
-        return node
-    document, _, pointer = ref.partition("#")
-    target: Any = schemas.documents[document]
-    for part in pointer.strip("/").split("/"):
-        target = target[part]
-    return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-
-
 def _comment(text: str, indent: str) -> list[str]:
     return [f"{indent}# {line}" for line in textwrap.wrap(text, WIDTH - len(indent) - 2)]
 
 
-def _fields(schema: Mapping[str, Any], schemas: Schemas, indent: str, skip: set[str]) -> list[str]:
+def _fields(schema: Mapping[str, Any], indent: str, skip: set[str]) -> list[str]:
     lines: list[str] = []
-    for name, raw in schema.get("properties", {}).items():
+    for name, prop in schema.get("properties", {}).items():
         if name in skip or name == "sources":
             continue
-        prop = _resolve(raw, schemas)
-        lines += _comment(str(raw.get("description") or prop.get("description", "")), indent)
+        lines += _comment(str(prop.get("description", "")), indent)
         if prop.get("type") == "object" and "properties" in prop:
             lines.append(f"{indent}# {name}:")
-            lines += [line.replace(f"{indent}  # ", f"{indent}#   ", 1) for line in _fields(prop, schemas, indent + "  ", set())]
+            lines += [line.replace(f"{indent}  # ", f"{indent}#   ", 1) for line in _fields(prop, indent + "  ", set())]
         else:
             lines.append(f"{indent}# {name}:")
     return lines
@@ -45,13 +33,13 @@ def _fields(schema: Mapping[str, Any], schemas: Schemas, indent: str, skip: set[
 def template(kind: str, record_id: str, values: Mapping[str, str], schemas: Schemas | None = None) -> str:
     """A YAML file for a new record: modeline, id and given values set, every other field commented with its meaning."""
     schemas = schemas or Schemas()
-    schema = schemas.document(kind)
+    schema = schemas.described(kind)
     lines = [f"# yaml-language-server: $schema=../../schema/{kind}.schema.json"]
     lines += _comment(str(schema.get("description", "")), "")
     lines += ["", f"id: {record_id}"]
     for key, value in values.items():
         lines.append(f"{key}: {_scalar(value)}")
-    lines += _fields(schema, schemas, "", {"id", *values})
+    lines += _fields(schema, "", {"id", *values})
     lines += ["", "# Every figure cites a public source: list them (at least one, https) and cite them with source: <id>.",
               "# sources:", "#   - id: short-id", "#     title: Title of the paper, model card or page",
               "#     url: https://...", "#     published: YYYY-MM-DD"]

@@ -49,10 +49,15 @@ class Schemas:
         return self._inlined[name]
 
     def described(self, kind: str) -> dict[str, Any]:
-        """The kind's schema inlined with each field's own description kept, for documentation (not validation)."""
+        """The kind's schema inlined with each field's own description kept, for documentation and key order (not validation)."""
         name = f"{kind}.schema.json"
-        described: dict[str, Any] = _inline(self.documents[name], name, self.documents, siblings_win=True)
-        return described
+        if name not in self._described:
+            self._described[name] = _inline(self.documents[name], name, self.documents, siblings_win=True)
+        return self._described[name]
+
+    @cached_property
+    def _described(self) -> dict[str, dict[str, Any]]:
+        return {}
 
     @cached_property
     def _inlined(self) -> dict[str, dict[str, Any]]:

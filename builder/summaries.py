@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from builder.metrics import Context, Input, Metric, rng
+from builder.metrics import Context, Input, Metric, figure_input, rng
 from builder.records import Figure, Model
 
 EQUIVALENTS = (
@@ -90,8 +90,7 @@ def access(model: Model, ctx: Context) -> AccessSummary:
     inputs: tuple[Input, ...] = ()
     if model.parameters is not None:
         overhead = ctx.assumption("running_memory_overhead_factor")
-        params = Input("parameters", model.parameters.value, model.parameters.low or model.parameters.value,
-                       model.parameters.high or model.parameters.value, "parameters", "reported", "entry", model.parameters.sources)
+        params = figure_input("parameters", model.parameters, "parameters")
         inputs = (params, overhead)
         for bits in BITS:
             gigabytes = params.value * bits / 8 / 1e9 * overhead.value

@@ -120,3 +120,9 @@ def test_break_even_with_a_wider_per_query_scope_says_so() -> None:
     result = break_even(training, [disclosure(MISTRAL, ("s",))])
     assert result is not None and result.note is not None
     assert "embodied-hardware, network, training" in result.note and result.note.endswith("an indication only")
+
+
+def test_break_even_skips_a_per_query_range_that_reaches_zero() -> None:
+    training = Metric("emissions_tco2e", 100, 100, 100, "tCO2e", "reported", "reported", "as published")
+    zero_low = {**TASK, "emissions_g": {"value": 14.46, "low": 0, "high": 20}, "accounting": "location"}
+    assert break_even(training, [disclosure(zero_low, ("s",))]) is None

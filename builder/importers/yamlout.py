@@ -61,16 +61,7 @@ def _schemas() -> Schemas:
 
 
 def _resolve(node: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A schema node with its $ref followed and, for anyOf/oneOf, the alternative that describes an object or array."""
-    schemas = _schemas()
-    while isinstance(node.get("$ref"), str):
-        document, _, pointer = str(node["$ref"]).partition("#")
-        target: Any = schemas.documents[document] if document else None
-        if target is None:
-            target = next(d for d in schemas.documents.values() if _has(d, pointer))
-        for part in pointer.strip("/").split("/"):
-            target = target[part]
-        node = target
+    """For anyOf/oneOf, the alternative that describes an object or array (references are already inlined)."""
     for alternative in node.get("anyOf", node.get("oneOf", [])):
         resolved = _resolve(alternative)
         if "properties" in resolved or "items" in resolved:
@@ -78,18 +69,9 @@ def _resolve(node: Mapping[str, Any]) -> Mapping[str, Any]:
     return node
 
 
-def _has(document: Mapping[str, Any], pointer: str) -> bool:
-    target: Any = document
-    for part in pointer.strip("/").split("/"):
-        if not isinstance(target, Mapping) or part not in target:
-            return False
-        target = target[part]
-    return True
-
-
 def key_order(kind: str, path: tuple[str, ...]) -> list[str]:
     """Property names of the schema at `path` (list items share their list's path), in the schema's order."""
-    node: Mapping[str, Any] = _schemas().document(kind)
+    node: Mapping[str, Any] = _schemas().described(kind)
     for part in path:
         node = _resolve(node)
         if "items" in node:
