@@ -159,8 +159,8 @@ def table(results: list[dict[str, Any]]) -> str:
     row("full mkdocs build (s, peak MB)", [f"{r['build']['seconds']:.1f} ({r['build']['peak_mb']:.0f})" for r in results])
     for r in results:
         h = r["build"]["hooks"]
-        r["builder_seconds"] = h.get("on_pre_build", 0) + h.get("on_files", 0) + h.get("on_page_content", 0)
-        r["search_seconds"] = h.get("on_post_build", 0)
+        r["builder_seconds"] = sum(h.get(k, 0) for k in ("on_pre_build", "on_files", "on_page_content", "on_post_page", "_finish_downloads"))
+        r["search_seconds"] = h.get("_index", 0)
     row("  of which the builder: load, validate, derive, render, export (s)", [f"{r['builder_seconds']:.1f}" for r in results])
     row("  builder share of the build", [f"{r['builder_seconds'] / r['build']['seconds']:.0%}" for r in results])
     row("  of which Pagefind indexing (s)", [f"{r['search_seconds']:.1f}" for r in results])

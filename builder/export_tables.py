@@ -118,11 +118,12 @@ def as_list(raw: Any) -> list[Any]:
 def _rows(columns: Sequence[Column], rows: Iterable[Row], key: Sequence[str]) -> tuple[tuple[Any, ...], ...]:
     """Rows as tuples in column order, sorted by primary key; a row with other keys than the columns is a bug."""
     names = [c.name for c in columns]
+    expected = set(names)
     out = []
     for row in rows:
-        if set(row) != set(names):
-            raise ValueError(f"row keys differ from columns: {sorted(set(row) ^ set(names))}")
-        out.append(tuple(row[n] for n in names))
+        if row.keys() != expected:
+            raise ValueError(f"row keys differ from columns: {sorted(set(row) ^ expected)}")
+        out.append(tuple([row[n] for n in names]))
     positions = [names.index(k) for k in key]
     out.sort(key=lambda r: tuple((r[p] is not None, r[p]) for p in positions))
     return tuple(out)
@@ -132,8 +133,6 @@ def _table(name: str, title: str, description: str, columns: Sequence[Column], k
            foreign_keys: Sequence[ForeignKey] = ()) -> Table:
     return Table(name, title, description, tuple(columns), tuple(key), _rows(columns, rows, key), tuple(foreign_keys))
 
-
-# ---------------------------------------------------------------- models
 
 LIST_NOTE = f" Several values are separated by '{LIST_SEPARATOR}'."
 DATE_NOTE = " ISO 8601 date as precise as published: YYYY, YYYY-MM or YYYY-MM-DD."
@@ -272,9 +271,6 @@ def models_table(reports: Mapping[str, ModelReport], describe: Describer) -> Tab
     return _table("models", "Models", "One row per model: key reported figures, derived figures with range and method, access and openness.",
                   model_columns(describe), ["id"], (model_row(r, fields) for r in reports.values()),
                   [ForeignKey(("training_accelerator",), "hardware", ("id",)), ForeignKey(("training_grid",), "grids", ("id",))])
-
-
-# ---------------------------------------------------------------- other tables
 
 
 def _simple(kind: str, names: Sequence[str], describe: Describer, types: Mapping[str, str] | None = None,
@@ -512,20 +508,30 @@ def tables(registry: Registry, reports: Mapping[str, ModelReport], schemas: Sche
             *claims_tables(registry, describe), sources_table(registry, describe), assumptions_table(registry, describe)]
 
 
-# ---------------------------------------------------------------- CSV
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _boolean(value: Any) -> str:
+    return "" if value is None else "true" if value else "false"
+
+
+def _integer(value: Any) -> str:
+    return "" if value is None else str(int(value))
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return ""
+    return repr(float(value)) if isinstance(value, float) else str(int(value))
+
+
+CELLS = {"boolean": _boolean, "integer": _integer, "number": _number}
 
 
 def cell(value: Any, column: Column) -> str:
     """One CSV cell: empty when unknown, true/false, integers without a decimal point, floats in shortest round-trip form."""
-    if value is None:
-        return ""
-    if column.type == "boolean":
-        return "true" if value else "false"
-    if column.type == "integer":
-        return str(int(value))
-    if column.type == "number":
-        return repr(float(value)) if isinstance(value, float) else str(int(value))
-    return str(value)
+    return CELLS.get(column.type, _text)(value)
 
 
 def csv_bytes(table: Table) -> bytes:
@@ -533,8 +539,8 @@ def csv_bytes(table: Table) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.name for c in table.columns])
-    for row in table.rows:
-        writer.writerow([cell(v, c) for v, c in zip(row, table.columns, strict=True)])
+    converters = [CELLS.get(c.type, _text) for c in table.columns]
+    writer.writerows([[convert(v) for convert, v in zip(converters, row, strict=True)] for row in table.rows])
     return buffer.getvalue().encode("utf-8")
 
 

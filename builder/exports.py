@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from builder import __version__, export_package
 from builder.derived import ModelReport
 from builder.export_package import FileInfo, sha256
@@ -78,7 +76,7 @@ def dumps(value: Any) -> bytes:
 
 def dumps_compact(value: Any) -> bytes:
     """Canonical JSON without indentation, for the large data files and the API (about 40% smaller)."""
-    return (json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+    return _compact(value) + b"\n"
 
 
 def model_record(report: ModelReport) -> dict[str, Any]:
@@ -95,6 +93,31 @@ def records(registry: Registry, reports: Mapping[str, ModelReport]) -> dict[str,
             "grids": plain(registry.grids), "organizations": plain(registry.organizations), "claims": plain(registry.claims)}
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """A record with its canonical compact JSON, encoded once for the JSON files, the JSON Lines and the API."""
+
+    data: dict[str, Any]
+    json: bytes
+
+
+Collections = dict[str, list[Encoded]]
+
+
+def _compact(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def _object(members: Mapping[str, bytes]) -> bytes:
+    """A JSON object from members already encoded, in the key order json.dumps(sort_keys=True) gives: the same bytes as dumps_compact."""
+    return b"{" + b",".join(_compact(k) + b":" + members[k] for k in sorted(members)) + b"}"
+
+
+def encoded(registry: Registry, reports: Mapping[str, ModelReport]) -> Collections:
+    """Every record of every kind with its JSON, by collection, in id order."""
+    return {collection: [Encoded(r, _compact(r)) for r in items] for collection, items in records(registry, reports).items()}
+
+
 def _index_entry(collection: str, record: Mapping[str, Any]) -> dict[str, Any]:
     entry = {"id": record["id"], "name": record.get("name", record.get("title")), "url": f"{record['id']}.json"}
     if collection == "models":
@@ -105,17 +128,20 @@ def _index_entry(collection: str, record: Mapping[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def api_files(registry: Registry, reports: Mapping[str, ModelReport], version: str | None = None) -> dict[str, bytes]:
+def api_files(registry: Registry, reports: Mapping[str, ModelReport], version: str | None = None,
+              found: Collections | None = None) -> dict[str, bytes]:
     """The static API by path: api/<collection>/index.json and api/<collection>/<id>.json, plus the JSON Schemas under schema/."""
     version = version or dataset_version(registry.root)
     block = export_package.metadata(version)
+    stamp = _compact(block)
     files: dict[str, bytes] = {}
-    found = records(registry, reports)
+    found = found if found is not None else encoded(registry, reports)
     for collection in COLLECTIONS:
         items = found[collection]
-        files[f"api/{collection}/index.json"] = dumps_compact({"dataset": block, "count": len(items), "items": [_index_entry(collection, r) for r in items]})
+        files[f"api/{collection}/index.json"] = dumps_compact({"dataset": block, "count": len(items),
+                                                               "items": [_index_entry(collection, r.data) for r in items]})
         for record in items:
-            files[f"api/{collection}/{record['id']}.json"] = dumps_compact({"dataset": block, "data": record})
+            files[f"api/{collection}/{record.data['id']}.json"] = _object({"dataset": stamp, "data": record.json}) + b"\n"
     files["api/index.json"] = dumps({"dataset": block, "collections": {c: f"{c}/index.json" for c in COLLECTIONS},
                                      "schemas": [f"../schema/{p.name}" for p in sorted(schema_dir().glob("*.schema.json"))]})
     for path in sorted(schema_dir().glob("*.schema.json")):
@@ -128,16 +154,16 @@ def sums(files: Mapping[str, bytes]) -> bytes:
     return "".join(f"{sha256(files[name])}  {name}\n" for name in sorted(files)).encode("utf-8")
 
 
-def dataset_files(registry: Registry, reports: Mapping[str, ModelReport], version: str) -> dict[str, bytes]:
+def dataset_files(registry: Registry, reports: Mapping[str, ModelReport], version: str, found: Collections | None = None) -> dict[str, bytes]:
     """Every download by file name: CSVs, JSON, JSON Lines, SQLite, Parquet, datapackage.json and SHA256SUMS."""
     stamp = export_package.metadata(version)
     all_tables = tables(registry, reports, Schemas())
     files: dict[str, bytes] = {f"{t.name}.csv": csv_bytes(t) for t in all_tables}
-    found = records(registry, reports)
+    found = found if found is not None else encoded(registry, reports)
+    stamp_json = _compact(stamp)
     for collection, items in found.items():
-        files[f"{collection}.json"] = dumps_compact({"dataset": stamp, collection: items})
-    files["models.jsonl"] = b"".join(json.dumps(r, ensure_ascii=False, sort_keys=True, allow_nan=False).encode("utf-8") + b"\n"
-                                     for r in found["models"])
+        files[f"{collection}.json"] = _object({"dataset": stamp_json, collection: b"[" + b",".join(r.json for r in items) + b"]"}) + b"\n"
+    files["models.jsonl"] = b"".join(r.json + b"\n" for r in found["models"])
     files["registry.sqlite"] = sqlite_bytes(all_tables, stamp)
     files["models.parquet"] = parquet_bytes(_table(all_tables, "models"), stamp)
     package = export_package.datapackage(version, [(f"{t.name}.csv", t) for t in all_tables], [*JSON_FILES, *BINARY_FILES], files)
@@ -148,9 +174,6 @@ def dataset_files(registry: Registry, reports: Mapping[str, ModelReport], versio
 
 def _table(all_tables: Iterable[Table], name: str) -> Table:
     return next(t for t in all_tables if t.name == name)
-
-
-# ---------------------------------------------------------------- writing
 
 
 class ExportError(Exception):
@@ -214,9 +237,6 @@ def export(registry: Registry, reports: Mapping[str, ModelReport], out_dir: Path
     return files
 
 
-# ---------------------------------------------------------------- downloads page
-
-
 @dataclass(frozen=True)
 class Download:
     """One file as the downloads page lists it."""
@@ -255,14 +275,3 @@ def downloads(files: Mapping[str, bytes]) -> list[Download]:
     first = ("models.csv", "models.json", "models.jsonl", "models.parquet", "registry.sqlite", PACKAGE)
     order = sorted(files, key=lambda n: (first.index(n) if n in first else len(first), n == SUMS, n))
     return [Download(n, len(files[n]), sha256(files[n]), _format(n), _notes(n, descriptions)) for n in order]
-
-
-def downloads_page(files: Mapping[str, bytes], version: str, site_url: str, files_url: str = "downloads/") -> str:
-    """The downloads page body (Markdown) from builder/templates/downloads.md.j2: files, how to load them, how to cite them."""
-    env = Environment(loader=PackageLoader("builder", "templates"), autoescape=False, undefined=StrictUndefined,  # Markdown: only our own values
-                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-    site = site_url.rstrip("/") + "/"
-    return env.get_template("downloads.md.j2").render(
-        downloads=downloads(files), version=version, site=site, files_url=files_url, absolute_files=site + files_url,
-        citation=export_package.citation_text(version), bibtex=export_package.bibtex(version), license=export_package.LICENSE,
-        credits=export_package.CREDITS)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
+import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
 
-from builder import charts, exports, fieldref, pagetables, pageviews
+from builder import charts, export_package, exports, fieldref, pagetables, pageviews
 from builder.derived import ModelReport, derive_all
 from builder.formatting import number
 from builder.pageviews import Ref, links_for, quantity
@@ -24,26 +26,45 @@ from builder.schemas import Schemas
 FIRST_ROWS = 100  # rows the index page carries in its HTML; the rest come from rows.json, or from models/list/ without JavaScript
 INDEX_PAGES = {"models": "models/index.md", "organizations": "organizations/index.md", "hardware": "hardware/index.md",
                "grids": "grids/index.md", "claims": "claims/index.md"}
+DOWNLOADS_PAGE = "downloads/index.md"
+ROWS = "models/rows.json"  # every row of the models index, fetched by its script on first use
+Reports = Mapping[str, ModelReport] | Callable[[], Mapping[str, ModelReport]]
 KIND_LABELS = {"organizations": "Organization", "hardware": "Hardware", "grids": "Electricity grid", "claims": "Claim"}
 
 
 @dataclass(frozen=True)
 class Generated:
-    """One file of the site: its path below the docs root, its content, and the registry file it comes from (for edit links)."""
+    """One file of the site: its path below the docs root, its text, and the registry file it comes from (for edit links).
+
+    An HTML page's text is its front matter and its `body` is rendered only when asked, so the MkDocs plugin can list every page
+    first and render bodies in another process; `copy_of` names a registry file served as it is.
+    """
 
     path: str
-    content: str | bytes
+    text: str | bytes
     source: Path | None = None
-    html: bool = False  # a page whose body (after the front matter) is plain HTML, needing no Markdown conversion
+    body: Callable[[], str] | None = None
+    copy_of: Path | None = None
+
+    @property
+    def content(self) -> str | bytes:
+        """The whole file: a page's front matter and body, or the bytes of the registry file it copies."""
+        if self.copy_of is not None:
+            return self.copy_of.read_bytes()
+        if self.body is not None:
+            return f"{self.text!s}{self.body()}"
+        return self.text
 
 
-def split_front_matter(page: str) -> tuple[str, str]:
-    """A page's YAML front matter (with its fences) and its body."""
-    if page.startswith("---\n"):
-        end = page.find("\n---\n", 4)
-        if end >= 0:
-            return page[: end + 5], page[end + 5:]
-    return "", page
+def page(template: Template, path: str, context: Mapping[str, Any], more: Callable[[], Mapping[str, Any]] | None = None,
+         source: Path | None = None) -> Generated:
+    """An HTML page from a template with a `front` and a `body` block: front matter now from `context`, the body when asked,
+    from `context` and `more()` (where the costly views are computed)."""
+    front = "".join(template.blocks["front"](template.new_context(dict(context)))) + "\n"
+
+    def body() -> str:
+        return "".join(template.blocks["body"](template.new_context({**context, **(more() if more is not None else {})})))
+    return Generated(path, front, source, body)
 
 
 def _front(value: str) -> Markup:
@@ -51,11 +72,18 @@ def _front(value: str) -> Markup:
     return Markup(json.dumps(html.escape(value), ensure_ascii=False))
 
 
+def _code_spans(text: str) -> Markup:
+    """Our own notes, escaped, with `backticked` words as <code>."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(html.escape(text))))
+
+
 def environment() -> Environment:
     """The page templates with autoescape on for every file, so entry text can never become markup."""
     env = Environment(loader=PackageLoader("builder", "templates/pages"), autoescape=select_autoescape(default=True, default_for_string=True),
+                      auto_reload=False,  # one build reads each template once: no stat per include
                       undefined=StrictUndefined, trim_blocks=False, keep_trailing_newline=True)
     env.filters["front"] = _front
+    env.filters["code_spans"] = _code_spans
     return env
 
 
@@ -76,14 +104,27 @@ def _yaml_file(kind_folder: str, id_: str, registry: Registry) -> Path:
     return registry.root / kind_folder / f"{id_}.yaml"
 
 
-def _data_files(registry: Registry, reports: Mapping[str, ModelReport], conf: Mapping[str, str]) -> list[Generated]:
-    """The dataset downloads with their page, and the static JSON API with the schemas at stable URLs."""
-    version = exports.dataset_version(registry.root)
-    data = exports.dataset_files(registry, reports, version)
-    out = [Generated(f"downloads/{name}", content) for name, content in sorted(data.items())]
-    out.append(Generated("downloads/index.md", exports.downloads_page(data, version, conf["site_url"] or "", files_url="")))
-    out += [Generated(path, content) for path, content in sorted(exports.api_files(registry, reports, version).items())]
-    return out
+def data_files(registry: Registry, reports: Mapping[str, ModelReport], version: str) -> dict[str, bytes]:
+    """The dataset downloads (under downloads/) and the static JSON API with the schemas at stable URLs, by site path."""
+    found = exports.encoded(registry, reports)
+    files = {f"downloads/{name}": content for name, content in exports.dataset_files(registry, reports, version, found).items()}
+    files.update(exports.api_files(registry, reports, version, found))
+    return dict(sorted(files.items()))
+
+
+def listed(files: Mapping[str, bytes]) -> list[exports.Download]:
+    """The downloads of a site's data files, as the downloads page lists them."""
+    return exports.downloads({name.removeprefix("downloads/"): b for name, b in files.items() if name.startswith("downloads/")})
+
+
+def downloads_page(env: Environment, downloads: Callable[[], Sequence[exports.Download]], version: str,
+                   conf: Mapping[str, str]) -> Generated:
+    """The downloads page; its file table (sizes, checksums) comes from `downloads()`, called when the body is rendered."""
+    site = (conf["site_url"] or "").rstrip("/") + "/"
+    context = {"version": version, "site": site, "absolute_files": site + "downloads/", "license": export_package.LICENSE,
+               "credits": export_package.CREDITS, "citation": export_package.citation_text(version),
+               "bibtex": export_package.bibtex(version)}
+    return page(env.get_template("downloads.md.j2"), DOWNLOADS_PAGE, context, lambda: {"downloads": downloads()})
 
 
 def methodology(reports: Mapping[str, ModelReport], registry: Registry) -> dict[str, Any]:
@@ -113,10 +154,25 @@ def methodology(reports: Mapping[str, ModelReport], registry: Registry) -> dict[
     return {"formulas": [(*k, n) for k, n in sorted(used.items())], "assumptions": assumptions, "openness": openness, "ecologits": ecologits}
 
 
-def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = None,
-             settings: Mapping[str, str] | None = None) -> list[Generated]:
-    """Every generated page (Markdown with HTML from the templates) and data file, by path below the docs root."""
-    reports = reports if reports is not None else derive_all(registry)
+def write_data(registry: Registry, reports: Mapping[str, ModelReport], version: str, site: Path) -> list[exports.Download]:
+    """Write the downloads, the static API and the models index's rows into a built site; returns the downloads as their page
+    lists them."""
+    files = data_files(registry, reports, version)
+    files[ROWS] = pagetables.rows_json(pagetables.index_rows(reports, registry)).encode("utf-8")
+    for path, content in files.items():
+        target = site / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    return listed(files)
+
+
+def generate(registry: Registry, reports: Reports | None = None, settings: Mapping[str, str] | None = None,
+             downloads: Callable[[], Sequence[exports.Download]] | None = None) -> list[Generated]:
+    """Every generated page and file by path below the docs root. `reports` may be a call that derives them: it is made only
+    when a page body or a data file needs them. Given `downloads` (which lists the downloads once the caller has written them
+    with `write_data`), the data files, the static API and the models index's rows are left out, and the downloads page lists
+    what `downloads` gives."""
+    derive = _derived(registry, reports)
     conf = _settings(settings)
     env = environment()
     out: list[Generated] = []
@@ -126,20 +182,25 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
             claims_by_model.setdefault(mid, []).append(Ref(f"../../claims/{c.id}/", c.title))
 
     model_t = env.get_template("model.md.j2")
-    for model_id, report in reports.items():
-        view = pageviews.model_view(report, registry, conf, claims_by_model.get(model_id, []))
+    for model_id in sorted(registry.models):
         source = _yaml_file("models", model_id, registry)
-        out.append(Generated(f"models/{model_id}.md", model_t.render(v=view), source, html=True))
-        out.append(Generated(f"models/{model_id}/{model_id}.yaml", source.read_bytes()))
+        view = functools.partial(_model_context, model_id, derive, registry, conf, claims_by_model.get(model_id, []))
+        out.append(page(model_t, f"models/{model_id}.md", {"name": registry.models[model_id].name}, view, source))
+        out.append(Generated(f"models/{model_id}/{model_id}.yaml", b"", copy_of=source))
 
-    rows = pagetables.index_rows(reports, registry)
-    out.append(Generated(INDEX_PAGES["models"], env.get_template("models_index.md.j2").render(
-        rows=rows, shown=rows[:FIRST_ROWS], filters=pagetables.filter_options(rows)), html=True))
-    out.append(Generated("models/list.md", env.get_template("models_list.md.j2").render(rows=rows, groups=pagetables.by_letter(rows)),
-                         html=True))
-    out.append(Generated("models/rows.json", pagetables.rows_json(rows)))
+    rows = functools.cache(lambda: pagetables.index_rows(derive(), registry))
+    out.append(page(env.get_template("models_index.md.j2"), INDEX_PAGES["models"], {"total": len(registry.models)},
+                    lambda: {"rows": rows(), "shown": rows()[:FIRST_ROWS], "filters": pagetables.filter_options(rows())}))
+    out.append(page(env.get_template("models_list.md.j2"), "models/list.md", {}, lambda: {"rows": rows(), "groups": pagetables.by_letter(rows())}))
 
-    out += _data_files(registry, reports, conf)
+    version = exports.dataset_version(registry.root)
+    if downloads is None:
+        out.append(Generated(ROWS, pagetables.rows_json(rows())))
+        files = data_files(registry, derive(), version)
+        out += [Generated(path, content) for path, content in files.items()]
+        out.append(downloads_page(env, lambda: listed(files), version, conf))
+    else:
+        out.append(downloads_page(env, downloads, version, conf))
 
     entity_t = env.get_template("entity.md.j2")
     kinds: list[tuple[str, Mapping[str, Any], Any]] = [
@@ -151,24 +212,36 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
         for id_ in sorted(records):
             ev: pageviews.EntityView = make(id_, registry)
             source = _yaml_file(folder, id_, registry)
-            out.append(Generated(f"{folder}/{id_}.md", entity_t.render(v=ev, kind_label=KIND_LABELS[folder],
-                                                                        correction_url=_correction(conf["repo_url"], ev.path)), source,
-                                 html=True))
-            out.append(Generated(f"{folder}/{id_}/{id_}.yaml", source.read_bytes()))
+            out.append(page(entity_t, f"{folder}/{id_}.md", {"v": ev, "kind_label": KIND_LABELS[folder],
+                                                             "correction_url": _correction(conf["repo_url"], ev.path)}, source=source))
+            out.append(Generated(f"{folder}/{id_}/{id_}.yaml", b"", copy_of=source))
             items.append((f"{id_}/", ev.name, None if folder == "claims" else len(ev.models)))
         title = {"organizations": "Organizations", "hardware": "Hardware", "grids": "Electricity grids", "claims": "Claims"}[folder]
         intro = {"organizations": "Who developed the models in the registry.", "hardware": "Accelerators the models were trained on.",
                  "grids": "Electricity grids and their carbon intensity.", "claims": "Widely repeated claims about AI's footprint, checked."}[folder]
-        out.append(Generated(INDEX_PAGES[folder], index_t.render(title=title, intro=intro, items=sorted(items, key=lambda i: i[1].lower())),
-                             html=True))
+        out.append(page(index_t, INDEX_PAGES[folder], {"title": title, "intro": intro, "items": sorted(items, key=lambda i: i[1].lower())}))
 
-    out.append(Generated("index.md", env.get_template("home.md.j2").render(
-        site_name=conf["site_name"], h=pagetables.headline(reports), newest=pagetables.newest(reports),
-        charts=charts.all_charts(reports, "")), html=True))
-    out.append(Generated("methodology.md", env.get_template("methodology.md.j2").render(**methodology(reports, registry)), html=True))
-    out.append(Generated("fields.md", env.get_template("fields.md.j2").render(kinds=fieldref.reference(Schemas())), html=True))
-    out.append(Generated("inference.md", env.get_template("inference.md.j2").render(p=pageviews.inference_page(reports)), html=True))
+    out.append(page(env.get_template("home.md.j2"), "index.md", {"site_name": conf["site_name"]},
+                    lambda: {"h": pagetables.headline(derive()), "newest": pagetables.newest(derive()), "charts": charts.all_charts(derive(), "")}))
+    out.append(page(env.get_template("methodology.md.j2"), "methodology.md", {}, lambda: methodology(derive(), registry)))
+    out.append(page(env.get_template("fields.md.j2"), "fields.md", {}, lambda: {"kinds": fieldref.reference(Schemas())}))
+    out.append(page(env.get_template("inference.md.j2"), "inference.md", {}, lambda: {"p": pageviews.inference_page(derive())}))
     return out
+
+
+def _model_context(model_id: str, derive: Callable[[], Mapping[str, ModelReport]], registry: Registry, conf: Mapping[str, str],
+                   claims: list[Ref]) -> dict[str, Any]:
+    return {"v": pageviews.model_view(derive()[model_id], registry, conf, claims)}
+
+
+def _derived(registry: Registry, reports: Reports | None) -> Callable[[], Mapping[str, ModelReport]]:
+    """The reports as a call that derives them at most once per process (a forked process derives its own)."""
+    if reports is None:
+        return functools.cache(functools.partial(derive_all, registry))
+    if callable(reports):
+        return functools.cache(reports)
+    given = reports
+    return lambda: given
 
 
 def write(files: list[Generated], out: Path) -> int:
@@ -176,8 +249,9 @@ def write(files: list[Generated], out: Path) -> int:
     for f in files:
         target = out / f.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(f.content, bytes):
-            target.write_bytes(f.content)
+        content = f.content
+        if isinstance(content, bytes):
+            target.write_bytes(content)
         else:
-            target.write_text(f.content, encoding="utf-8")
+            target.write_text(content, encoding="utf-8")
     return len(files)

@@ -373,8 +373,6 @@ def printed(q: Quantity) -> str:
     return _q(q)
 
 
-# ---------------------------------------------------------------- inference and life cycle
-
 SCOPE_PARTS = {
     "accelerators": "accelerators", "host": "host CPU and memory", "idle-capacity": "idle capacity",
     "cooling": "cooling and data-centre overhead (PUE)", "network": "network", "end-user-device": "end-user device",
@@ -599,10 +597,10 @@ class EntityView:
     sources: list[Link] = field(default_factory=list)
 
 
-def models_referring(registry: Registry, test: Any) -> list[Ref]:
-    """The models for which `test(model)` holds, as links from an entity page, by name."""
+def models_referring(registry: Registry, folder: str, id_: str) -> list[Ref]:
+    """The models pointing at the record `id_` of `folder`, as links from its entity page, by name."""
     linker = Linker("../../")
-    found = [m for m in registry.models.values() if test(m)]
+    found = registry.referring.get((folder, id_), ())
     return [Ref(linker.page("models", m.id), m.name) for m in sorted(found, key=lambda m: m.name.lower())]
 
 
@@ -613,7 +611,7 @@ def organization_view(org_id: str, registry: Registry) -> EntityView:
     if o.aliases:
         facts.append(("Also known as", ", ".join(o.aliases)))
     return EntityView("organizations", o.id, o.name, o.path, facts, safe_url(o.url),
-                      models_heading="Models developed", models=models_referring(registry, lambda m: org_id in m.organizations),
+                      models_heading="Models developed", models=models_referring(registry, "organizations", org_id),
                       sources=[source_link(s) for s in o.sources])
 
 
@@ -629,7 +627,7 @@ def hardware_view(hw_id: str, registry: Registry) -> EntityView:
             for precision, fig in sorted(h.peak_flops.items())]
     return EntityView("hardware", h.id, h.name, h.path, facts, table_caption="Peak dense throughput by precision",
                       table_head=("Precision", "Peak", "Source"), table_rows=rows, models_heading="Models trained on it",
-                      models=models_referring(registry, lambda m: m.training.accelerator == hw_id),
+                      models=models_referring(registry, "hardware", hw_id),
                       sources=[source_link(s) for s in h.sources])
 
 
@@ -644,7 +642,7 @@ def grid_view(grid_id: str, registry: Registry) -> EntityView:
             for i in sorted(g.intensity, key=lambda i: i.year)]
     return EntityView("grids", g.id, g.name, g.path, facts, table_caption="Carbon intensity of electricity by year",
                       table_head=("Year", "Intensity", "Basis", "Source"), table_rows=rows, models_heading="Models trained on it",
-                      models=models_referring(registry, lambda m: m.training.location.grid == grid_id),
+                      models=models_referring(registry, "grids", grid_id),
                       sources=[source_link(s) for s in g.sources])
 
 

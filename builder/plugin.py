@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +17,15 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from builder import derived, pages
+from builder import derived, exports, pages
 from builder import registry as registry_module
+from builder.background import BackgroundError, Results
 from builder.derived import ModelReport
+from builder.exports import Download
 from builder.problems import RegistryError
 from builder.registry import Registry
 from builder.reporters import as_text
@@ -31,22 +35,30 @@ log = logging.getLogger("mkdocs.plugins.registry")
 _CACHES: dict[tuple[str, str], registry_module.FileCache] = {}  # per registry and schema text: kept across `mkdocs serve` rebuilds
 PACKAGE = Path(__file__).parent
 ASSETS = ("assets/registry/registry.css", "assets/registry/registry.js")
+# What on_page_content leaves for on_post_page to replace. It names <h1> because Material adds a title to content without one,
+# and every generated body has its own.
+BODY_MARKER = "<!-- registry: a generated body, with its <h1>, goes here -->"
 
 
 class RegistryConfig(Config):  # type: ignore[no-untyped-call]
-    """Where the registry and its schemas live (relative to mkdocs.yml), and whether to build the search index."""
+    """Where the registry and its schemas live (relative to mkdocs.yml), whether to build the search index, and whether to
+    render pages and write the downloads in a forked process (POSIX) while MkDocs builds."""
 
     registry = c.Dir(exists=True, default="registry")
     schema = c.Dir(exists=True, default="schema")
     pagefind = c.Type(bool, default=True)
+    parallel = c.Type(bool, default=True)
 
 
 class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-call]
-    """Loads the registry once per build, adds its pages with File.generated, and runs Pagefind on the built site."""
+    """Loads the registry once per build, adds its pages with File.generated, renders their bodies and writes the downloads in
+    the background, and runs Pagefind on the built site."""
 
     _registry: Registry
-    _reports: dict[str, ModelReport]
-    _bodies: dict[str, str]
+    _derive: Callable[[], dict[str, ModelReport]]
+    _late: dict[str, Callable[[], str]]
+    _bodies: Results[str] | None = None
+    _downloads: Results[list[Download]] | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Add the theme overrides (search box), the site's CSS and JS, and watch the registry and schemas."""
@@ -61,7 +73,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Validate and derive the registry before MkDocs empties the site folder, so an invalid registry leaves the last site intact."""
+        """Validate the registry before MkDocs empties the site folder, so an invalid registry leaves the last site intact."""
+        self._stop()
         schemas = Schemas(Path(self.config.schema))
         key = (str(Path(self.config.registry).resolve()), json.dumps(schemas.documents, sort_keys=True))
         loaded = registry_module.load(Path(self.config.registry), schemas, _CACHES.setdefault(key, {}))
@@ -71,34 +84,66 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             raise PluginError("the registry has problems, so the site cannot be built:\n" + as_text(exc.problems, exc.files)) from exc
         for p in loaded.problems:
             log.info("registry: %s:%s: %s", p.path, p.line, p.message)
-        self._reports = derived.derive_all(self._registry)
+        # derived where first needed: in each forked process (so not on MkDocs' path), or once here without fork
+        self._derive = functools.cache(functools.partial(derived.derive_all, self._registry))
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        """Add every generated page and data file of the registry loaded in on_pre_build."""
-        reg, reports = self._registry, self._reports
+        """Add every generated page and file, start writing the downloads into the site folder and rendering the page bodies."""
+        reg, derive = self._registry, self._derive
         settings = {"site_name": config.site_name, "repo_url": config.repo_url or "", "site_url": config.site_url or ""}
         docs = Path(config.docs_dir)
-        self._bodies = {}
-        for g in pages.generate(reg, reports, settings):
-            existing = files.get_file_from_path(g.path)
-            if existing is not None:
-                raise PluginError(f"{Path(config.docs_dir) / g.path} would hide the generated page of the same path: remove or rename it")
+        fork = self.config.parallel
+        version, site = exports.dataset_version(reg.root), Path(config.site_dir)
+        self._downloads = Results([("downloads", lambda: pages.write_data(reg, derive(), version, site))], fork=fork)
+        downloads = self._downloads
+        self._late = {}
+        for g in pages.generate(reg, derive, settings, downloads=lambda: downloads.get("downloads")):
+            if files.get_file_from_path(g.path) is not None:
+                raise PluginError(f"{docs / g.path} would hide the generated page of the same path: remove or rename it")
             listed = g.path == "index.md" or g.path.endswith("/index.md") or "/" not in g.path
-            content = g.content
-            if isinstance(content, str) and g.path.endswith(".md") and g.html:
-                content, self._bodies[g.path] = pages.split_front_matter(content)
-            f = File.generated(config, g.path, content=content, inclusion=InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV)
+            inclusion = InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV
+            if g.copy_of is not None:
+                f = File.generated(config, g.path, abs_src_path=str(g.copy_of), inclusion=inclusion)
+            else:
+                f = File.generated(config, g.path, content=g.text, inclusion=inclusion)
+            if g.body is not None:
+                self._late[g.path] = g.body
             if g.source is not None and g.path.endswith(".md"):
                 f.edit_uri = os.path.relpath(g.source.resolve(), docs.resolve()).replace(os.sep, "/")
             files.append(f)
         for asset in ASSETS:
             files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset.replace("assets/registry/", "assets/"))))
+        # the downloads page waits for the downloads, so it is rendered here, not in the process that renders the other bodies
+        self._bodies = Results([(k, v) for k, v in self._late.items() if k != pages.DOWNLOADS_PAGE], fork=fork)
         return files
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """A generated page's body is already HTML: hand it over as is instead of through Python-Markdown,
-        whose raw-HTML parsing took half of a build."""
-        return self._bodies.get(page.file.src_uri, html)
+        """A generated page's body is HTML rendered apart: leave a marker for on_post_page instead of Python-Markdown's output
+        (its raw-HTML parsing took half of a build)."""
+        return BODY_MARKER if page.file.src_uri in self._late else html
+
+    @event_priority(100)  # before any other plugin reads the page
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Put the generated page's body where its marker is."""
+        key = page.file.src_uri
+        if key not in self._late:
+            return output
+        try:
+            body = self._late[key]() if key == pages.DOWNLOADS_PAGE or self._bodies is None else self._bodies.get(key)
+        except BackgroundError as exc:
+            self._stop()
+            raise PluginError(f"rendering {key} failed: {exc}") from exc
+        return output.replace(BODY_MARKER, body, 1)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop the background process of a failed build."""
+        self._stop()
+
+    def _stop(self) -> None:
+        for results in (self._bodies, self._downloads):
+            if results is not None:
+                results.close()
+        self._bodies = self._downloads = None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Rebuild when a template or asset of the site changes during `mkdocs serve`."""
@@ -107,10 +152,22 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Index the entity pages (those marked data-pagefind-body) with Pagefind, from the site folder itself."""
-        if not self.config.pagefind:
-            return
-        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", config.site_dir, "--silent"], capture_output=True, text=True,
-                              check=False)
+        """Wait for the downloads, then index the entity pages (those marked data-pagefind-body) with Pagefind."""
+        self._finish_downloads()
+        if self.config.pagefind:
+            self._index(Path(config.site_dir))
+
+    def _finish_downloads(self) -> None:
+        try:
+            if self._downloads is not None and self._downloads.pending("downloads"):
+                self._downloads.get("downloads")
+        except BackgroundError as exc:
+            raise PluginError(f"writing the downloads failed: {exc}") from exc
+        finally:
+            self._stop()
+
+    def _index(self, site: Path) -> None:
+        """Pagefind's index of the built site, from the site folder itself."""
+        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"], capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise PluginError(f"Pagefind could not index the site: {done.stderr.strip() or done.stdout.strip()}")

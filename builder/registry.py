@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,18 @@ class Registry:
 
     def assumption(self, key: str) -> Assumption:
         return self.assumptions[key]
+
+    @cached_property
+    def referring(self) -> Mapping[tuple[str, str], tuple[Model, ...]]:
+        """The models pointing at each organization, accelerator and grid, keyed by (folder, id): built once, not once per page."""
+        found: dict[tuple[str, str], list[Model]] = {}
+        for m in self.models.values():
+            keys = {("organizations", o) for o in m.organizations}
+            keys.add(("hardware", m.training.accelerator or ""))
+            keys.add(("grids", m.training.location.grid or ""))
+            for key in keys:
+                found.setdefault(key, []).append(m)
+        return {key: tuple(models) for key, models in found.items()}
 
     @property
     def file_count(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -295,11 +296,20 @@ def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> No
     assert (site / "models" / "example-model" / "index.html").read_bytes() == before
 
 
-def test_two_builds_are_identical(tmp_path: Path) -> None:
+def without_background(config: Path) -> Path:
+    """The same project with every page rendered and every download written in the MkDocs process."""
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["plugins"][0]["registry"]["parallel"] = False
+    serial = config.with_name("mkdocs-serial.yml")
+    serial.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return serial
+
+
+def test_two_builds_are_identical_with_or_without_the_background_process(tmp_path: Path) -> None:
     config = make_project(tmp_path)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    for name in ("a", "b"):
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(tmp_path / name)],
+    for name, used in (("a", config), ("b", without_background(config))):
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(used), "-d", str(tmp_path / name)],
                        capture_output=True, text=True, check=True, cwd=config.parent, env=env)
     files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
     files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
@@ -387,3 +397,30 @@ def test_break_even_shows_with_its_inputs(tmp_path: Path) -> None:
     assert "Queries until inference emissions exceed training emissions" in row and "40,000</span> queries" in row
     assert "market-based while training emissions are location-based" in row
     assert 'href="#inference"' in row
+
+
+def test_downloads_page_lists_the_files_the_site_serves(site: Path) -> None:
+    page = (site / "downloads" / "index.html").read_text(encoding="utf-8")
+    served = sorted(p for p in (site / "downloads").iterdir() if p.name != "index.html")
+    assert {p.name for p in served} >= {"models.csv", "models.json", "registry.sqlite", "SHA256SUMS", "datapackage.json"}
+    for p in served:
+        assert f'<a href="{p.name}">{p.name}</a>' in page
+        assert hashlib.sha256(p.read_bytes()).hexdigest() in page
+    assert page.count("<h1") == 1
+    assert (site / "api" / "models" / "example-model.json").is_file() and (site / "schema" / "model.schema.json").is_file()
+
+
+def test_a_page_that_fails_to_render_in_the_background_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       caplog: pytest.LogCaptureFixture) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    def broken(report: object, *args: object) -> object:
+        raise RuntimeError("the view broke")
+
+    monkeypatch.setattr(pageviews, "model_view", broken)
+    config = make_project(tmp_path)
+    with pytest.raises(Abort):
+        mkdocs_build(load_config(str(config), site_dir=str(tmp_path / "site")))
+    assert "rendering models/example-model.md failed" in caplog.text and "RuntimeError: the view broke" in caplog.text

@@ -1,0 +1,87 @@
+"""Calls made in a forked process: results by key in any order, failures reported with their traceback, never a hang."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from builder.background import BackgroundError, Results, can_fork
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
+
+
+def square(n: int) -> int:
+    return n * n
+
+
+@needs_fork
+def test_results_come_back_by_key_in_any_order() -> None:
+    results = Results([(f"k{n}", lambda n=n: square(n)) for n in range(50)])
+    assert results.forked
+    try:
+        assert results.get("k7") == 49
+        assert results.get("k3") == 9
+        assert [results.get(f"k{n}") for n in range(50) if n not in (3, 7)] == [n * n for n in range(50) if n not in (3, 7)]
+        assert not results.pending("k0")
+        with pytest.raises(KeyError):
+            results.get("k0")
+    finally:
+        results.close()
+
+
+@needs_fork
+def test_calls_run_in_another_process() -> None:
+    results = Results([("pid", os.getpid)])
+    try:
+        assert results.get("pid") != os.getpid()
+    finally:
+        results.close()
+
+
+def fails() -> str:
+    raise ValueError("a template went wrong")
+
+
+@needs_fork
+def test_a_failing_call_is_reported_with_its_traceback() -> None:
+    results = Results([("fine", lambda: "ok"), ("broken", fails), ("never", lambda: "unreached")])
+    try:
+        assert results.get("fine") == "ok"
+        with pytest.raises(BackgroundError) as raised:
+            results.get("never")
+        assert "broken failed in the background process" in str(raised.value)
+        assert "ValueError: a template went wrong" in str(raised.value)
+    finally:
+        results.close()
+
+
+@needs_fork
+def test_a_process_that_dies_is_an_error_not_a_hang() -> None:
+    results = Results([("gone", lambda: os._exit(3))])
+    try:
+        with pytest.raises(BackgroundError, match="exit code 3"):
+            results.get("gone")
+    finally:
+        results.close()
+
+
+@needs_fork
+def test_close_stops_a_process_whose_results_were_not_all_read(tmp_path: Path) -> None:
+    marker = tmp_path / "finished"
+    results = Results([("slow", lambda: time.sleep(60) or marker.write_text("x"))])
+    results.close()
+    assert not marker.exists()
+    assert not results.forked
+
+
+def test_without_fork_each_call_runs_here_when_asked() -> None:
+    made: list[str] = []
+    results = Results([("a", lambda: made.append("a") or "A"), ("b", lambda: made.append("b") or "B")], fork=False)
+    assert not results.forked and made == []
+    assert results.get("b") == "B" and made == ["b"]
+    assert results.pending("a") and not results.pending("b")
+    with pytest.raises(ValueError):
+        Results([("x", fails)], fork=False).get("x")
