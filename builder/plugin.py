@@ -60,6 +60,16 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
     _bodies: Results[str] | None = None
     _downloads: Results[list[Download]] | None = None
 
+    _serving = False
+    _indexing: subprocess.Popen[bytes] | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Note whether this is `mkdocs serve`, where the search index is built after the browser reloads."""
+        self._serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        self._stop()
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Add the theme overrides (search box), the site's CSS and JS, and watch the registry and schemas."""
         overrides = str(PACKAGE / "templates" / "overrides")
@@ -140,10 +150,16 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         self._stop()
 
     def _stop(self) -> None:
+        """Stop whatever a build left running: its forked processes and, in `mkdocs serve`, an unfinished Pagefind run."""
         for results in (self._bodies, self._downloads):
             if results is not None:
                 results.close()
         self._bodies = self._downloads = None
+        if self._indexing is not None:
+            if self._indexing.poll() is None:
+                self._indexing.terminate()
+            self._indexing.wait()
+            self._indexing = None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Rebuild when a template or asset of the site changes during `mkdocs serve`."""
@@ -152,9 +168,15 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Wait for the downloads, then index the entity pages (those marked data-pagefind-body) with Pagefind."""
+        """Wait for the downloads, then index the entity pages (those marked data-pagefind-body) with Pagefind; in `mkdocs serve`
+        Pagefind runs while the browser reloads, so an edit shows without waiting for the search index."""
         self._finish_downloads()
-        if self.config.pagefind:
+        if not self.config.pagefind:
+            return
+        if self._serving:
+            self._indexing = subprocess.Popen(self._pagefind(Path(config.site_dir)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            log.info("registry: Pagefind is indexing the preview in the background; search works once it is done")
+        else:
             self._index(Path(config.site_dir))
 
     def _finish_downloads(self) -> None:
@@ -166,8 +188,12 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         finally:
             self._stop()
 
+    @staticmethod
+    def _pagefind(site: Path) -> list[str]:
+        return [sys.executable, "-m", "pagefind", "--site", str(site), "--silent"]
+
     def _index(self, site: Path) -> None:
         """Pagefind's index of the built site, from the site folder itself."""
-        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"], capture_output=True, text=True, check=False)
+        done = subprocess.run(self._pagefind(site), capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise PluginError(f"Pagefind could not index the site: {done.stderr.strip() or done.stdout.strip()}")

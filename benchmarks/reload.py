@@ -1,0 +1,111 @@
+"""Edit-to-reload under `mkdocs serve`: the time from saving a model file to the rebuilt page being served with the edit."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+from run import our_config  # noqa: E402
+
+EDIT = "Edited for the reload benchmark."
+PORT = 8765
+TIMEOUT = 1800.0
+
+
+class Serve:
+    """`mkdocs serve` in a child process, with its log lines and the time each arrived."""
+
+    def __init__(self, config: Path) -> None:
+        self.lines: list[tuple[float, str]] = []
+        self.process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{PORT}", "--livereload"],
+                                        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.append((time.perf_counter(), line.rstrip()))
+
+    def wait_for(self, pattern: str, after: float) -> float:
+        """The time the first log line matching `pattern` arrived after `after`."""
+        while time.perf_counter() - after < TIMEOUT:
+            for when, line in list(self.lines):
+                if when >= after and re.search(pattern, line):
+                    return when
+            if self.process.poll() is not None:
+                raise SystemExit("mkdocs serve stopped:\n" + "\n".join(line for _, line in self.lines[-30:]))
+            time.sleep(0.05)
+        raise SystemExit(f"no log line matching {pattern!r} within {TIMEOUT:.0f} s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait()
+
+
+def served(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def measure(config: Path, model: Path, page_url: str) -> dict[str, float]:
+    """Start serving, wait for the first build, edit the model's description, and time until the page shows the edit."""
+    original = model.read_text(encoding="utf-8")
+    serve = Serve(config)
+    started = time.perf_counter()
+    try:
+        first = serve.wait_for(r"Serving on", started) - started
+        time.sleep(1.0)
+        edited = time.perf_counter()
+        if re.search(r"^description: .*$", original, flags=re.M):
+            text = re.sub(r"^description: .*$", f"description: {EDIT}", original, count=1, flags=re.M)
+        else:
+            text = original.replace("\nname: ", f"\ndescription: {EDIT}\nname: ", 1)
+        model.write_text(text, encoding="utf-8")
+        while EDIT not in served(page_url):
+            if time.perf_counter() - edited > TIMEOUT:
+                raise SystemExit(f"the edit did not show within {TIMEOUT:.0f} s")
+            time.sleep(0.05)
+        return {"first_build_seconds": first, "edit_to_page_seconds": time.perf_counter() - edited}
+    finally:
+        model.write_text(original, encoding="utf-8")
+        serve.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--models", type=int, help="a synthetic registry of this many models (default: the project's own registry)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/registry-reload"), help="scratch folder for a synthetic registry")
+    args = parser.parse_args()
+    if args.models:
+        args.work.mkdir(parents=True, exist_ok=True)
+        registry = generate(args.work / "registry", args.models)
+        config = our_config(args.work, registry)
+        model_id = sorted(p.stem for p in (registry / "models").glob("*.yaml"))[args.models // 2]
+        model = registry / "models" / f"{model_id}.yaml"
+    else:
+        config, model_id = ROOT / "mkdocs.yml", "bloom"
+        model = ROOT / "registry" / "models" / "bloom.yaml"
+    base = urlsplit(yaml.safe_load(config.read_text(encoding="utf-8")).get("site_url") or "/").path.rstrip("/") + "/"
+    result = measure(config, model, f"http://127.0.0.1:{PORT}{base}models/{model_id}/")
+    print(f"first build {result['first_build_seconds']:.1f} s; edit to page served {result['edit_to_page_seconds']:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
