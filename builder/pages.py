@@ -193,15 +193,6 @@ def generate(registry: Registry, reports: Reports | None = None, settings: Mappi
                     lambda: {"rows": rows(), "shown": rows()[:FIRST_ROWS], "filters": pagetables.filter_options(rows())}))
     out.append(page(env.get_template("models_list.md.j2"), "models/list.md", {}, lambda: {"rows": rows(), "groups": pagetables.by_letter(rows())}))
 
-    version = exports.dataset_version(registry.root)
-    if downloads is None:
-        out.append(Generated(ROWS, pagetables.rows_json(rows())))
-        files = data_files(registry, derive(), version)
-        out += [Generated(path, content) for path, content in files.items()]
-        out.append(downloads_page(env, lambda: listed(files), version, conf))
-    else:
-        out.append(downloads_page(env, downloads, version, conf))
-
     entity_t = env.get_template("entity.md.j2")
     kinds: list[tuple[str, Mapping[str, Any], Any]] = [
         ("organizations", registry.organizations, pageviews.organization_view), ("hardware", registry.hardware, pageviews.hardware_view),
@@ -226,6 +217,15 @@ def generate(registry: Registry, reports: Reports | None = None, settings: Mappi
     out.append(page(env.get_template("methodology.md.j2"), "methodology.md", {}, lambda: methodology(derive(), registry)))
     out.append(page(env.get_template("fields.md.j2"), "fields.md", {}, lambda: {"kinds": fieldref.reference(Schemas())}))
     out.append(page(env.get_template("inference.md.j2"), "inference.md", {}, lambda: {"p": pageviews.inference_page(derive())}))
+
+    version = exports.dataset_version(registry.root)
+    if downloads is None:
+        out.append(Generated(ROWS, pagetables.rows_json(rows())))
+        files = data_files(registry, derive(), version)
+        out += [Generated(path, content) for path, content in files.items()]
+        out.append(downloads_page(env, lambda: listed(files), version, conf))
+    else:
+        out.append(downloads_page(env, downloads, version, conf))  # last: MkDocs builds it after every other page
     return out
 
 

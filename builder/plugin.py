@@ -38,6 +38,7 @@ ASSETS = ("assets/registry/registry.css", "assets/registry/registry.js")
 # What on_page_content leaves for on_post_page to replace. It names <h1> because Material adds a title to content without one,
 # and every generated body has its own.
 BODY_MARKER = "<!-- registry: a generated body, with its <h1>, goes here -->"
+DOWNLOADS = "downloads written"  # the background call that writes the downloads into the site
 
 
 class RegistryConfig(Config):  # type: ignore[no-untyped-call]
@@ -57,8 +58,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
     _registry: Registry
     _derive: Callable[[], dict[str, ModelReport]]
     _late: dict[str, Callable[[], str]]
-    _bodies: Results[str] | None = None
-    _downloads: Results[list[Download]] | None = None
+    _background: Results[Any] | None = None
 
     _serving = False
     _indexing: subprocess.Popen[bytes] | None = None
@@ -94,7 +94,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             raise PluginError("the registry has problems, so the site cannot be built:\n" + as_text(exc.problems, exc.files)) from exc
         for p in loaded.problems:
             log.info("registry: %s:%s: %s", p.path, p.line, p.message)
-        # derived where first needed: in each forked process (so not on MkDocs' path), or once here without fork
+        # derived where first needed: in the forked process (so not on MkDocs' path), or once here without fork
         self._derive = functools.cache(functools.partial(derived.derive_all, self._registry))
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -102,12 +102,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         reg, derive = self._registry, self._derive
         settings = {"site_name": config.site_name, "repo_url": config.repo_url or "", "site_url": config.site_url or ""}
         docs = Path(config.docs_dir)
-        fork = self.config.parallel
         version, site = exports.dataset_version(reg.root), Path(config.site_dir)
-        self._downloads = Results([("downloads", lambda: pages.write_data(reg, derive(), version, site))], fork=fork)
-        downloads = self._downloads
         self._late = {}
-        for g in pages.generate(reg, derive, settings, downloads=lambda: downloads.get("downloads")):
+        for g in pages.generate(reg, derive, settings, downloads=self._written_downloads):
             if files.get_file_from_path(g.path) is not None:
                 raise PluginError(f"{docs / g.path} would hide the generated page of the same path: remove or rename it")
             listed = g.path == "index.md" or g.path.endswith("/index.md") or "/" not in g.path
@@ -123,9 +120,18 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             files.append(f)
         for asset in ASSETS:
             files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset.replace("assets/registry/", "assets/"))))
-        # the downloads page waits for the downloads, so it is rendered here, not in the process that renders the other bodies
-        self._bodies = Results([(k, v) for k, v in self._late.items() if k != pages.DOWNLOADS_PAGE], fork=fork)
+        # One forked process derives, renders the bodies in the order MkDocs builds the pages, then writes the downloads (a
+        # second process would compete with MkDocs for the two cores and made builds slower); the downloads page, built last,
+        # is rendered here from what was written.
+        calls: list[tuple[str, Callable[[], Any]]] = [(k, v) for k, v in self._late.items() if k != pages.DOWNLOADS_PAGE]
+        calls.append((DOWNLOADS, lambda: pages.write_data(reg, derive(), version, site)))
+        self._background = Results(calls, fork=self.config.parallel)
         return files
+
+    def _written_downloads(self) -> list[Download]:
+        assert self._background is not None
+        written: list[Download] = self._background.get(DOWNLOADS)
+        return written
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A generated page's body is HTML rendered apart: leave a marker for on_post_page instead of Python-Markdown's output
@@ -139,7 +145,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         if key not in self._late:
             return output
         try:
-            body = self._late[key]() if key == pages.DOWNLOADS_PAGE or self._bodies is None else self._bodies.get(key)
+            body = self._late[key]() if key == pages.DOWNLOADS_PAGE or self._background is None else self._background.get(key)
         except BackgroundError as exc:
             self._stop()
             raise PluginError(f"rendering {key} failed: {exc}") from exc
@@ -150,11 +156,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         self._stop()
 
     def _stop(self) -> None:
-        """Stop whatever a build left running: its forked processes and, in `mkdocs serve`, an unfinished Pagefind run."""
-        for results in (self._bodies, self._downloads):
-            if results is not None:
-                results.close()
-        self._bodies = self._downloads = None
+        """Stop whatever a build left running: its forked process and, in `mkdocs serve`, an unfinished Pagefind run."""
+        if self._background is not None:
+            self._background.close()
+            self._background = None
         if self._indexing is not None:
             if self._indexing.poll() is None:
                 self._indexing.terminate()
@@ -181,8 +186,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
 
     def _finish_downloads(self) -> None:
         try:
-            if self._downloads is not None and self._downloads.pending("downloads"):
-                self._downloads.get("downloads")
+            if self._background is not None and self._background.pending(DOWNLOADS):
+                self._background.get(DOWNLOADS)
         except BackgroundError as exc:
             raise PluginError(f"writing the downloads failed: {exc}") from exc
         finally:
