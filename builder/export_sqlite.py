@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from builder.export_tables import Table
 
@@ -29,25 +28,6 @@ def create_statement(table: Table) -> str:
     return f"CREATE TABLE {quote(table.name)} (\n" + ",\n".join(lines) + "\n)"
 
 
-def _boolean(value: Any) -> int | None:
-    return None if value is None else int(bool(value))
-
-
-def _number(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-CONVERSIONS: dict[str, Callable[[Any], Any]] = {"boolean": _boolean, "number": _number}
-
-
-def _rows(table: Table) -> Sequence[tuple[Any, ...]]:
-    """The table's rows as SQLite takes them: booleans as 0/1, numbers as floats; other columns as they are."""
-    converters = [CONVERSIONS.get(c.type) for c in table.columns]
-    if not any(converters):
-        return table.rows
-    return [tuple([v if convert is None else convert(v) for convert, v in zip(converters, row, strict=True)]) for row in table.rows]
-
-
 def sqlite_bytes(tables: Sequence[Table], metadata: Mapping[str, str]) -> bytes:
     """A database image: one table per export table, `_metadata` (dataset version, licence) and `_columns` (what each column means)."""
     conn = sqlite3.connect(":memory:")
@@ -63,7 +43,8 @@ def sqlite_bytes(tables: Sequence[Table], metadata: Mapping[str, str]) -> bytes:
                 conn.execute(create_statement(table))
                 conn.executemany('INSERT INTO "_columns" VALUES (?, ?, ?, ?)', [(table.name, c.name, c.type, c.description) for c in table.columns])
                 marks = ", ".join("?" for _ in table.columns)
-                conn.executemany(f"INSERT INTO {quote(table.name)} VALUES ({marks})", _rows(table))
+                # booleans bind as 0/1 (bool is an int) and REAL columns store integers as floats: rows go in as they are
+                conn.executemany(f"INSERT INTO {quote(table.name)} VALUES ({marks})", table.rows)
         problems = conn.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise ValueError(f"foreign keys broken in the SQLite export: {problems[:5]}")

@@ -508,10 +508,6 @@ def tables(registry: Registry, reports: Mapping[str, ModelReport], schemas: Sche
             *claims_tables(registry, describe), sources_table(registry, describe), assumptions_table(registry, describe)]
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
 def _boolean(value: Any) -> str:
     return "" if value is None else "true" if value else "false"
 
@@ -520,28 +516,31 @@ def _integer(value: Any) -> str:
     return "" if value is None else str(int(value))
 
 
-def _number(value: Any) -> str:
-    if value is None:
-        return ""
-    return repr(float(value)) if isinstance(value, float) else str(int(value))
-
-
-CELLS = {"boolean": _boolean, "integer": _integer, "number": _number}
-
-
-def cell(value: Any, column: Column) -> str:
-    """One CSV cell: empty when unknown, true/false, integers without a decimal point, floats in shortest round-trip form."""
-    return CELLS.get(column.type, _text)(value)
+# Cells needing more than the csv module gives: it writes None as an empty cell (unknown, never 0) and str() of anything else,
+# which for a float is its shortest round-trip form.
+CELLS = {"boolean": _boolean, "integer": _integer}
 
 
 def csv_bytes(table: Table) -> bytes:
-    """The table as RFC 4180 CSV in UTF-8 (CRLF line ends, a header row)."""
+    """The table as RFC 4180 CSV in UTF-8 (CRLF line ends, a header row): empty when unknown, true/false, integers without a
+    decimal point, floats in shortest round-trip form."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.name for c in table.columns])
-    converters = [CELLS.get(c.type, _text) for c in table.columns]
-    writer.writerows([[convert(v) for convert, v in zip(converters, row, strict=True)] for row in table.rows])
+    converters = [CELLS.get(c.type) for c in table.columns]
+    changing = [(i, convert) for i, convert in enumerate(converters) if convert is not None]
+    if not changing:
+        writer.writerows(table.rows)
+    else:
+        writer.writerows([_converted(row, changing) for row in table.rows])
     return buffer.getvalue().encode("utf-8")
+
+
+def _converted(row: tuple[Any, ...], changing: Sequence[tuple[int, Callable[[Any], str]]]) -> list[Any]:
+    cells = list(row)
+    for i, convert in changing:
+        cells[i] = convert(cells[i])
+    return cells
 
 
 def table_schema(table: Table) -> dict[str, Any]:
