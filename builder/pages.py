@@ -167,11 +167,11 @@ def write_data(registry: Registry, reports: Mapping[str, ModelReport], version: 
 
 
 def generate(registry: Registry, reports: Reports | None = None, settings: Mapping[str, str] | None = None,
-             downloads: Callable[[], Sequence[exports.Download]] | None = None) -> list[Generated]:
+             downloads: Callable[[], Sequence[exports.Download]] | None = None, version: str | None = None) -> list[Generated]:
     """Every generated page and file by path below the docs root. `reports` may be a call that derives them: it is made only
     when a page body or a data file needs them. Given `downloads` (which lists the downloads once the caller has written them
     with `write_data`), the data files, the static API and the models index's rows are left out, and the downloads page lists
-    what `downloads` gives."""
+    what `downloads` gives. `version` is the dataset version when the caller has it (else read from git)."""
     derive = _derived(registry, reports)
     conf = _settings(settings)
     env = environment()
@@ -218,7 +218,7 @@ def generate(registry: Registry, reports: Reports | None = None, settings: Mappi
     out.append(page(env.get_template("fields.md.j2"), "fields.md", {}, lambda: {"kinds": fieldref.reference(Schemas())}))
     out.append(page(env.get_template("inference.md.j2"), "inference.md", {}, lambda: {"p": pageviews.inference_page(derive())}))
 
-    version = exports.dataset_version(registry.root)
+    version = version or exports.dataset_version(registry.root)
     if downloads is None:
         out.append(Generated(ROWS, pagetables.rows_json(rows())))
         files = data_files(registry, derive(), version)

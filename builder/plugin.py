@@ -104,7 +104,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         docs = Path(config.docs_dir)
         version, site = exports.dataset_version(reg.root), Path(config.site_dir)
         self._late = {}
-        for g in pages.generate(reg, derive, settings, downloads=self._written_downloads):
+        for g in pages.generate(reg, derive, settings, downloads=self._written_downloads, version=version):
             if files.get_file_from_path(g.path) is not None:
                 raise PluginError(f"{docs / g.path} would hide the generated page of the same path: remove or rename it")
             listed = g.path == "index.md" or g.path.endswith("/index.md") or "/" not in g.path
