@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import queue
+import sys
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.process import BaseProcess
@@ -21,7 +22,8 @@ class BackgroundError(Exception):
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Linux only: macOS offers fork, but its system libraries are not safe in a forked child of a threaded process."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _run(calls: Sequence[tuple[str, Callable[[], Any]]], out: Queue[tuple[str, str, Any]]) -> None:

@@ -43,7 +43,7 @@ DOWNLOADS = "downloads written"  # the background call that writes the downloads
 
 class RegistryConfig(Config):  # type: ignore[no-untyped-call]
     """Where the registry and its schemas live (relative to mkdocs.yml), whether to build the search index, and whether to
-    render pages and write the downloads in a forked process (POSIX) while MkDocs builds."""
+    render pages and write the downloads in a forked process (Linux) while MkDocs builds."""
 
     registry = c.Dir(exists=True, default="registry")
     schema = c.Dir(exists=True, default="schema")
