@@ -133,7 +133,7 @@ def api_files(registry: Registry, reports: Mapping[str, ModelReport], version: s
     """The static API by path: api/<collection>/index.json and api/<collection>/<id>.json, plus the JSON Schemas under schema/."""
     version = version or dataset_version(registry.root)
     block = export_package.metadata(version)
-    stamp = _compact(block)
+    block_json = _compact(block)
     files: dict[str, bytes] = {}
     found = found if found is not None else encoded(registry, reports)
     for collection in COLLECTIONS:
@@ -141,7 +141,7 @@ def api_files(registry: Registry, reports: Mapping[str, ModelReport], version: s
         files[f"api/{collection}/index.json"] = dumps_compact({"dataset": block, "count": len(items),
                                                                "items": [_index_entry(collection, r.data) for r in items]})
         for record in items:
-            files[f"api/{collection}/{record.data['id']}.json"] = _object({"dataset": stamp, "data": record.json}) + b"\n"
+            files[f"api/{collection}/{record.data['id']}.json"] = _object({"dataset": block_json, "data": record.json}) + b"\n"
     files["api/index.json"] = dumps({"dataset": block, "collections": {c: f"{c}/index.json" for c in COLLECTIONS},
                                      "schemas": [f"../schema/{p.name}" for p in sorted(schema_dir().glob("*.schema.json"))]})
     for path in sorted(schema_dir().glob("*.schema.json")):

@@ -144,8 +144,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         key = page.file.src_uri
         if key not in self._late:
             return output
+        assert self._background is not None, "on_files starts the background work before MkDocs builds any page"
         try:
-            body = self._late[key]() if key == pages.DOWNLOADS_PAGE or self._background is None else self._background.get(key)
+            body = self._late[key]() if key == pages.DOWNLOADS_PAGE else self._background.get(key)
         except BackgroundError as exc:
             self._stop()
             raise PluginError(f"rendering {key} failed: {exc}") from exc
