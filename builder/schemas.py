@@ -90,9 +90,10 @@ class Schemas:
 
 @cache
 def _compiled(inlined: str) -> Callable[[Any], Any]:
-    """fastjsonschema's code for one inlined schema; the schema text is part of the key, so an edited schema recompiles."""
+    """fastjsonschema's code for one inlined schema; the schema text is part of the key, so an edited schema recompiles. It only
+    answers valid or not (jsonschema lists the problems), so its exceptions carry no details: building them took a fifth of a load."""
     schema = _draft7(json.loads(inlined))
-    return fastjsonschema.compile(schema)  # type: ignore[no-any-return]
+    return fastjsonschema.compile(schema, detailed_exceptions=False)  # type: ignore[no-any-return]
 
 
 def _draft7(node: Any) -> Any:
