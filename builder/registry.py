@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from builder import checks, construct
+from builder.background import BackgroundError, Results
 from builder.problems import Problem, RegistryError
 from builder.records import Assumption, Claim, Grid, Hardware, Model, Organization, Source, sources
 from builder.schemas import Schemas
@@ -25,6 +27,7 @@ REQUIRED_ASSUMPTIONS = (
     "ecologits_latency_gamma", "inference_server_power_w", "inference_gpus_per_server", "inference_gpu_memory_gb",
 )
 OPENNESS_FILE = "openness.yaml"
+SPLIT_FROM = 400  # files to read from which a forked process reads half of them (below, forking costs more than it saves)
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ def load(root: Path, schemas: Schemas | None = None, cache: FileCache | None = N
     unchanged are not read or validated again; the rules between records always run on the whole registry.
     """
     schemas = schemas or Schemas()
-    files = [_read_cached(kind, path, schemas, cache) for kind, path in discover(root)]
+    files = _read_all(discover(root), schemas, cache if cache is not None else {})
     by_kind: dict[str, dict[str, _File]] = {kind: {} for kind in FOLDERS}
     for f in files:
         if f.kind in by_kind:
@@ -147,20 +150,48 @@ def load(root: Path, schemas: Schemas | None = None, cache: FileCache | None = N
     return Loaded(_build(root, files, by_kind), problems, len(files))
 
 
-def _read_cached(kind: str, path: Path, schemas: Schemas, cache: FileCache | None) -> _File:
-    if cache is None:
-        return _read(kind, path, schemas)
+def _read_all(found: list[tuple[str, Path]], schemas: Schemas, cache: FileCache) -> list[_File]:
+    """Every file, from the cache where unchanged; with many to read, a forked process reads the second half meanwhile."""
+    stamps = {path: _stamp(path) for _, path in found}
+    kept = {path: cache[path] for _, path in found if path in cache and stamps[path] is not None and cache[path].stamp == stamps[path]}
+    todo = [(kind, path) for kind, path in found if path not in kept]
+    split = len(todo) // 2 if len(todo) >= SPLIT_FROM else len(todo)
+    for kind in {kind for kind, _ in todo[split:]}:
+        schemas.fast(kind)  # compiled once, before the fork, not in both processes
+    later = Results([("second half", functools.partial(_read_each, todo[split:], schemas))], fork=split < len(todo))
+    try:
+        first = _read_each(todo[:split], schemas)
+        try:
+            second = later.get("second half")
+        except BackgroundError:
+            second = _read_each(todo[split:], schemas)  # a failure there is met again here, where it can be reported
+    finally:
+        later.close()
+    fresh = {f.path: f for f in [*first, *second]}
+    files = []
+    for kind, path in found:
+        if path in kept:
+            k = kept[path]
+            files.append(_File(kind, path, display_path(path), k.text, k.data, k.valid, list(k.problems)))
+            continue
+        f = fresh[path]
+        stamp = stamps[path]
+        if stamp is not None:
+            cache[path] = _Read(stamp, f.data, f.text, tuple(f.problems), f.valid)
+        files.append(f)
+    return files
+
+
+def _read_each(todo: list[tuple[str, Path]], schemas: Schemas) -> list[_File]:
+    return [_read(kind, path, schemas) for kind, path in todo]
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         info = path.stat()
     except OSError:
-        return _read(kind, path, schemas)
-    stamp = (info.st_mtime_ns, info.st_size)
-    kept = cache.get(path)
-    if kept is not None and kept.stamp == stamp:
-        return _File(kind, path, display_path(path), kept.text, kept.data, kept.valid, list(kept.problems))
-    f = _read(kind, path, schemas)
-    cache[path] = _Read(stamp, f.data, f.text, tuple(f.problems), f.valid)
-    return f
+        return None
+    return (info.st_mtime_ns, info.st_size)
 
 
 def _read(kind: str, path: Path, schemas: Schemas) -> _File:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from builder import registry
+from builder.background import can_fork
+from builder.schemas import Schemas
 
 
 def test_plain_training_figure_cites_training_sources(base_registry: Path) -> None:
@@ -65,3 +69,47 @@ def test_cache_skips_unchanged_files_and_rereads_edited_ones(base_registry: Path
     (base_registry / "organizations" / "example-lab.yaml").unlink()
     broken = registry.load(base_registry, cache=cache)
     assert [p.code for p in broken.errors] == ["ref-organization"]
+
+
+def _every_invalid_case(base: Path) -> Path:
+    for case in sorted((Path(__file__).parent / "fixtures" / "invalid").glob("*/*.yaml")):
+        (base / case.parent.name).mkdir(exist_ok=True)
+        shutil.copyfile(case, base / case.parent.name / case.name)
+    return base
+
+
+@pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
+def test_reading_half_the_files_in_a_forked_process_finds_the_same(base_registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _every_invalid_case(base_registry)
+    forked: list[bool] = []
+
+    class Watched(registry.Results):  # type: ignore[type-arg]
+        def get(self, key: str) -> object:
+            forked.append(self.forked)
+            return super().get(key)
+
+    monkeypatch.setattr(registry, "Results", Watched)
+    monkeypatch.setattr(registry, "SPLIT_FROM", 10**9)
+    alone = registry.load(root)
+    monkeypatch.setattr(registry, "SPLIT_FROM", 2)
+    cache: registry.FileCache = {}
+    split = registry.load(root, cache=cache)
+    assert forked == [False, True]
+    assert len(alone.problems) > 50
+    assert split.problems == alone.problems
+    assert set(cache) == {p for _, p in registry.discover(root)}  # what the forked process read is kept for the next build
+
+
+@pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
+def test_a_forked_reader_that_dies_leaves_the_reading_to_this_process(base_registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "SPLIT_FROM", 2)
+    here = os.getpid()
+    original = registry._read
+
+    def dies_when_forked(kind: str, path: Path, schemas: Schemas) -> object:
+        if os.getpid() != here:
+            os._exit(9)
+        return original(kind, path, schemas)
+
+    monkeypatch.setattr(registry, "_read", dies_when_forked)
+    assert registry.load(base_registry).require().models["example-model"].name == "Example Model"
