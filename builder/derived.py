@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -74,6 +74,32 @@ def derive_all(registry: Registry) -> dict[str, ModelReport]:
     """Every model's report, by id, in id order."""
     ctx = context(registry)
     return {model_id: report(registry.models[model_id], registry, ctx) for model_id in sorted(registry.models)}
+
+
+class Reports(Mapping[str, ModelReport]):
+    """Every model's report by id in id order, each derived when first asked for: a model's page, rendered first, waits for
+    its own report, not for all of them."""
+
+    def __init__(self, registry: Registry) -> None:
+        self._registry = registry
+        self._ids = sorted(registry.models)
+        self._made: dict[str, ModelReport] = {}
+        self._context: Context | None = None
+
+    def __getitem__(self, model_id: str) -> ModelReport:
+        made = self._made.get(model_id)
+        if made is None:
+            model = self._registry.models[model_id]
+            if self._context is None:
+                self._context = context(self._registry)
+            made = self._made[model_id] = report(model, self._registry, self._context)
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 def warnings(reports: Mapping[str, ModelReport]) -> list[Problem]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import multiprocessing
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -23,11 +25,9 @@ from mkdocs.structure.pages import Page
 
 from builder import derived, exports, pages
 from builder import registry as registry_module
-from builder.background import BackgroundError, Results
-from builder.derived import ModelReport
+from builder.background import BackgroundError, Results, can_fork
 from builder.exports import Download
 from builder.problems import RegistryError
-from builder.registry import Registry
 from builder.reporters import as_text
 from builder.schemas import Schemas
 
@@ -55,13 +55,15 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
     """Loads the registry once per build, adds its pages with File.generated, renders their bodies and writes the downloads in
     the background, and runs Pagefind on the built site."""
 
-    _registry: Registry
-    _derive: Callable[[], dict[str, ModelReport]]
+    _generated: Callable[[], list[pages.Generated]]
     _late: dict[str, Callable[[], str]]
     _background: Results[Any] | None = None
+    _emptied: Any = None  # an Event: set once MkDocs has emptied the site folder the downloads go to
+    _downloads_page: Path
 
     _serving = False
     _indexing: subprocess.Popen[bytes] | None = None
+    _said: IO[bytes] | None = None  # what Pagefind writes to stderr
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note whether this is `mkdocs serve`, where the search index is built after the browser reloads."""
@@ -83,28 +85,47 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Validate the registry before MkDocs empties the site folder, so an invalid registry leaves the last site intact."""
+        """Validate the registry before MkDocs empties the site folder, so an invalid registry leaves the last site intact; then
+        start the background work."""
         self._stop()
         schemas = Schemas(Path(self.config.schema))
         key = (str(Path(self.config.registry).resolve()), json.dumps(schemas.documents, sort_keys=True))
         loaded = registry_module.load(Path(self.config.registry), schemas, _CACHES.setdefault(key, {}))
         try:
-            self._registry = loaded.require()
+            reg = loaded.require()
         except RegistryError as exc:
             raise PluginError("the registry has problems, so the site cannot be built:\n" + as_text(exc.problems, exc.files)) from exc
         for p in loaded.problems:
             log.info("registry: %s:%s: %s", p.path, p.line, p.message)
-        # derived where first needed: in the forked process (so not on MkDocs' path), or once here without fork
-        self._derive = functools.cache(functools.partial(derived.derive_all, self._registry))
+        # each model derived where first needed: in the forked process (so not on MkDocs' path), or here without fork
+        reports = derived.Reports(reg)
+        settings = {"site_name": config.site_name, "repo_url": config.repo_url or "", "site_url": config.site_url or ""}
+        version, site = exports.dataset_version(reg.root), Path(config.site_dir)
+        self._generated = functools.cache(lambda: pages.generate(reg, reports, settings, downloads=self._written_downloads, version=version))
+        self._emptied = multiprocessing.get_context("fork" if can_fork() else None).Event()
+        emptied = self._emptied
+
+        def write_data() -> list[Download]:
+            emptied.wait()  # MkDocs empties the site folder after this hook: write the downloads only once it has
+            return pages.write_data(reg, reports, version, site)
+
+        def calls() -> list[tuple[str, Callable[[], Any]]]:
+            """In the order MkDocs builds the pages: every body but the downloads page's (built last, from what was written), then
+            the downloads."""
+            bodies = [(g.path, g.body) for g in self._generated() if g.body is not None and g.path != pages.DOWNLOADS_PAGE]
+            return [*bodies, (DOWNLOADS, write_data)]
+
+        # One forked process lists the pages, derives, renders the bodies, then writes the downloads, while MkDocs lists the
+        # same pages here (a second process would compete with MkDocs for the two cores and made builds slower).
+        self._background = Results(calls, fork=self.config.parallel)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        """Add every generated page and file, start writing the downloads into the site folder and rendering the page bodies."""
-        reg, derive = self._registry, self._derive
-        settings = {"site_name": config.site_name, "repo_url": config.repo_url or "", "site_url": config.site_url or ""}
+        """Add every generated page and file; their bodies are on their way from the background."""
+        assert self._emptied is not None, "on_pre_build starts the background work"
+        self._emptied.set()
         docs = Path(config.docs_dir)
-        version, site = exports.dataset_version(reg.root), Path(config.site_dir)
         self._late = {}
-        for g in pages.generate(reg, derive, settings, downloads=self._written_downloads, version=version):
+        for g in self._generated():
             if files.get_file_from_path(g.path) is not None:
                 raise PluginError(f"{docs / g.path} would hide the generated page of the same path: remove or rename it")
             listed = g.path == "index.md" or g.path.endswith("/index.md") or "/" not in g.path
@@ -120,12 +141,6 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             files.append(f)
         for asset in ASSETS:
             files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset.replace("assets/registry/", "assets/"))))
-        # One forked process derives, renders the bodies in the order MkDocs builds the pages, then writes the downloads (a
-        # second process would compete with MkDocs for the two cores and made builds slower); the downloads page, built last,
-        # is rendered here from what was written.
-        calls: list[tuple[str, Callable[[], Any]]] = [(k, v) for k, v in self._late.items() if k != pages.DOWNLOADS_PAGE]
-        calls.append((DOWNLOADS, lambda: pages.write_data(reg, derive(), version, site)))
-        self._background = Results(calls, fork=self.config.parallel)
         return files
 
     def _written_downloads(self) -> list[Download]:
@@ -140,13 +155,16 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
 
     @event_priority(100)  # before any other plugin reads the page
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Put the generated page's body where its marker is."""
+        """Put the generated page's body where its marker is; the downloads page keeps its marker until on_post_build."""
         key = page.file.src_uri
         if key not in self._late:
             return output
-        assert self._background is not None, "on_files starts the background work before MkDocs builds any page"
+        if key == pages.DOWNLOADS_PAGE:
+            self._downloads_page = Path(page.file.abs_dest_path)
+            return output
+        assert self._background is not None, "on_pre_build starts the background work before MkDocs builds any page"
         try:
-            body = self._late[key]() if key == pages.DOWNLOADS_PAGE else self._background.get(key)
+            body = self._background.get(key)
         except BackgroundError as exc:
             self._stop()
             raise PluginError(f"rendering {key} failed: {exc}") from exc
@@ -158,14 +176,21 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
 
     def _stop(self) -> None:
         """Stop whatever a build left running: its forked process and, in `mkdocs serve`, an unfinished Pagefind run."""
-        if self._background is not None:
-            self._background.close()
-            self._background = None
+        self._close_background()
         if self._indexing is not None:
             if self._indexing.poll() is None:
                 self._indexing.terminate()
             self._indexing.wait()
             self._indexing = None
+        if self._said is not None:
+            self._said.close()
+            self._said = None
+
+    def _close_background(self) -> None:
+        if self._background is not None:
+            self._background.close()
+            self._background = None
+        self._emptied = None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Rebuild when a template or asset of the site changes during `mkdocs serve`."""
@@ -174,32 +199,49 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Wait for the downloads, then index the entity pages (those marked data-pagefind-body) with Pagefind; in `mkdocs serve`
-        Pagefind runs while the browser reloads, so an edit shows without waiting for the search index."""
-        self._finish_downloads()
-        if not self.config.pagefind:
+        """Start Pagefind on the entity pages (those marked data-pagefind-body) while the downloads are finished and listed on
+        their page (which Pagefind does not index), then wait for the index; in `mkdocs serve` the index is left to finish while
+        the browser reloads, so an edit shows without waiting for search."""
+        site = Path(config.site_dir)
+        if self.config.pagefind:
+            self._said = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _index or _stop, after Pagefind ends)
+            self._indexing = subprocess.Popen(self._pagefind(site), stdout=subprocess.DEVNULL, stderr=self._said)
+        try:
+            self._finish_downloads()
+        except BaseException:
+            self._stop()
+            raise
+        if self._indexing is None:
             return
         if self._serving:
-            self._indexing = subprocess.Popen(self._pagefind(Path(config.site_dir)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             log.info("registry: Pagefind is indexing the preview in the background; search works once it is done")
         else:
-            self._index(Path(config.site_dir))
+            self._index()
 
     def _finish_downloads(self) -> None:
+        """Wait for the downloads and put their list into the downloads page MkDocs wrote."""
         try:
-            if self._background is not None and self._background.pending(DOWNLOADS):
-                self._background.get(DOWNLOADS)
+            body = self._late[pages.DOWNLOADS_PAGE]()
         except BackgroundError as exc:
             raise PluginError(f"writing the downloads failed: {exc}") from exc
         finally:
-            self._stop()
+            self._close_background()
+        written = self._downloads_page
+        html = written.read_text(encoding="utf-8").replace(BODY_MARKER, body, 1)
+        partial = written.with_name(written.name + ".partial")
+        partial.write_text(html, encoding="utf-8")
+        os.replace(partial, written)  # whole, for a Pagefind run reading the site meanwhile
 
     @staticmethod
     def _pagefind(site: Path) -> list[str]:
         return [sys.executable, "-m", "pagefind", "--site", str(site), "--silent"]
 
-    def _index(self, site: Path) -> None:
-        """Pagefind's index of the built site, from the site folder itself."""
-        done = subprocess.run(self._pagefind(site), capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise PluginError(f"Pagefind could not index the site: {done.stderr.strip() or done.stdout.strip()}")
+    def _index(self) -> None:
+        """Wait for Pagefind's index of the built site; a failure fails the build."""
+        assert self._indexing is not None and self._said is not None
+        code = self._indexing.wait()
+        self._said.seek(0)
+        said = self._said.read().decode("utf-8", "replace").strip()
+        self._stop()
+        if code != 0:
+            raise PluginError(f"Pagefind could not index the site: {said or f'exit code {code}'}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,39 @@ def test_without_fork_each_call_runs_here_when_asked() -> None:
     assert results.pending("a") and not results.pending("b")
     with pytest.raises(ValueError):
         Results([("x", fails)], fork=False).get("x")
+
+
+@needs_fork
+def test_the_calls_can_be_listed_in_the_forked_process() -> None:
+    here = os.getpid()
+    results = Results(lambda: [("listed in", os.getpid), ("sum", lambda: sum(range(10)))])
+    try:
+        assert results.get("sum") == 45
+        assert results.get("listed in") != here
+    finally:
+        results.close()
+
+
+@needs_fork
+def test_a_listing_that_fails_is_reported() -> None:
+    def listing() -> list[tuple[str, Callable[[], int]]]:
+        raise RuntimeError("no pages")
+
+    results = Results(listing)
+    try:
+        with pytest.raises(BackgroundError, match=r"(?s)listing the calls failed.*RuntimeError: no pages"):
+            results.get("anything")
+    finally:
+        results.close()
+
+
+def test_without_fork_the_listing_is_made_here_once() -> None:
+    listed: list[int] = []
+
+    def listing() -> list[tuple[str, Callable[[], str]]]:
+        listed.append(1)
+        return [("a", lambda: "A"), ("b", lambda: "B")]
+
+    results = Results(listing, fork=False)
+    assert listed == []
+    assert results.get("a") == "A" and results.get("b") == "B" and listed == [1]
