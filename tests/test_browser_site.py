@@ -172,6 +172,21 @@ def test_search_finds_a_model_by_typing(browser: Any, served: str) -> None:
     page.close()
 
 
+@pytest.mark.parametrize(("typed", "found"), [("Example Lab", "Example Model"), ("formula", None)])
+def test_search_looks_up_names_and_facts_not_every_figure(browser: Any, served: str, typed: str, found: str | None) -> None:
+    page = browser.new_page()
+    page.goto(served)
+    page.click("#rg-search-input")
+    page.keyboard.type(typed)
+    first = page.locator("#rg-search-results li").first
+    first.wait_for()
+    if found is None:
+        assert first.inner_text() == f"No match for “{typed}”."
+    else:
+        assert found in page.locator("#rg-search-results a").all_inner_texts()
+    page.close()
+
+
 @pytest.mark.parametrize("path", ["", "models/", "models/example-model/", "models/xss-model/", "inference/", "downloads/", "methodology/"])
 def test_axe_finds_no_serious_or_critical_violations(browser: Any, served: str, path: str) -> None:
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python not installed: axe checks skipped")
