@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The preview renders again only what an edit touched (--dirty); warnings show without stopping it (CI's build is strict).
+SERVE_FLAGS := --livereload --dirty --no-strict
 
 .PHONY: site serve test lint validate clean
 
@@ -20,7 +22,7 @@ site: $(STAMP)
 	rm -rf site && mv site.tmp site
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --livereload
+	$(BIN)/mkdocs serve $(SERVE_FLAGS)
 
 validate: $(STAMP)
 	$(BIN)/python -m builder validate

@@ -27,6 +27,7 @@ FIRST_ROWS = 100  # rows the index page carries in its HTML; the rest come from 
 INDEX_PAGES = {"models": "models/index.md", "organizations": "organizations/index.md", "hardware": "hardware/index.md",
                "grids": "grids/index.md", "claims": "claims/index.md"}
 DOWNLOADS_PAGE = "downloads/index.md"
+API_FOLDER = "api"  # the static API: every file in it is written by write_data
 ROWS = "models/rows.json"  # every row of the models index, fetched by its script on first use
 Reports = Mapping[str, ModelReport] | Callable[[], Mapping[str, ModelReport]]
 KIND_LABELS = {"organizations": "Organization", "hardware": "Hardware", "grids": "Electricity grid", "claims": "Claim"}
@@ -155,14 +156,17 @@ def methodology(reports: Mapping[str, ModelReport], registry: Registry) -> dict[
 
 
 def write_data(registry: Registry, reports: Mapping[str, ModelReport], version: str, site: Path) -> list[exports.Download]:
-    """Write the downloads, the static API and the models index's rows into a built site; returns the downloads as their page
-    lists them."""
+    """Write the downloads, the static API and the models index's rows into a built site (and remove API files of records gone
+    since the site was last built); returns the downloads as their page lists them."""
     files = data_files(registry, reports, version)
     files[ROWS] = pagetables.rows_json(pagetables.index_rows(reports, registry)).encode("utf-8")
     for path, content in files.items():
         target = site / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
+    for old in (site / API_FOLDER).rglob("*"):  # records removed since a dirty build's last site
+        if old.is_file() and old.relative_to(site).as_posix() not in files:
+            old.unlink()
     return listed(files)
 
 

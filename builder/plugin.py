@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -23,7 +24,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from builder import derived, exports, pages
+from builder import derived, exports, incremental, pages
 from builder import registry as registry_module
 from builder.background import BackgroundError, Results, can_fork
 from builder.exports import Download
@@ -51,6 +52,24 @@ class RegistryConfig(Config):  # type: ignore[no-untyped-call]
     parallel = c.Type(bool, default=True)
 
 
+class GeneratedPage(File):
+    """A generated page that a dirty build (`mkdocs serve --dirty`) reads and writes only when the plugin says it changed."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
+
+
+def _fingerprint(key: tuple[str, str], settings: dict[str, str], version: str, config: MkDocsConfig) -> str:
+    """Everything besides the registry's files that a generated page depends on: if it changes, every page is rendered again."""
+    watched = [PACKAGE / "templates", PACKAGE / "assets"]
+    found = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for folder in watched for p in folder.rglob("*") if p.is_file())
+    config_file = Path(config.config_file_path) if config.config_file_path else None
+    parts = [key, settings, version, config.site_dir, found, config_file.stat().st_mtime_ns if config_file and config_file.is_file() else None]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
 class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-call]
     """Loads the registry once per build, adds its pages with File.generated, renders their bodies and writes the downloads in
     the background, and runs Pagefind on the built site."""
@@ -59,15 +78,24 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
     _late: dict[str, Callable[[], str]]
     _background: Results[Any] | None = None
     _emptied: Any = None  # an Event: set once MkDocs has emptied the site folder the downloads go to
-    _downloads_page: Path
+    _downloads_page: Path | None = None
 
     _serving = False
+    _dirty = False
+    _background_started = False
+    _last: incremental.Snapshot | None = None  # what the last successful build was made from
+    _dests: dict[str, str] = {}  # noqa: RUF012 (replaced, never changed in place) where each generated file was written
+    _gone: list[str]
+    _snapshot: Callable[[], incremental.Snapshot]
+    _plan: Callable[[], incremental.Plan]
     _indexing: subprocess.Popen[bytes] | None = None
     _said: IO[bytes] | None = None  # what Pagefind writes to stderr
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Note whether this is `mkdocs serve`, where the search index is built after the browser reloads."""
+        """Note whether this is `mkdocs serve`, where the search index is built after the browser reloads, and whether builds
+        are dirty, where a rebuild renders again only the generated pages an edit touched."""
         self._serving = command == "serve"
+        self._dirty = dirty
 
     def on_shutdown(self) -> None:
         self._stop()
@@ -88,8 +116,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         """Validate the registry before MkDocs empties the site folder, so an invalid registry leaves the last site intact; then
         start the background work."""
         self._stop()
+        self._background_started = False
         schemas = Schemas(Path(self.config.schema))
         key = (str(Path(self.config.registry).resolve()), json.dumps(schemas.documents, sort_keys=True))
+        stamps = registry_module.stamps(Path(self.config.registry))  # before reading: an edit made meanwhile shows next time
         loaded = registry_module.load(Path(self.config.registry), schemas, _CACHES.setdefault(key, {}))
         try:
             reg = loaded.require()
@@ -102,6 +132,15 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         settings = {"site_name": config.site_name, "repo_url": config.repo_url or "", "site_url": config.site_url or ""}
         version, site = exports.dataset_version(reg.root), Path(config.site_dir)
         self._generated = functools.cache(lambda: pages.generate(reg, reports, settings, downloads=self._written_downloads, version=version))
+        fingerprint = _fingerprint(key, settings, version, config)
+        before = self._last if self._dirty else None
+
+        def snapshot() -> incremental.Snapshot:
+            return incremental.Snapshot(reg, stamps, fingerprint, frozenset(g.path for g in self._generated() if g.body is not None))
+
+        self._snapshot = functools.cache(snapshot)
+        self._plan = functools.cache(lambda: incremental.plan(before, self._snapshot()))
+        self._downloads_page = None
         self._emptied = multiprocessing.get_context("fork" if can_fork() else None).Event()
         emptied = self._emptied
 
@@ -112,12 +151,14 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         def calls() -> list[tuple[str, Callable[[], Any]]]:
             """In the order MkDocs builds the pages: every body but the downloads page's (built last, from what was written), then
             the downloads."""
-            bodies = [(g.path, g.body) for g in self._generated() if g.body is not None and g.path != pages.DOWNLOADS_PAGE]
-            return [*bodies, (DOWNLOADS, write_data)]
+            plan = self._plan()
+            bodies = [(g.path, g.body) for g in self._generated() if g.body is not None and g.path != pages.DOWNLOADS_PAGE and plan.renders(g.path)]
+            return [*bodies, (DOWNLOADS, write_data)] if plan.renders(pages.DOWNLOADS_PAGE) else bodies
 
         # One forked process lists the pages, derives, renders the bodies, then writes the downloads, while MkDocs lists the
         # same pages here (a second process would compete with MkDocs for the two cores and made builds slower).
         self._background = Results(calls, fork=self.config.parallel)
+        self._background_started = True
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Add every generated page and file; their bodies are on their way from the background."""
@@ -125,6 +166,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         self._emptied.set()
         docs = Path(config.docs_dir)
         self._late = {}
+        plan = self._plan()
+        dests: dict[str, str] = {}
         for g in self._generated():
             if files.get_file_from_path(g.path) is not None:
                 raise PluginError(f"{docs / g.path} would hide the generated page of the same path: remove or rename it")
@@ -133,7 +176,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             if g.copy_of is not None:
                 f = File.generated(config, g.path, abs_src_path=str(g.copy_of), inclusion=inclusion)
             else:
-                f = File.generated(config, g.path, content=g.text, inclusion=inclusion)
+                f = GeneratedPage.generated(config, g.path, content=g.text, inclusion=inclusion)
+                assert isinstance(f, GeneratedPage)
+                f.modified = plan.renders(g.path)
+            dests[g.path] = f.abs_dest_path
             if g.body is not None:
                 self._late[g.path] = g.body
             if g.source is not None and g.path.endswith(".md"):
@@ -141,6 +187,11 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             files.append(f)
         for asset in ASSETS:
             files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset.replace("assets/registry/", "assets/"))))
+        self._gone = [dest for path, dest in self._dests.items() if path not in dests] if self._dirty else []
+        if plan.stale is not None:
+            log.info("registry: %d of %d generated pages show what changed since the last build: rendering only those",
+                     len(plan.stale), len(self._late))
+        self._dests = dests
         return files
 
     def _written_downloads(self) -> list[Download]:
@@ -171,8 +222,11 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         return output.replace(BODY_MARKER, body, 1)
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Stop the background process of a failed build."""
+        """Stop the background process of a failed build; if it got past validation (so MkDocs may have written part of the
+        site), the next build renders every page again."""
         self._stop()
+        if self._background_started:
+            self._last = None
 
     def _stop(self) -> None:
         """Stop whatever a build left running: its forked process and, in `mkdocs serve`, an unfinished Pagefind run."""
@@ -203,6 +257,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         their page (which Pagefind does not index), then wait for the index; in `mkdocs serve` the index is left to finish while
         the browser reloads, so an edit shows without waiting for search."""
         site = Path(config.site_dir)
+        for dest in self._gone:  # what a dirty build's removed records left (MkDocs empties the folder of other builds)
+            Path(dest).unlink(missing_ok=True)
         if self.config.pagefind:
             self._said = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _index or _stop, after Pagefind ends)
             self._indexing = subprocess.Popen(self._pagefind(site), stdout=subprocess.DEVNULL, stderr=self._said)
@@ -211,6 +267,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         except BaseException:
             self._stop()
             raise
+        self._last = self._snapshot()
         if self._indexing is None:
             return
         if self._serving:
@@ -219,7 +276,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             self._index()
 
     def _finish_downloads(self) -> None:
-        """Wait for the downloads and put their list into the downloads page MkDocs wrote."""
+        """Wait for the downloads and put their list into the downloads page MkDocs wrote (when it did: a dirty build may not)."""
+        if self._downloads_page is None:
+            self._close_background()
+            return
         try:
             body = self._late[pages.DOWNLOADS_PAGE]()
         except BackgroundError as exc:

@@ -186,6 +186,11 @@ def _read_each(todo: list[tuple[str, Path]], schemas: Schemas) -> list[_File]:
     return [_read(kind, path, schemas) for kind, path in todo]
 
 
+def stamps(root: Path) -> dict[Path, tuple[int, int] | None]:
+    """Every registry file's modification time and size (None when it cannot be read): what tells an edited file."""
+    return {path: _stamp(path) for _, path in discover(root)}
+
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         info = path.stat()

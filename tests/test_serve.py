@@ -16,6 +16,14 @@ import pytest
 from test_site import make_project
 
 TIMEOUT = 180.0
+MAKEFILE = Path(__file__).resolve().parent.parent / "Makefile"
+
+
+def serve_flags() -> list[str]:
+    """The flags `make serve` passes, so this test runs the preview contributors run."""
+    found = re.search(r"^SERVE_FLAGS := (.*)$", MAKEFILE.read_text(encoding="utf-8"), re.MULTILINE)
+    assert found, "the Makefile names its serve flags in SERVE_FLAGS"
+    return found[1].split()
 
 
 def free_port() -> int:
@@ -37,7 +45,7 @@ class Serving:
 
     def __init__(self, config: Path, port: int) -> None:
         self.log: list[str] = []
-        self.process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+        self.process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *serve_flags(), "-f", str(config), "-a", f"127.0.0.1:{port}"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=config.parent)
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -70,6 +78,7 @@ def test_serve_rebuilds_on_edit_reports_a_broken_file_and_indexes_search(tmp_pat
 
         model.write_text(model.read_text(encoding="utf-8").replace("A model used by the tests.", "Edited while serving."), encoding="utf-8")
         serving.until("the edit in the preview", lambda: "Edited while serving." in (fetch(page) or ""))
+        assert any(re.search(r"registry: \d+ of \d+ generated pages show what changed", line) for line in serving.log)
 
         broken = tmp_path / "registry" / "models" / "broken.yaml"
         broken.write_text("id: broken\n", encoding="utf-8")
