@@ -73,10 +73,6 @@ class Results(Generic[T]):
     def forked(self) -> bool:
         return self._process is not None
 
-    def pending(self, key: str) -> bool:
-        """Whether the result of `key` is still to be taken (in the forked case: whether it was not taken yet)."""
-        return key not in self._taken and (self._process is not None or key in self._calls_here())
-
     def get(self, key: str) -> T:
         """The result of the call named `key`, waiting for it if needed; each result can be taken once."""
         if key in self._taken:
