@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-from builder.registry import FOLDERS, Registry
-
-Stamps = Mapping[Path, tuple[int, int] | None]  # every registry file's modification time and size (None: unreadable)
+from builder.registry import FOLDERS, Registry, Stamps
 
 
 @dataclass(frozen=True)

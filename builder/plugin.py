@@ -119,7 +119,6 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         self._background_started = False
         schemas = Schemas(Path(self.config.schema))
         key = (str(Path(self.config.registry).resolve()), json.dumps(schemas.documents, sort_keys=True))
-        stamps = registry_module.stamps(Path(self.config.registry))  # before reading: an edit made meanwhile shows next time
         loaded = registry_module.load(Path(self.config.registry), schemas, _CACHES.setdefault(key, {}))
         try:
             reg = loaded.require()
@@ -136,7 +135,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         before = self._last if self._dirty else None
 
         def snapshot() -> incremental.Snapshot:
-            return incremental.Snapshot(reg, stamps, fingerprint, frozenset(g.path for g in self._generated() if g.body is not None))
+            return incremental.Snapshot(reg, loaded.stamps, fingerprint, frozenset(g.path for g in self._generated() if g.body is not None))
 
         self._snapshot = functools.cache(snapshot)
         self._plan = functools.cache(lambda: incremental.plan(before, self._snapshot()))

@@ -27,6 +27,7 @@ REQUIRED_ASSUMPTIONS = (
     "ecologits_latency_gamma", "inference_server_power_w", "inference_gpus_per_server", "inference_gpu_memory_gb",
 )
 OPENNESS_FILE = "openness.yaml"
+Stamps = Mapping[Path, tuple[int, int] | None]  # every registry file's modification time and size (None: unreadable)
 SPLIT_FROM = 400  # files to read from which a forked process reads half of them (below, forking costs more than it saves)
 
 
@@ -71,6 +72,7 @@ class Loaded:
     registry: Registry | None
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    stamps: Stamps = field(default_factory=dict)  # each file's modification time and size when it was read: what tells an edit
 
     @property
     def errors(self) -> list[Problem]:
@@ -134,7 +136,9 @@ def load(root: Path, schemas: Schemas | None = None, cache: FileCache | None = N
     unchanged are not read or validated again; the rules between records always run on the whole registry.
     """
     schemas = schemas or Schemas()
-    files = _read_all(discover(root), schemas, cache if cache is not None else {})
+    found = discover(root)
+    stamps = {path: _stamp(path) for _, path in found}  # before reading: an edit made meanwhile shows in the next load
+    files = _read_all(found, stamps, schemas, cache if cache is not None else {})
     by_kind: dict[str, dict[str, _File]] = {kind: {} for kind in FOLDERS}
     for f in files:
         if f.kind in by_kind:
@@ -146,13 +150,12 @@ def load(root: Path, schemas: Schemas | None = None, cache: FileCache | None = N
             f.problems += _references(f, by_kind, tolerance)
     problems = sorted(p for f in files for p in _located(f))
     if any(p.is_error for p in problems):
-        return Loaded(None, problems, len(files))
-    return Loaded(_build(root, files, by_kind), problems, len(files))
+        return Loaded(None, problems, len(files), stamps)
+    return Loaded(_build(root, files, by_kind), problems, len(files), stamps)
 
 
-def _read_all(found: list[tuple[str, Path]], schemas: Schemas, cache: FileCache) -> list[_File]:
+def _read_all(found: list[tuple[str, Path]], stamps: Stamps, schemas: Schemas, cache: FileCache) -> list[_File]:
     """Every file, from the cache where unchanged; with many to read, a forked process reads the second half meanwhile."""
-    stamps = {path: _stamp(path) for _, path in found}
     kept = {path: cache[path] for _, path in found if path in cache and stamps[path] is not None and cache[path].stamp == stamps[path]}
     todo = [(kind, path) for kind, path in found if path not in kept]
     split = len(todo) // 2 if len(todo) >= SPLIT_FROM else len(todo)
@@ -184,11 +187,6 @@ def _read_all(found: list[tuple[str, Path]], schemas: Schemas, cache: FileCache)
 
 def _read_each(todo: list[tuple[str, Path]], schemas: Schemas) -> list[_File]:
     return [_read(kind, path, schemas) for kind, path in todo]
-
-
-def stamps(root: Path) -> dict[Path, tuple[int, int] | None]:
-    """Every registry file's modification time and size (None when it cannot be read): what tells an edited file."""
-    return {path: _stamp(path) for _, path in discover(root)}
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -40,11 +40,12 @@ config.plugins.on_shutdown()
 
 
 def snapshot(root: Path, fingerprint: str = "same") -> Snapshot:
-    reg = registry.load(root).require()
+    loaded = registry.load(root)
+    reg = loaded.require()
     pages = {"index.md", "models/index.md", "downloads/index.md", *(f"models/{m}.md" for m in reg.models),
              *(f"organizations/{o}.md" for o in reg.organizations), *(f"hardware/{h}.md" for h in reg.hardware),
              *(f"grids/{g}.md" for g in reg.grids)}
-    return Snapshot(reg, registry.stamps(root), fingerprint, frozenset(pages))
+    return Snapshot(reg, loaded.stamps, fingerprint, frozenset(pages))
 
 
 def edit(path: Path, old: str, new: str) -> None:
