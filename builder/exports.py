@@ -149,9 +149,15 @@ def api_files(registry: Registry, reports: Mapping[str, ModelReport], version: s
     return files
 
 
-def sums(files: Mapping[str, bytes]) -> bytes:
-    """A SHA256SUMS file in the format `sha256sum -c` reads."""
-    return "".join(f"{sha256(files[name])}  {name}\n" for name in sorted(files)).encode("utf-8")
+def sums(hashes: Mapping[str, str]) -> bytes:
+    """A SHA256SUMS file in the format `sha256sum -c` reads, from each file's SHA-256."""
+    return "".join(f"{hashes[name]}  {name}\n" for name in sorted(hashes)).encode("utf-8")
+
+
+def _summed(files: Mapping[str, bytes]) -> dict[str, str]:
+    """The SHA-256 of each file SHA256SUMS lists, read from it (the files are hashed once, when it is written)."""
+    lines = files[SUMS].decode("utf-8").splitlines() if SUMS in files else []
+    return {name: digest for digest, name in (line.split("  ", 1) for line in lines)}
 
 
 def dataset_files(registry: Registry, reports: Mapping[str, ModelReport], version: str, found: Collections | None = None) -> dict[str, bytes]:
@@ -166,9 +172,11 @@ def dataset_files(registry: Registry, reports: Mapping[str, ModelReport], versio
     files["models.jsonl"] = b"".join(r.json + b"\n" for r in found["models"])
     files["registry.sqlite"] = sqlite_bytes(all_tables, stamp)
     files["models.parquet"] = parquet_bytes(_table(all_tables, "models"), stamp)
-    package = export_package.datapackage(version, [(f"{t.name}.csv", t) for t in all_tables], [*JSON_FILES, *BINARY_FILES], files)
+    hashes = {name: sha256(content) for name, content in files.items()}
+    package = export_package.datapackage(version, [(f"{t.name}.csv", t) for t in all_tables], [*JSON_FILES, *BINARY_FILES], files, hashes)
     files[PACKAGE] = dumps(package)
-    files[SUMS] = sums(files)
+    hashes[PACKAGE] = sha256(files[PACKAGE])
+    files[SUMS] = sums(hashes)
     return dict(sorted(files.items()))
 
 
@@ -274,4 +282,5 @@ def downloads(files: Mapping[str, bytes]) -> list[Download]:
     descriptions = {r["path"]: r.get("description") or r.get("title", "") for r in package["resources"]}
     first = ("models.csv", "models.json", "models.jsonl", "models.parquet", "registry.sqlite", PACKAGE)
     order = sorted(files, key=lambda n: (first.index(n) if n in first else len(first), n == SUMS, n))
-    return [Download(n, len(files[n]), sha256(files[n]), _format(n), _notes(n, descriptions)) for n in order]
+    summed = _summed(files)
+    return [Download(n, len(files[n]), summed.get(n) or sha256(files[n]), _format(n), _notes(n, descriptions)) for n in order]
