@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select
 from markupsafe import Markup
 
 from builder import charts, export_package, exports, fieldref, pagetables, pageviews
-from builder.derived import ModelReport, derive_all
+from builder.derived import ModelReport, Reports
 from builder.formatting import number
 from builder.pageviews import Ref, links_for, quantity
 from builder.registry import Registry
@@ -29,7 +29,6 @@ INDEX_PAGES = {"models": "models/index.md", "organizations": "organizations/inde
 DOWNLOADS_PAGE = "downloads/index.md"
 API_FOLDER = "api"  # the static API: every file in it is written by write_data
 ROWS = "models/rows.json"  # every row of the models index, fetched by its script on first use
-Reports = Mapping[str, ModelReport] | Callable[[], Mapping[str, ModelReport]]
 KIND_LABELS = {"organizations": "Organization", "hardware": "Hardware", "grids": "Electricity grid", "claims": "Claim"}
 
 
@@ -170,13 +169,13 @@ def write_data(registry: Registry, reports: Mapping[str, ModelReport], version: 
     return listed(files)
 
 
-def generate(registry: Registry, reports: Reports | None = None, settings: Mapping[str, str] | None = None,
+def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = None, settings: Mapping[str, str] | None = None,
              downloads: Callable[[], Sequence[exports.Download]] | None = None, version: str | None = None) -> list[Generated]:
-    """Every generated page and file by path below the docs root. `reports` may be a call that derives them: it is made only
-    when a page body or a data file needs them. Given `downloads` (which lists the downloads once the caller has written them
-    with `write_data`), the data files, the static API and the models index's rows are left out, and the downloads page lists
-    what `downloads` gives. `version` is the dataset version when the caller has it (else read from git)."""
-    derive = _derived(registry, reports)
+    """Every generated page and file by path below the docs root. Without `reports`, each model is derived when a page body or
+    a data file first needs it. Given `downloads` (which lists the downloads once the caller has written them with
+    `write_data`), the data files, the static API and the models index's rows are left out, and the downloads page lists what
+    `downloads` gives. `version` is the dataset version when the caller has it (else read from git)."""
+    reports = reports if reports is not None else Reports(registry)
     conf = _settings(settings)
     env = environment()
     out: list[Generated] = []
@@ -188,11 +187,11 @@ def generate(registry: Registry, reports: Reports | None = None, settings: Mappi
     model_t = env.get_template("model.md.j2")
     for model_id in sorted(registry.models):
         source = _yaml_file("models", model_id, registry)
-        view = functools.partial(_model_context, model_id, derive, registry, conf, claims_by_model.get(model_id, []))
+        view = functools.partial(_model_context, model_id, reports, registry, conf, claims_by_model.get(model_id, []))
         out.append(page(model_t, f"models/{model_id}.md", {"name": registry.models[model_id].name}, view, source))
         out.append(Generated(f"models/{model_id}/{model_id}.yaml", b"", copy_of=source))
 
-    rows = functools.cache(lambda: pagetables.index_rows(derive(), registry))
+    rows = functools.cache(lambda: pagetables.index_rows(reports, registry))
     out.append(page(env.get_template("models_index.md.j2"), INDEX_PAGES["models"], {"total": len(registry.models)},
                     lambda: {"rows": rows(), "shown": rows()[:FIRST_ROWS], "filters": pagetables.filter_options(rows())}))
     out.append(page(env.get_template("models_list.md.j2"), "models/list.md", {}, lambda: {"rows": rows(), "groups": pagetables.by_letter(rows())}))
@@ -217,15 +216,15 @@ def generate(registry: Registry, reports: Reports | None = None, settings: Mappi
         out.append(page(index_t, INDEX_PAGES[folder], {"title": title, "intro": intro, "items": sorted(items, key=lambda i: i[1].lower())}))
 
     out.append(page(env.get_template("home.md.j2"), "index.md", {"site_name": conf["site_name"]},
-                    lambda: {"h": pagetables.headline(derive()), "newest": pagetables.newest(derive()), "charts": charts.all_charts(derive(), "")}))
-    out.append(page(env.get_template("methodology.md.j2"), "methodology.md", {}, lambda: methodology(derive(), registry)))
+                    lambda: {"h": pagetables.headline(reports), "newest": pagetables.newest(reports), "charts": charts.all_charts(reports, "")}))
+    out.append(page(env.get_template("methodology.md.j2"), "methodology.md", {}, lambda: methodology(reports, registry)))
     out.append(page(env.get_template("fields.md.j2"), "fields.md", {}, lambda: {"kinds": fieldref.reference(Schemas())}))
-    out.append(page(env.get_template("inference.md.j2"), "inference.md", {}, lambda: {"p": pageviews.inference_page(derive())}))
+    out.append(page(env.get_template("inference.md.j2"), "inference.md", {}, lambda: {"p": pageviews.inference_page(reports)}))
 
     version = version or exports.dataset_version(registry.root)
     if downloads is None:
         out.append(Generated(ROWS, pagetables.rows_json(rows())))
-        files = data_files(registry, derive(), version)
+        files = data_files(registry, reports, version)
         out += [Generated(path, content) for path, content in files.items()]
         out.append(downloads_page(env, lambda: listed(files), version, conf))
     else:
@@ -233,19 +232,9 @@ def generate(registry: Registry, reports: Reports | None = None, settings: Mappi
     return out
 
 
-def _model_context(model_id: str, derive: Callable[[], Mapping[str, ModelReport]], registry: Registry, conf: Mapping[str, str],
+def _model_context(model_id: str, reports: Mapping[str, ModelReport], registry: Registry, conf: Mapping[str, str],
                    claims: list[Ref]) -> dict[str, Any]:
-    return {"v": pageviews.model_view(derive()[model_id], registry, conf, claims)}
-
-
-def _derived(registry: Registry, reports: Reports | None) -> Callable[[], Mapping[str, ModelReport]]:
-    """The reports as a call that derives them at most once per process (a forked process derives its own)."""
-    if reports is None:
-        return functools.cache(functools.partial(derive_all, registry))
-    if callable(reports):
-        return functools.cache(reports)
-    given = reports
-    return lambda: given
+    return {"v": pageviews.model_view(reports[model_id], registry, conf, claims)}
 
 
 def write(files: list[Generated], out: Path) -> int:
