@@ -8,6 +8,7 @@ import gc
 import multiprocessing
 import queue
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.process import BaseProcess
@@ -59,6 +60,7 @@ class Results(Generic[T]):
         self._taken: set[str] = set()
         self._ready: dict[str, T] = {}
         self._process: BaseProcess | None = None
+        self._cancelled = threading.Event()
         if fork and can_fork():
             context = multiprocessing.get_context("fork")
             self._queue: Queue[tuple[str, str, Any]] = context.Queue()
@@ -73,6 +75,10 @@ class Results(Generic[T]):
     def forked(self) -> bool:
         return self._process is not None
 
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
     def get(self, key: str) -> T:
         """The result of the call named `key`, waiting for it if needed; each result can be taken once."""
         if key in self._taken:
@@ -86,6 +92,10 @@ class Results(Generic[T]):
         self._taken.add(key)
         return self._ready.pop(key)
 
+    def cancel(self) -> None:
+        """Make a wait for a result in another thread end with BackgroundError within POLL_SECONDS (that thread then closes)."""
+        self._cancelled.set()
+
     def _calls_here(self) -> dict[str, Callable[[], T]]:
         if self._here is None:
             self._here = dict(self._plan())
@@ -93,6 +103,8 @@ class Results(Generic[T]):
 
     def _receive(self, wanted: str) -> None:
         assert self._process is not None
+        if self._cancelled.is_set():
+            raise BackgroundError(f"cancelled before giving {wanted!r}")
         try:
             kind, key, value = self._queue.get(timeout=POLL_SECONDS)
         except queue.Empty:

@@ -11,12 +11,13 @@ from builder.registry import FOLDERS, Registry, Stamps
 @dataclass(frozen=True)
 class Snapshot:
     """What a successful build was made from: the registry, its files' stamps, everything else a page depends on (templates,
-    schemas, settings: `fingerprint`), and the generated pages it wrote."""
+    schemas, settings: `fingerprint`), the generated pages it wrote, and the dataset version (which the downloads show)."""
 
     registry: Registry
     stamps: Stamps
     fingerprint: str
     pages: frozenset[str]
+    version: str = ""
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class Plan:
 
     def renders(self, path: str) -> bool:
         return self.stale is None or path in self.stale
+
+    def including(self, paths: Iterable[str]) -> Plan:
+        """This plan with these pages rendered too (a page whose last rendering did not finish)."""
+        return self if self.stale is None else Plan(self.stale | frozenset(paths))
 
 
 EVERYTHING = Plan(None)

@@ -117,9 +117,10 @@ def listed(files: Mapping[str, bytes]) -> list[exports.Download]:
     return exports.downloads({name.removeprefix("downloads/"): b for name, b in files.items() if name.startswith("downloads/")})
 
 
-def downloads_page(env: Environment, downloads: Callable[[], Sequence[exports.Download]], version: str,
+def downloads_page(env: Environment, downloads: Callable[[], Sequence[exports.Download] | None], version: str,
                    conf: Mapping[str, str]) -> Generated:
-    """The downloads page; its file table (sizes, checksums) comes from `downloads()`, called when the body is rendered."""
+    """The downloads page; its file table (sizes, checksums) comes from `downloads()`, called when the body is rendered (None:
+    the files are being written, which the page says)."""
     site = (conf["site_url"] or "").rstrip("/") + "/"
     context = {"version": version, "site": site, "absolute_files": site + "downloads/", "license": export_package.LICENSE,
                "credits": export_package.CREDITS, "citation": export_package.citation_text(version),
@@ -170,10 +171,10 @@ def write_data(registry: Registry, reports: Mapping[str, ModelReport], version: 
 
 
 def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = None, settings: Mapping[str, str] | None = None,
-             downloads: Callable[[], Sequence[exports.Download]] | None = None, version: str | None = None) -> list[Generated]:
+             downloads: Callable[[], Sequence[exports.Download] | None] | None = None, version: str | None = None) -> list[Generated]:
     """Every generated page and file by path below the docs root. Without `reports`, each model is derived when a page body or
     a data file first needs it. Given `downloads` (which lists the downloads once the caller has written them with
-    `write_data`), the data files, the static API and the models index's rows are left out, and the downloads page lists what
+    `write_data`, or None while it writes them), the data files, the static API and the models index's rows are left out, and the downloads page lists what
     `downloads` gives. `version` is the dataset version when the caller has it (else read from git)."""
     reports = reports if reports is not None else Reports(registry)
     conf = _settings(settings)

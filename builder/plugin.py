@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -61,12 +62,13 @@ class GeneratedPage(File):
         return self.modified
 
 
-def _fingerprint(key: tuple[str, str], settings: dict[str, str], version: str, config: MkDocsConfig) -> str:
-    """Everything besides the registry's files that a generated page depends on: if it changes, every page is rendered again."""
+def _fingerprint(key: tuple[str, str], settings: dict[str, str], config: MkDocsConfig) -> str:
+    """Everything besides the registry's files that a generated page depends on: if it changes, every page is rendered again.
+    (The dataset version, which changes with the first edit in a git checkout, shows only on the downloads page.)"""
     watched = [PACKAGE / "templates", PACKAGE / "assets"]
     found = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for folder in watched for p in folder.rglob("*") if p.is_file())
     config_file = Path(config.config_file_path) if config.config_file_path else None
-    parts = [key, settings, version, config.site_dir, found, config_file.stat().st_mtime_ns if config_file and config_file.is_file() else None]
+    parts = [key, settings, config.site_dir, found, config_file.stat().st_mtime_ns if config_file and config_file.is_file() else None]
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 
 
@@ -79,6 +81,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
     _background: Results[Any] | None = None
     _emptied: Any = None  # an Event: set once MkDocs has emptied the site folder the downloads go to
     _downloads_page: Path | None = None
+    _listed: list[Download] | None = None  # what the downloads page lists; None while they are being written
+    _listing: tuple[Results[Any], threading.Thread] | None = None  # in `mkdocs serve`: the downloads being finished after the reload
+    _owed = False  # the last downloads were not all written: the next build writes them whatever changed
 
     _serving = False
     _dirty = False
@@ -131,14 +136,17 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         settings = {"site_name": config.site_name, "repo_url": config.repo_url or "", "site_url": config.site_url or ""}
         version, site = exports.dataset_version(reg.root), Path(config.site_dir)
         self._generated = functools.cache(lambda: pages.generate(reg, reports, settings, downloads=self._written_downloads, version=version))
-        fingerprint = _fingerprint(key, settings, version, config)
+        fingerprint = _fingerprint(key, settings, config)
         before = self._last if self._dirty else None
 
         def snapshot() -> incremental.Snapshot:
-            return incremental.Snapshot(reg, loaded.stamps, fingerprint, frozenset(g.path for g in self._generated() if g.body is not None))
+            return incremental.Snapshot(reg, loaded.stamps, fingerprint, frozenset(g.path for g in self._generated() if g.body is not None),
+                                        version)
 
         self._snapshot = functools.cache(snapshot)
-        self._plan = functools.cache(lambda: incremental.plan(before, self._snapshot()))
+        # the downloads page shows the dataset version and lists the downloads, whose last writing may not have finished
+        owed = (pages.DOWNLOADS_PAGE,) if self._owed or (before is not None and before.version != version) else ()
+        self._plan = functools.cache(lambda: incremental.plan(before, self._snapshot()).including(owed))
         self._downloads_page = None
         self._emptied = multiprocessing.get_context("fork" if can_fork() else None).Event()
         emptied = self._emptied
@@ -193,10 +201,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         self._dests = dests
         return files
 
-    def _written_downloads(self) -> list[Download]:
-        assert self._background is not None
-        written: list[Download] = self._background.get(DOWNLOADS)
-        return written
+    def _written_downloads(self) -> list[Download] | None:
+        return self._listed
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A generated page's body is HTML rendered apart: leave a marker for on_post_page instead of Python-Markdown's output
@@ -228,7 +234,13 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             self._last = None
 
     def _stop(self) -> None:
-        """Stop whatever a build left running: its forked process and, in `mkdocs serve`, an unfinished Pagefind run."""
+        """Stop whatever a build left running: its forked process and, in `mkdocs serve`, unfinished downloads (written again
+        by the next build) and an unfinished Pagefind run."""
+        if self._listing is not None:
+            results, thread = self._listing
+            results.cancel()
+            thread.join()
+            self._listing = None
         self._close_background()
         if self._indexing is not None:
             if self._indexing.poll() is None:
@@ -275,21 +287,46 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             self._index()
 
     def _finish_downloads(self) -> None:
-        """Wait for the downloads and put their list into the downloads page MkDocs wrote (when it did: a dirty build may not)."""
+        """Wait for the downloads and put their list into the downloads page MkDocs wrote (when it did: a dirty build may not).
+        In `mkdocs serve`, the page says they are being written and a thread lists them once they are, after the browser
+        reloads."""
         if self._downloads_page is None:
             self._close_background()
             return
+        written, body = self._downloads_page, self._late[pages.DOWNLOADS_PAGE]
+        html = written.read_text(encoding="utf-8")
+        if self._serving and self._background is not None and self._background.forked:
+            self._listed = None
+            _replace_marker(written, html, body())
+            results, self._background = self._background, None
+            thread = threading.Thread(target=self._list_downloads, args=(results, written, html, body), daemon=True)
+            self._listing, self._owed = (results, thread), True
+            thread.start()
+            log.info("registry: the downloads are being written in the background; their page lists them once done")
+            return
         try:
-            body = self._late[pages.DOWNLOADS_PAGE]()
+            assert self._background is not None, "on_pre_build starts the background work"
+            self._listed = self._background.get(DOWNLOADS)
         except BackgroundError as exc:
             raise PluginError(f"writing the downloads failed: {exc}") from exc
         finally:
             self._close_background()
-        written = self._downloads_page
-        html = written.read_text(encoding="utf-8").replace(BODY_MARKER, body, 1)
-        partial = written.with_name(written.name + ".partial")
-        partial.write_text(html, encoding="utf-8")
-        os.replace(partial, written)  # whole, for a Pagefind run reading the site meanwhile
+        _replace_marker(written, html, body())
+
+    def _list_downloads(self, results: Results[Any], written: Path, html: str, body: Callable[[], str]) -> None:
+        """In `mkdocs serve`, after the reload: wait for the downloads, then list them on their page."""
+        try:
+            listed = results.get(DOWNLOADS)
+        except BackgroundError as exc:
+            if not results.cancelled:
+                log.error("registry: writing the downloads failed (the next rebuild tries again): %s", exc)
+            return
+        finally:
+            results.close()
+        self._listed = listed
+        _replace_marker(written, html, body())
+        self._owed = False
+        log.info("registry: the downloads are written and listed on their page")
 
     @staticmethod
     def _pagefind(site: Path) -> list[str]:
@@ -304,3 +341,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         self._stop()
         if code != 0:
             raise PluginError(f"Pagefind could not index the site: {said or f'exit code {code}'}")
+
+
+def _replace_marker(written: Path, html: str, body: str) -> None:
+    """Write a built page again with `body` in place of its marker, whole, for a Pagefind run reading the site meanwhile."""
+    partial = written.with_name(written.name + ".partial")
+    partial.write_text(html.replace(BODY_MARKER, body, 1), encoding="utf-8")
+    os.replace(partial, written)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -74,6 +75,28 @@ def test_close_stops_a_process_whose_results_were_not_all_read(tmp_path: Path) -
     results = Results([("slow", lambda: time.sleep(60) or marker.write_text("x"))])
     results.close()
     assert not marker.exists()
+    assert not results.forked
+
+
+@needs_fork
+def test_cancel_ends_a_wait_in_another_thread() -> None:
+    results = Results([("slow", lambda: time.sleep(60))])
+    failed: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            results.get("slow")
+        except BackgroundError as exc:
+            failed.append(exc)
+        finally:
+            results.close()
+
+    waiting = threading.Thread(target=wait)
+    waiting.start()
+    results.cancel()
+    waiting.join(timeout=30)
+    assert not waiting.is_alive()
+    assert len(failed) == 1 and "cancelled" in str(failed[0])
     assert not results.forked
 
 

@@ -16,6 +16,7 @@ from tests.test_site import make_project
 TWO_BUILDS = """
 import json
 import logging
+import subprocess
 import sys
 from pathlib import Path
 from mkdocs.commands.build import build
@@ -32,6 +33,9 @@ for edit in edits:
     action, path, *words = edit.split("|")
     if action == "remove":
         Path(path).unlink()
+    elif action == "commit":
+        subprocess.run(["git", "-C", path, "-c", "user.name=Test", "-c", "user.email=test@example.org", "commit", "-q", "--allow-empty",
+                        "-m", "a commit"], check=True)
     else:
         Path(path).write_text(Path(path).read_text(encoding="utf-8").replace(words[0], words[1]), encoding="utf-8")
 build(load_config(config_file, site_dir=site, strict=False), dirty=True)
@@ -77,9 +81,10 @@ def test_no_change_renders_nothing_and_other_changes_render_everything(base_regi
     assert plan(before, snapshot(base_registry)) == EVERYTHING
 
 
-def dirty_then_clean(tmp_path: Path, *edits: str) -> tuple[Path, Path, dict[str, int]]:
-    """Build dirty, apply the edits, build dirty again in the same process; then a clean build of the edited project."""
-    config = make_project(tmp_path)
+def dirty_then_clean(tmp_path: Path, *edits: str, project: bool = True) -> tuple[Path, Path, dict[str, int]]:
+    """Build dirty, apply the edits, build dirty again in the same process; then a clean build of the edited project (made here
+    unless `project` is False: the caller made it)."""
+    config = make_project(tmp_path) if project else tmp_path / "mkdocs.yml"
     dirty, clean = tmp_path / "dirty", tmp_path / "clean"
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     done = subprocess.run([sys.executable, "-c", TWO_BUILDS, str(config), str(dirty), *edits], cwd=tmp_path, env=env,
@@ -118,6 +123,18 @@ def test_a_dirty_rebuild_after_a_hardware_edit_and_a_removed_model_matches_a_cle
     assert (dirty / "models" / "example-model" / "index.html").stat().st_mtime_ns != first["models/example-model/index.html"]
 
 
+def test_a_new_dataset_version_writes_the_downloads_again_and_nothing_else(tmp_path: Path) -> None:
+    project = make_project(tmp_path).parent
+    git = ["git", "-C", str(project), "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "the project"], check=True)
+    dirty, clean, first = dirty_then_clean(tmp_path, f"commit|{project}|", project=False)
+    same_site(dirty, clean)
+    rewritten = {f for f, ns in first.items() if (dirty / f).stat().st_mtime_ns != ns}
+    assert rewritten == {"downloads/index.html", "404.html"}  # MkDocs writes its 404 page at every build
+
+
 def test_a_claim_naming_an_edited_model_is_rendered_again(tmp_path: Path) -> None:
     root = make_project(tmp_path).parent / "registry"
     before = snapshot(root)
@@ -125,3 +142,53 @@ def test_a_claim_naming_an_edited_model_is_rendered_again(tmp_path: Path) -> Non
     pages = before.pages | {"claims/example-claim.md"}
     stale = plan(dataclasses.replace(before, pages=pages), dataclasses.replace(snapshot(root), pages=pages)).stale
     assert stale is not None and "claims/example-claim.md" in stale
+
+
+HELD_DOWNLOADS = """
+import logging
+import sys
+import time
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from builder import pages
+config_file, site, release = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+logging.basicConfig(level=logging.INFO, format="%(message)s")
+original = pages.write_data
+
+def held(*args):
+    deadline = time.monotonic() + 60  # without the release (a build that waited for the downloads would never get one)
+    while not release.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return original(*args)
+
+pages.write_data = held
+page = site / "downloads" / "index.html"
+
+def state(when):
+    text = page.read_text(encoding="utf-8")
+    print(when, "writing" if "writing the files now" in text else "listed" if "models.json" in text else "neither",
+          (site / "downloads" / "models.json").exists(), flush=True)
+
+config = load_config(config_file, site_dir=str(site), strict=False)
+config.plugins.on_startup(command="serve", dirty=True)
+build(config, dirty=True)
+state("first")
+build(load_config(config_file, site_dir=str(site), strict=False), dirty=True)  # nothing edited, downloads unfinished
+state("second")
+release.touch()
+deadline = time.monotonic() + 60
+while "models.json" not in page.read_text(encoding="utf-8") and time.monotonic() < deadline:
+    time.sleep(0.05)
+state("released")
+config.plugins.on_shutdown()
+"""
+
+
+def test_a_preview_lists_the_downloads_after_the_reload_and_writes_them_again_if_a_rebuild_stopped_them(tmp_path: Path) -> None:
+    config = make_project(tmp_path)
+    done = subprocess.run([sys.executable, "-c", HELD_DOWNLOADS, str(config), str(tmp_path / "site"), str(tmp_path / "release")],
+                          cwd=tmp_path, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines() == ["first writing False", "second writing False", "released listed True"], done.stderr[-3000:]
+    assert "the downloads are written and listed on their page" in done.stderr
