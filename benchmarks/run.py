@@ -101,18 +101,20 @@ def browser_bytes(site: Path, ours: bool) -> dict[str, Any]:
     if not CHROMIUM.exists():
         return {"skipped": "Chromium not found at /usr/bin/chromium"}
     server, base = serve(site)
-    sizes: list[tuple[str, int]] = []
+    requests: list[Any] = []  # in the order they started: those before typing count for opening the page (Material's search
+    sizes: dict[Any, int] = {}  # index is fetched by a worker after the page loads, whether or not anyone searches)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page()
-            page.on("requestfinished", lambda r: sizes.append((r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])))
+            page.on("request", lambda r: requests.append(r))
+            page.on("requestfinished", lambda r: sizes.__setitem__(r, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]))
+            page.on("requestfailed", lambda r: sizes.__setitem__(r, 0))
             page.add_init_script(WATCH_INDEX)
             page.goto(base + "models/", wait_until="networkidle")
             seen = page.evaluate("window.__seen")
             rows_visible, ready = seen.get("rows"), seen.get("ready")
-            opened = sum(s for _, s in sizes)
-            first = len(sizes)
+            first = len(requests)
             started = time.perf_counter()
             try:
                 if ours:
@@ -127,7 +129,11 @@ def browser_bytes(site: Path, ours: bool) -> dict[str, Any]:
             except PlaywrightTimeout:
                 first_results = None
             page.wait_for_load_state("networkidle")
-            searched = sum(s for _, s in sizes[first:])
+            deadline = time.perf_counter() + SEARCH_TIMEOUT_MS / 1000
+            while any(r not in sizes for r in requests) and time.perf_counter() < deadline:
+                page.wait_for_timeout(100)
+            opened = sum(sizes.get(r, 0) for r in requests[:first])
+            searched = sum(sizes.get(r, 0) for r in requests[first:])
             browser.close()
     finally:
         server.shutdown()

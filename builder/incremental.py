@@ -30,7 +30,8 @@ class Plan:
         return self.stale is None or path in self.stale
 
     def including(self, paths: Iterable[str]) -> Plan:
-        """This plan with these pages rendered too (a page whose last rendering did not finish)."""
+        """This plan with these pages rendered too (pages that depend on more than the records: the downloads page shows the
+        dataset version, and a preview may have stopped writing the downloads before they were done)."""
         return self if self.stale is None else Plan(self.stale | frozenset(paths))
 
 

@@ -174,8 +174,9 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
              downloads: Callable[[], Sequence[exports.Download] | None] | None = None, version: str | None = None) -> list[Generated]:
     """Every generated page and file by path below the docs root. Without `reports`, each model is derived when a page body or
     a data file first needs it. Given `downloads` (which lists the downloads once the caller has written them with
-    `write_data`, or None while it writes them), the data files, the static API and the models index's rows are left out, and the downloads page lists what
-    `downloads` gives. `version` is the dataset version when the caller has it (else read from git)."""
+    `write_data`, or gives None while it writes them), the data files, the static API and the models index's rows are left
+    out, and the downloads page lists what `downloads` gives. `version` is the dataset version when the caller has it (else
+    read from git)."""
     reports = reports if reports is not None else Reports(registry)
     conf = _settings(settings)
     env = environment()

@@ -324,7 +324,11 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         finally:
             results.close()
         self._listed = listed
-        _replace_marker(written, html, body())
+        try:
+            _replace_marker(written, html, body())
+        except OSError as exc:
+            log.error("registry: listing the downloads on their page failed (the next rebuild tries again): %s", exc)
+            return
         self._owed = False
         log.info("registry: the downloads are written and listed on their page")
 
