@@ -78,18 +78,24 @@ def derive_all(registry: Registry) -> dict[str, ModelReport]:
 
 class Reports(Mapping[str, ModelReport]):
     """Every model's report by id in id order, each derived when first asked for: a model's page, rendered first, waits for
-    its own report, not for all of them."""
+    its own report, not for all of them. Given the reports of an earlier load (a preview rebuilding after an edit), a model
+    whose record is the same object, derived with the same assumptions, hardware, grids and openness table, keeps its report."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, earlier: Reports | None = None) -> None:
         self._registry = registry
         self._ids = sorted(registry.models)
         self._made: dict[str, ModelReport] = {}
         self._context: Context | None = None
+        self._earlier = earlier._made if earlier is not None and _same_inputs(earlier._registry, registry) else {}
 
     def __getitem__(self, model_id: str) -> ModelReport:
         made = self._made.get(model_id)
         if made is None:
             model = self._registry.models[model_id]
+            kept = self._earlier.get(model_id)
+            if kept is not None and kept.model is model:
+                made = self._made[model_id] = kept
+                return made
             if self._context is None:
                 self._context = context(self._registry)
             made = self._made[model_id] = report(model, self._registry, self._context)
@@ -100,6 +106,15 @@ class Reports(Mapping[str, ModelReport]):
 
     def __len__(self) -> int:
         return len(self._ids)
+
+
+def _same_inputs(before: Registry, now: Registry) -> bool:
+    """Whether a model's report depends on nothing that differs between two loads but the model itself."""
+    def same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+        return a.keys() == b.keys() and all(a[k] is b[k] for k in a)
+
+    return (same(before.hardware, now.hardware) and same(before.grids, now.grids) and before.assumptions == now.assumptions
+            and before.openness_scoring == now.openness_scoring)
 
 
 def warnings(reports: Mapping[str, ModelReport]) -> list[Problem]:

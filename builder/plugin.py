@@ -84,6 +84,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
     _listed: list[Download] | None = None  # what the downloads page lists; None while they are being written
     _listing: tuple[Results[Any], threading.Thread] | None = None  # in `mkdocs serve`: the downloads being finished after the reload
     _owed = False  # the last downloads were not all written: the next build writes them whatever changed
+    _reports: derived.Reports | None = None  # the last build's, derived here after it in dirty builds, for the next to keep
+    _deriving: tuple[threading.Event, threading.Thread] | None = None
 
     _serving = False
     _dirty = False
@@ -131,8 +133,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             raise PluginError("the registry has problems, so the site cannot be built:\n" + as_text(exc.problems, exc.files)) from exc
         for p in loaded.problems:
             log.info("registry: %s:%s: %s", p.path, p.line, p.message)
-        # each model derived where first needed: in the forked process (so not on MkDocs' path), or here without fork
-        reports = derived.Reports(reg)
+        # each model derived where first needed: in the forked process (so not on MkDocs' path), or here without fork; a dirty
+        # build keeps the last build's reports of the models an edit did not touch
+        reports = self._reports = derived.Reports(reg, self._reports if self._dirty else None)
         settings = {"site_name": config.site_name, "repo_url": config.repo_url or "", "site_url": config.site_url or ""}
         version, site = exports.dataset_version(reg.root), Path(config.site_dir)
         self._generated = functools.cache(lambda: pages.generate(reg, reports, settings, downloads=self._written_downloads, version=version))
@@ -241,6 +244,11 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             results.cancel()
             thread.join()
             self._listing = None
+        if self._deriving is not None:
+            stop, thread = self._deriving
+            stop.set()
+            thread.join()
+            self._deriving = None
         self._close_background()
         if self._indexing is not None:
             if self._indexing.poll() is None:
@@ -279,12 +287,30 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             self._stop()
             raise
         self._last = self._snapshot()
-        if self._indexing is None:
-            return
-        if self._serving:
+        if self._indexing is not None and self._serving:
             log.info("registry: Pagefind is indexing the preview in the background; search works once it is done")
-        else:
+        elif self._indexing is not None:
             self._index()
+        if self._dirty and self._reports is not None:
+            self._derive_ahead(self._reports)
+
+    def _derive_ahead(self, reports: derived.Reports) -> None:
+        """Between dirty builds (a preview waiting for the next edit), derive every model here, so the next build keeps the
+        reports of the models it did not touch instead of deriving them all again for the pages about many models."""
+        stop = threading.Event()
+
+        def derive() -> None:
+            for model_id in reports:
+                if stop.is_set():
+                    return
+                try:
+                    reports[model_id]
+                except Exception:  # the next build derives this model again and reports the failure
+                    return
+
+        thread = threading.Thread(target=derive, daemon=True)
+        self._deriving = (stop, thread)
+        thread.start()
 
     def _finish_downloads(self) -> None:
         """Wait for the downloads and put their list into the downloads page MkDocs wrote (when it did: a dirty build may not).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Mapping, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,7 @@ class _File:
     data: Any = None
     valid: bool = False
     problems: list[Problem] = field(default_factory=list)
+    record: Any = None  # the record built from `data` by an earlier load, while the file is unchanged
 
 
 def display_path(path: Path) -> str:
@@ -124,6 +125,7 @@ class _Read:
     text: str
     problems: tuple[Problem, ...]
     valid: bool
+    record: Any = None  # the record built from the file, once a load got that far: the same object while the file is unchanged
 
 
 FileCache = MutableMapping[Path, _Read]
@@ -151,7 +153,7 @@ def load(root: Path, schemas: Schemas | None = None, cache: FileCache | None = N
     problems = sorted(p for f in files for p in _located(f))
     if any(p.is_error for p in problems):
         return Loaded(None, problems, len(files), stamps)
-    return Loaded(_build(root, files, by_kind), problems, len(files), stamps)
+    return Loaded(_build(root, files, by_kind, cache), problems, len(files), stamps)
 
 
 def _read_all(found: list[tuple[str, Path]], stamps: Stamps, schemas: Schemas, cache: FileCache) -> list[_File]:
@@ -175,7 +177,7 @@ def _read_all(found: list[tuple[str, Path]], stamps: Stamps, schemas: Schemas, c
     for kind, path in found:
         if path in kept:
             k = kept[path]
-            files.append(_File(kind, path, display_path(path), k.text, k.data, k.valid, list(k.problems)))
+            files.append(_File(kind, path, display_path(path), k.text, k.data, k.valid, list(k.problems), k.record))
             continue
         f = fresh[path]
         stamp = stamps[path]
@@ -297,6 +299,15 @@ def locate(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(out)
 
 
+def _record(kind: str, f: _File, cache: FileCache | None) -> Any:
+    if f.record is not None and getattr(f.record, "path", None) == f.shown:  # records name their file as shown from here
+        return f.record
+    record = construct.any_record(kind, f.data, f.shown)
+    if cache is not None and f.path in cache:
+        cache[f.path] = replace(cache[f.path], record=record)
+    return record
+
+
 def _located(f: _File) -> Iterable[Problem]:
     if not f.problems:
         return []
@@ -309,10 +320,12 @@ def _located(f: _File) -> Iterable[Problem]:
     return out
 
 
-def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]]) -> Registry:
+def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]], cache: FileCache | None) -> Registry:
+    """The registry's records; with a cache, an unchanged file gives the same record object as in the last load (so what was
+    derived from it can be kept)."""
     records: dict[str, dict[str, Any]] = {}
     for kind, group in by_kind.items():
-        records[kind] = {f.path.stem: construct.any_record(kind, f.data, f.shown) for f in group.values()}
+        records[kind] = {f.path.stem: _record(kind, f, cache) for f in group.values()}
     raw_assumptions = files[0].data
     return Registry(root=root, models=records["model"], hardware=records["hardware"], grids=records["grid"],
                     organizations=records["organization"], claims=records["claim"],

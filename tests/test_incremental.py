@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from builder import registry
+from builder import derived, registry
 from builder.incremental import EVERYTHING, Snapshot, plan
 from tests.test_site import make_project
 
@@ -27,6 +27,9 @@ logging.basicConfig(level=logging.WARNING)
 config = load_config(config_file, site_dir=site, strict=False)
 config.plugins.on_startup(command="build", dirty=True)
 build(config, dirty=True)
+deriving = config.plugins["registry"]._deriving  # let it derive every model, so the next build keeps what an edit left alone
+if deriving is not None:
+    deriving[1].join()
 written = {str(p.relative_to(site)): p.stat().st_mtime_ns for p in Path(site).rglob("*.html") if "pagefind" not in p.parts}
 Path(site).with_name("first-build.json").write_text(json.dumps(written))
 for edit in edits:
@@ -192,3 +195,31 @@ def test_a_preview_lists_the_downloads_after_the_reload_and_writes_them_again_if
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.splitlines() == ["first writing False", "second writing False", "released listed True"], done.stderr[-3000:]
     assert "the downloads are written and listed on their page" in done.stderr
+
+
+def test_a_reload_keeps_the_records_and_reports_an_edit_did_not_touch(base_registry: Path) -> None:
+    (base_registry / "models" / "other.yaml").write_text(
+        (base_registry / "models" / "example-model.yaml").read_text(encoding="utf-8").replace("id: example-model", "id: other"),
+        encoding="utf-8")
+    cache: registry.FileCache = {}
+    first = registry.load(base_registry, cache=cache).require()
+    before = derived.Reports(first)
+    assert [before[m].model.id for m in before] == ["example-model", "other"]
+
+    edit(base_registry / "models" / "example-model.yaml", "name: Example Model", "name: Example Model, edited")
+    second = registry.load(base_registry, cache=cache).require()
+    assert second.models["other"] is first.models["other"]
+    assert second.models["example-model"] is not first.models["example-model"]
+    now = derived.Reports(second, before)
+    assert now["other"] is before["other"]
+    assert now["example-model"].model.name == "Example Model, edited"
+
+    edit(base_registry / "assumptions.yaml", "value: 1.2\n    source: test-source", "value: 1.5\n    source: test-source")
+    third = registry.load(base_registry, cache=cache).require()  # the memory needed to run the weights changed
+    later = derived.Reports(third, now)
+    assert later["other"] is not now["other"]
+    assert later["other"].derived_json() == derived.Reports(third)["other"].derived_json() != now["other"].derived_json()
+
+    edit(base_registry / "hardware" / "example-gpu.yaml", "name: Example GPU", "name: Example GPU 2")
+    fourth = registry.load(base_registry, cache=cache).require()
+    assert derived.Reports(fourth, later)["other"] is not later["other"]
