@@ -206,9 +206,13 @@ def table(results: list[dict[str, Any]]) -> str:
         found = b.get("first_results_seconds")
         return f"{found:.2f} s" if found is not None else f"none within {SEARCH_TIMEOUT_MS // 1000} s"
 
+    def moment(b: dict[str, Any], key: str) -> str:
+        found = b.get(key)
+        return f"{found:.2f}" if found is not None else "not seen"
+
     row("models index: first rows visible (ours / plain; s from navigation)",
-        [f"{r['browser'].get('index_rows_seconds', 0):.2f} / {r['plain_browser'].get('index_rows_seconds', 0):.2f}" for r in results])
-    row("models index: filters ready (ours; s from navigation)", [f"{r['browser'].get('index_ready_seconds') or 0:.2f}" for r in results])
+        [f"{moment(r['browser'], 'index_rows_seconds')} / {moment(r['plain_browser'], 'index_rows_seconds')}" for r in results])
+    row("models index: filters ready (ours; s from navigation)", [moment(r["browser"], "index_ready_seconds") for r in results])
     row("first search results after typing (ours / plain)", [f"{seconds(r['browser'])} / {seconds(r['plain_browser'])}" for r in results])
     return "\n".join(lines)
 

@@ -82,10 +82,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
     _emptied: Any = None  # an Event: set once MkDocs has emptied the site folder the downloads go to
     _downloads_page: Path | None = None
     _listed: list[Download] | None = None  # what the downloads page lists; None while they are being written
-    _listing: tuple[Results[Any], threading.Thread] | None = None  # in `mkdocs serve`: the downloads being finished after the reload
+    _listing: tuple[Callable[[], None], threading.Thread] | None = None  # `mkdocs serve` finishing the downloads: cancel, thread
     _owed = False  # the last downloads were not all written: the next build writes them whatever changed
     _reports: derived.Reports | None = None  # the last build's, derived here after it in dirty builds, for the next to keep
-    _deriving: tuple[threading.Event, threading.Thread] | None = None
+    _deriving: tuple[Callable[[], None], threading.Thread] | None = None  # deriving ahead between dirty builds: stop, thread
 
     _serving = False
     _dirty = False
@@ -239,16 +239,12 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
     def _stop(self) -> None:
         """Stop whatever a build left running: its forked process and, in `mkdocs serve`, unfinished downloads (written again
         by the next build) and an unfinished Pagefind run."""
-        if self._listing is not None:
-            results, thread = self._listing
-            results.cancel()
-            thread.join()
-            self._listing = None
-        if self._deriving is not None:
-            stop, thread = self._deriving
-            stop.set()
-            thread.join()
-            self._deriving = None
+        for running in (self._listing, self._deriving):
+            if running is not None:
+                cancel, thread = running
+                cancel()
+                thread.join()
+        self._listing = self._deriving = None
         self._close_background()
         if self._indexing is not None:
             if self._indexing.poll() is None:
@@ -309,7 +305,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
                     return
 
         thread = threading.Thread(target=derive, daemon=True)
-        self._deriving = (stop, thread)
+        self._deriving = (stop.set, thread)
         thread.start()
 
     def _finish_downloads(self) -> None:
@@ -326,7 +322,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             _replace_marker(written, html, body())
             results, self._background = self._background, None
             thread = threading.Thread(target=self._list_downloads, args=(results, written, html, body), daemon=True)
-            self._listing, self._owed = (results, thread), True
+            self._listing, self._owed = (results.cancel, thread), True
             thread.start()
             log.info("registry: the downloads are being written in the background; their page lists them once done")
             return
