@@ -213,7 +213,7 @@ def test_unknown_is_unknown_and_estimates_are_marked(site: Path) -> None:
 
 def test_model_page_links(site: Path) -> None:
     page = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
-    assert f'href="{REPO}/edit/main/' in page and "models/example-model.yaml" in page
+    assert f'href="{REPO}/edit/main/registry/models/example-model.yaml"' in page  # the YAML file, not a page that does not exist
     assert f"{REPO}/issues/new?title=" in page
     assert 'href="example-model.yaml"' in page and 'href="../../api/models/example-model.json"' in page
     assert 'href="https://example.org/paper"' in page
