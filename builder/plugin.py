@@ -240,8 +240,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             self._last = None
 
     def _stop(self) -> None:
-        """Stop whatever a build left running: its forked process and, in `mkdocs serve`, unfinished downloads (written again
-        by the next build) and an unfinished Pagefind run."""
+        """Stop whatever a build left running: its forked process, deriving ahead and, in `mkdocs serve`, unfinished downloads
+        (written again by the next build) and an unfinished Pagefind run."""
         for running in (self._listing, self._deriving):
             if running is not None:
                 cancel, thread = running
