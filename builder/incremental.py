@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from builder.pages import DOWNLOADS_PAGE
 from builder.registry import FOLDERS, Registry, Stamps
+
+SHOWS_VERSION = frozenset({DOWNLOADS_PAGE})  # the pages that show the dataset version (with the data files written alongside)
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,7 @@ class Plan:
         return self.stale is None or path in self.stale
 
     def including(self, paths: Iterable[str]) -> Plan:
-        """This plan with these pages rendered too (pages that depend on more than the records: the downloads page shows the
-        dataset version, and a preview may have stopped writing the downloads before they were done)."""
+        """This plan with these pages rendered too (a preview may have stopped writing the downloads before they were done)."""
         return self if self.stale is None else Plan(self.stale | frozenset(paths))
 
 
@@ -42,12 +44,14 @@ def plan(before: Snapshot | None, now: Snapshot) -> Plan:
     """Only model files changed (edited, added or removed): their pages, the pages of what they refer to or what refers to them
     (before and after the edit), and every page that is not one record's (indexes, methodology, downloads...). Any other change
     (a hardware, grid, organization or claim file, the assumptions, a template, a schema, the settings) renders everything:
-    those feed the derived figures of any number of models."""
+    those feed the derived figures of any number of models. A new dataset version (a commit, or the first edit in a git
+    checkout) renders the pages that show it."""
     if before is None or before.fingerprint != now.fingerprint:
         return EVERYTHING
+    versioned = SHOWS_VERSION & now.pages if before.version != now.version else frozenset()
     changed = {path for path in {*before.stamps, *now.stamps} if before.stamps.get(path) != now.stamps.get(path)}
     if not changed:
-        return Plan(frozenset())
+        return Plan(versioned)
     root = now.registry.root
     if any(path.parent != root / FOLDERS["model"] or path.suffix != ".yaml" for path in changed):
         return EVERYTHING
@@ -55,7 +59,7 @@ def plan(before: Snapshot | None, now: Snapshot) -> Plan:
     stale = {page for page in now.pages if _record_of(page, now.registry, before.registry) is None}
     for registry in (before.registry, now.registry):
         stale.update(_pages_of(models, registry))
-    return Plan(frozenset(stale & now.pages))
+    return Plan(frozenset(stale & now.pages) | versioned)
 
 
 def _pages_of(models: Iterable[str], registry: Registry) -> set[str]:

@@ -125,8 +125,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         self._stop()
         self._background_started = False
         schemas = Schemas(Path(self.config.schema))
-        key = (str(Path(self.config.registry).resolve()), json.dumps(schemas.documents, sort_keys=True))
-        loaded = registry_module.load(Path(self.config.registry), schemas, _CACHES.setdefault(key, {}))
+        registry_dir = Path(self.config.registry)
+        key = (str(registry_dir.resolve()), json.dumps(schemas.documents, sort_keys=True))
+        loaded = registry_module.load(registry_dir, schemas, _CACHES.setdefault(key, {}))
         try:
             reg = loaded.require()
         except RegistryError as exc:
@@ -147,8 +148,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
                                         version)
 
         self._snapshot = functools.cache(snapshot)
-        # the downloads page shows the dataset version and lists the downloads, whose last writing may not have finished
-        owed = (pages.DOWNLOADS_PAGE,) if self._owed or (before is not None and before.version != version) else ()
+        owed = (pages.DOWNLOADS_PAGE,) if self._owed else ()  # the last writing of the downloads did not finish
         self._plan = functools.cache(lambda: incremental.plan(before, self._snapshot()).including(owed))
         self._downloads_page = None
         self._emptied = multiprocessing.get_context("fork" if can_fork() else None).Event()

@@ -84,6 +84,13 @@ def test_no_change_renders_nothing_and_other_changes_render_everything(base_regi
     assert plan(before, snapshot(base_registry)) == EVERYTHING
 
 
+def test_a_new_dataset_version_alone_renders_the_downloads_page(base_registry: Path) -> None:
+    before = dataclasses.replace(snapshot(base_registry), version="1.0.0+abc")
+    now = dataclasses.replace(snapshot(base_registry), version="1.0.0+abc.dirty")
+    assert plan(before, now).stale == frozenset({"downloads/index.md"})
+    assert plan(before, dataclasses.replace(now, version=before.version)).stale == frozenset()
+
+
 def dirty_then_clean(tmp_path: Path, *edits: str, project: bool = True) -> tuple[Path, Path, dict[str, int]]:
     """Build dirty, apply the edits, build dirty again in the same process; then a clean build of the edited project (made here
     unless `project` is False: the caller made it)."""
