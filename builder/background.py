@@ -6,8 +6,12 @@ from __future__ import annotations
 import functools
 import gc
 import multiprocessing
+import os
+import pickle
 import queue
+import struct
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -17,8 +21,8 @@ from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 POLL_SECONDS = 0.2  # how often a wait checks that the forked process is still alive
-# The queue's thread sends each result once it gets the lock that the calls hold while they run (Python's default: 5 ms
-# apart), which made MkDocs wait 39 s at 10,000 pages for bodies already rendered; 0.5 ms cut that to 12 s.
+# The queue's thread says a result is ready once it gets the lock that the calls hold while they run (Python's default: 5 ms
+# apart); a caller waiting for a body waited that long for each.
 SWITCH_SECONDS = 0.0005
 
 
@@ -34,9 +38,67 @@ def can_fork() -> bool:
 Calls = Sequence[tuple[str, Callable[[], Any]]]
 
 
-def _run(plan: Callable[[], Calls], out: Queue[tuple[str, str, Any]]) -> None:
-    """The forked process: lists the calls, makes each in order and sends its result as soon as it is ready; a failure sends
-    its traceback and stops."""
+class _Spool:
+    """Results appended by the forked process to an unlinked temporary file (gone with the last process that has it open), read
+    back here by key.
+
+    Not queue messages: the queue's thread sends one only when it gets the interpreter lock, which the downloads' calls into C
+    hold for up to a third of a second each (one CSV table is one call), so at 10,000 pages MkDocs waited 7 s for bodies
+    rendered half a minute before. A result here is readable as soon as its call returned. The file holds every result until
+    the caller closes (about 300 MB of page bodies at 10,000 models), in the page cache more than on disk."""
+
+    HEADER = struct.Struct("<IQ")  # key length, result length
+    PEEK = 512  # bytes read with a header, enough for the key that follows it
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close)
+        self._read = 0  # where the first record not yet looked at starts
+        self._found: dict[str, tuple[int, int]] = {}  # key: where its result starts, and its length
+
+    def append(self, key: str, result: Any) -> None:
+        """In the forked process: one record, whole, after the last."""
+        name, data = key.encode("utf-8"), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        record = memoryview(b"".join((self.HEADER.pack(len(name), len(data)), name, data)))
+        while record:
+            record = record[os.write(self._file.fileno(), record):]
+
+    def __contains__(self, key: str) -> bool:
+        """Whether the record of `key` is there whole (and not taken)."""
+        if key not in self._found:
+            self._look()
+        return key in self._found
+
+    def take(self, key: str) -> tuple[bool, Any]:
+        """(True, the result) once the record of `key` is there whole; (False, None) before."""
+        if key not in self:
+            return False, None
+        start, length = self._found.pop(key)
+        return True, pickle.loads(os.pread(self._file.fileno(), length, start))
+
+    def _look(self) -> None:
+        """Note where every record written whole since the last look starts (the file only ever grows, each record's bytes in
+        order, so what lies within its size was written)."""
+        fd = self._file.fileno()
+        size = os.fstat(fd).st_size
+        while self._read + self.HEADER.size <= size:
+            peek = os.pread(fd, self.HEADER.size + self.PEEK, self._read)
+            name_length, length = self.HEADER.unpack_from(peek)
+            start = self._read + self.HEADER.size + name_length
+            if start + length > size:
+                return
+            name = peek[self.HEADER.size:self.HEADER.size + name_length]
+            if len(name) < name_length:
+                name = os.pread(fd, name_length, self._read + self.HEADER.size)
+            self._found[name.decode("utf-8")] = (start, length)
+            self._read = start + length
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _run(plan: Callable[[], Calls], out: Queue[tuple[str, str, Any]], spool: _Spool) -> None:
+    """The forked process: lists the calls, makes each in order and appends its result to the spool as soon as it is ready,
+    then says so on the queue (for a caller waiting for it); a failure sends its traceback and stops."""
     key = "listing the calls"
     sys.setswitchinterval(SWITCH_SECONDS)
     # No cyclic collector here: this short-lived process makes few reference cycles (its peak memory at 10,000 models is the
@@ -45,7 +107,8 @@ def _run(plan: Callable[[], Calls], out: Queue[tuple[str, str, Any]]) -> None:
     gc.disable()
     try:
         for key, call in plan():
-            out.put(("result", key, call()))
+            spool.append(key, call())
+            out.put(("result", key, None))
     except BaseException:  # whatever it is, the parent must learn of it rather than wait
         out.put(("error", key, traceback.format_exc()))
         return
@@ -62,15 +125,16 @@ class Results(Generic[T]):
         self._plan = calls if callable(calls) else functools.partial(list, calls)
         self._here: dict[str, Callable[[], T]] | None = None
         self._taken: set[str] = set()
-        self._ready: dict[str, T] = {}
         self._process: BaseProcess | None = None
+        self._spool: _Spool | None = None
         self._cancelled = threading.Event()
         if fork and can_fork():
             context = multiprocessing.get_context("fork")
             self._queue: Queue[tuple[str, str, Any]] = context.Queue()
+            self._spool = _Spool()
             gc.freeze()  # the child's collector then leaves the shared objects alone, so fewer memory pages get copied
             try:
-                self._process = context.Process(target=_run, args=(self._plan, self._queue), daemon=True)
+                self._process = context.Process(target=_run, args=(self._plan, self._queue, self._spool), daemon=True)
                 self._process.start()
             finally:
                 gc.unfreeze()
@@ -91,10 +155,13 @@ class Results(Generic[T]):
             call = self._calls_here().pop(key)
             self._taken.add(key)
             return call()
-        while key not in self._ready:
+        assert self._spool is not None
+        found, result = self._spool.take(key)
+        while not found:
             self._receive(key)
+            found, result = self._spool.take(key)
         self._taken.add(key)
-        return self._ready.pop(key)
+        return result  # type: ignore[no-any-return]
 
     def cancel(self) -> None:
         """Make a wait for a result in another thread end with BackgroundError within POLL_SECONDS (that thread then closes)."""
@@ -106,21 +173,22 @@ class Results(Generic[T]):
         return self._here
 
     def _receive(self, wanted: str) -> None:
-        assert self._process is not None
+        """Wait for the next word from the forked process (a result ready, a failure, the end), or a short while; an end before
+        `wanted` is an error."""
+        assert self._process is not None and self._spool is not None
         if self._cancelled.is_set():
             raise BackgroundError(f"cancelled before giving {wanted!r}")
         try:
             kind, key, value = self._queue.get(timeout=POLL_SECONDS)
         except queue.Empty:
-            if not self._process.is_alive() and self._queue.empty():
+            if not self._process.is_alive() and self._queue.empty() and wanted not in self._spool:
                 raise BackgroundError(f"the background process ended (exit code {self._process.exitcode}) before giving {wanted!r}") from None
             return
         if kind == "error":
             self.close()
             raise BackgroundError(f"{key} failed in the background process:\n{value}")
-        if kind == "done":
+        if kind == "done" and wanted not in self._spool:
             raise BackgroundError(f"the background process gave no result for {wanted!r}")
-        self._ready[key] = value
 
     def close(self) -> None:
         """Stop the forked process, whether or not every result was read."""
@@ -132,3 +200,6 @@ class Results(Generic[T]):
         self._queue.close()
         self._queue.cancel_join_thread()
         self._process = None
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None

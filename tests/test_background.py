@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.background import BackgroundError, Results, can_fork
+from builder.background import BackgroundError, Results, _Spool, can_fork
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
 
@@ -144,3 +146,41 @@ def test_without_fork_the_listing_is_made_here_once() -> None:
     results = Results(listing, fork=False)
     assert listed == []
     assert results.get("a") == "A" and results.get("b") == "B" and listed == [1]
+
+
+@needs_fork
+def test_a_result_can_be_read_once_its_call_returned_whatever_the_process_does_next() -> None:
+    """The forked process may then be stuck in C code holding the interpreter lock (the downloads' JSON encoding held it for
+    seconds): a result already made must not wait for it. Here the process stops itself right after its first call."""
+    results = Results([("big", lambda: (os.getpid(), "x" * 4_000_000)),
+                       ("stopped", lambda: os.kill(os.getpid(), signal.SIGSTOP))])
+    got: list[tuple[int, str]] = []
+    reading = threading.Thread(target=lambda: got.append(results.get("big")), daemon=True)
+    try:
+        reading.start()
+        reading.join(timeout=30)
+        assert not reading.is_alive(), "the result stayed behind the stopped process"
+        assert got[0][1] == "x" * 4_000_000
+    finally:
+        for child in multiprocessing.active_children():
+            child.kill()
+        results.close()
+
+
+def test_a_result_is_read_only_once_written_whole() -> None:
+    """The forked process appends records while this process reads them: half a record is not a result yet."""
+    long_key = "models/" + "k" * 2000  # longer than what is read with a record's header
+    whole = _Spool()
+    whole.append(long_key, "x" * 100_000)
+    record = os.pread(whole._file.fileno(), 1_000_000, 0)
+    spool = _Spool()
+    spool.append("a", 1)
+    os.write(spool._file.fileno(), record[:50_000])
+    assert spool.take(long_key) == (False, None)
+    assert long_key not in spool
+    assert spool.take("a") == (True, 1)
+    os.write(spool._file.fileno(), record[50_000:])
+    assert spool.take(long_key) == (True, "x" * 100_000)
+    assert spool.take(long_key) == (False, None)
+    whole.close()
+    spool.close()
