@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import os
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -137,7 +139,24 @@ def load(root: Path, schemas: Schemas | None = None, cache: FileCache | None = N
     With a cache (a preview server keeps one between rebuilds), files whose size and modification time are
     unchanged are not read or validated again; the rules between records always run on the whole registry.
     """
-    schemas = schemas or Schemas()
+    with _collector_paused():
+        return _load(root, schemas or Schemas(), cache)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic collector off while loading (as it was, after): the data and records are trees without cycles, and its
+    full passes over them as they grew took a quarter of a 10,000-file load (10.9 s to 7.4 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(root: Path, schemas: Schemas, cache: FileCache | None) -> Loaded:
     found = discover(root)
     stamps = {path: _stamp(path) for _, path in found}  # before reading: an edit made meanwhile shows in the next load
     files = _read_all(found, stamps, schemas, cache if cache is not None else {})

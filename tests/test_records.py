@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -43,6 +44,30 @@ def test_missing_assumptions_file_is_reported(base_registry: Path) -> None:
     (base_registry / "assumptions.yaml").unlink()
     loaded = registry.load(base_registry)
     assert [p.code for p in loaded.errors] == ["file-missing"]
+
+
+def test_loading_pauses_the_cyclic_collector_and_restores_it(base_registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    read = registry._read
+
+    def noting(*args: object) -> registry._File:
+        seen.append(gc.isenabled())
+        return read(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(registry, "_read", noting)
+    assert gc.isenabled()
+    registry.load(base_registry)
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    (base_registry / "assumptions.yaml").write_text("- not a mapping\n")
+    assert registry.load(base_registry).errors
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        registry.load(base_registry)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_cache_skips_unchanged_files_and_rereads_edited_ones(base_registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
