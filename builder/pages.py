@@ -37,14 +37,18 @@ class Generated:
     """One file of the site: its path below the docs root, its text, and the registry file it comes from (for edit links).
 
     An HTML page's text is its front matter and its `body` is rendered only when asked, so the MkDocs plugin can list every page
-    first and render bodies in another process; `copy_of` names a registry file served as it is.
+    first and render bodies in another process (which needs no front matter); `copy_of` names a registry file served as it is.
     """
 
     path: str
-    text: str | bytes
+    given: str | bytes | Callable[[], str]  # the text, or what makes it when first asked
     source: Path | None = None
     body: Callable[[], str] | None = None
     copy_of: Path | None = None
+
+    @functools.cached_property
+    def text(self) -> str | bytes:
+        return self.given() if callable(self.given) else self.given
 
     @property
     def content(self) -> str | bytes:
@@ -58,9 +62,10 @@ class Generated:
 
 def page(template: Template, path: str, context: Mapping[str, Any], more: Callable[[], Mapping[str, Any]] | None = None,
          source: Path | None = None) -> Generated:
-    """An HTML page from a template with a `front` and a `body` block: front matter now from `context`, the body when asked,
-    from `context` and `more()` (where the costly views are computed)."""
-    front = "".join(template.blocks["front"](template.new_context(dict(context)))) + "\n"
+    """An HTML page from a template with a `front` and a `body` block, each rendered when first asked: the front matter from
+    `context`, the body from `context` and `more()` (where the costly views are computed)."""
+    def front() -> str:
+        return "".join(template.blocks["front"](template.new_context(dict(context)))) + "\n"
 
     def body() -> str:
         return "".join(template.blocks["body"](template.new_context({**context, **(more() if more is not None else {})})))
@@ -155,11 +160,19 @@ def methodology(reports: Mapping[str, ModelReport], registry: Registry) -> dict[
     return {"formulas": [(*k, n) for k, n in sorted(used.items())], "assumptions": assumptions, "openness": openness, "ecologits": ecologits}
 
 
-def write_data(registry: Registry, reports: Mapping[str, ModelReport], version: str, site: Path) -> list[exports.Download]:
-    """Write the downloads, the static API and the models index's rows into a built site (and remove API files of records gone
-    since the site was last built); returns the downloads as their page lists them."""
+IndexRows = Callable[[], list[pagetables.IndexRow]]
+
+
+def index_rows(registry: Registry, reports: Mapping[str, ModelReport]) -> IndexRows:
+    """The models index's rows, computed once when first asked, for both its pages and rows.json."""
+    return functools.cache(lambda: pagetables.index_rows(reports, registry))
+
+
+def write_data(registry: Registry, reports: Mapping[str, ModelReport], version: str, site: Path, rows: IndexRows | None = None) -> list[exports.Download]:
+    """Write the downloads, the static API and the models index's rows (`rows`, if given as `generate` was) into a built site
+    (and remove API files of records gone since the site was last built); returns the downloads as their page lists them."""
     files = data_files(registry, reports, version)
-    files[ROWS] = pagetables.rows_json(pagetables.index_rows(reports, registry)).encode("utf-8")
+    files[ROWS] = pagetables.rows_json((rows or index_rows(registry, reports))()).encode("utf-8")
     for path, content in files.items():
         target = site / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -171,12 +184,13 @@ def write_data(registry: Registry, reports: Mapping[str, ModelReport], version: 
 
 
 def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = None, settings: Mapping[str, str] | None = None,
-             downloads: Callable[[], Sequence[exports.Download] | None] | None = None, version: str | None = None) -> list[Generated]:
+             downloads: Callable[[], Sequence[exports.Download] | None] | None = None, version: str | None = None,
+             rows: IndexRows | None = None) -> list[Generated]:
     """Every generated page and file by path below the docs root. Without `reports`, each model is derived when a page body or
     a data file first needs it. Given `downloads` (which lists the downloads once the caller has written them with
     `write_data`, or gives None while it writes them), the data files, the static API and the models index's rows are left
     out, and the downloads page lists what `downloads` gives. `version` is the dataset version when the caller has it (else
-    read from git)."""
+    read from git). `rows` gives the models index's rows when the caller shares them with `write_data`."""
     reports = reports if reports is not None else Reports(registry)
     conf = _settings(settings)
     env = environment()
@@ -193,7 +207,7 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
         out.append(page(model_t, f"models/{model_id}.md", {"name": registry.models[model_id].name}, view, source))
         out.append(Generated(f"models/{model_id}/{model_id}.yaml", b"", copy_of=source))
 
-    rows = functools.cache(lambda: pagetables.index_rows(reports, registry))
+    rows = rows or index_rows(registry, reports)
     out.append(page(env.get_template("models_index.md.j2"), INDEX_PAGES["models"], {"total": len(registry.models)},
                     lambda: {"rows": rows(), "shown": rows()[:FIRST_ROWS], "filters": pagetables.filter_options(rows())}))
     out.append(page(env.get_template("models_list.md.j2"), "models/list.md", {}, lambda: {"rows": rows(), "groups": pagetables.by_letter(rows())}))
