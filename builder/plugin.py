@@ -139,7 +139,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         reports = self._reports = derived.Reports(reg, self._reports if self._dirty else None)
         settings = {"site_name": config.site_name, "repo_url": config.repo_url or "", "site_url": config.site_url or ""}
         version, site = exports.dataset_version(reg.root), Path(config.site_dir)
-        self._generated = functools.cache(lambda: pages.generate(reg, reports, settings, downloads=self._written_downloads, version=version))
+        rows = pages.index_rows(reg, reports)  # for the index pages and rows.json, computed once
+        self._generated = functools.cache(lambda: pages.generate(reg, reports, settings, downloads=self._written_downloads, version=version,
+                                                                 rows=rows))
         fingerprint = _fingerprint(key, settings, config)
         before = self._last if self._dirty else None
 
@@ -156,7 +158,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
 
         def write_data() -> list[Download]:
             emptied.wait()  # MkDocs empties the site folder after this hook: write the downloads only once it has
-            return pages.write_data(reg, reports, version, site)
+            return pages.write_data(reg, reports, version, site, rows)
 
         def calls() -> list[tuple[str, Callable[[], Any]]]:
             """In the order MkDocs builds the pages: every body but the downloads page's (built last, from what was written), then

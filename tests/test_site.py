@@ -424,3 +424,24 @@ def test_a_page_that_fails_to_render_in_the_background_fails_the_build(tmp_path:
     with pytest.raises(Abort):
         mkdocs_build(load_config(str(config), site_dir=str(tmp_path / "site")))
     assert "rendering models/example-model.md failed" in caplog.text and "RuntimeError: the view broke" in caplog.text
+
+
+def test_the_models_index_rows_are_computed_once_for_its_pages_and_rows_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from builder import pagetables
+
+    made: list[int] = []
+    original = pagetables.index_rows
+
+    def counted(*args: object) -> list[pagetables.IndexRow]:
+        made.append(1)
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pagetables, "index_rows", counted)
+    config = without_background(make_project(tmp_path))
+    mkdocs_build(load_config(str(config), site_dir=str(tmp_path / "site")))
+    assert json.loads((tmp_path / "site" / "models" / "rows.json").read_text(encoding="utf-8"))
+    assert "example-model" in (tmp_path / "site" / "models" / "index.html").read_text(encoding="utf-8")
+    assert len(made) == 1
