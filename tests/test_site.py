@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
+from markupsafe import Markup, escape
 
 from builder import pages, pageviews, registry
 
@@ -445,3 +446,22 @@ def test_the_models_index_rows_are_computed_once_for_its_pages_and_rows_json(tmp
     assert json.loads((tmp_path / "site" / "models" / "rows.json").read_text(encoding="utf-8"))
     assert "example-model" in (tmp_path / "site" / "models" / "index.html").read_text(encoding="utf-8")
     assert len(made) == 1
+
+
+def test_quantities_and_source_lists_render_once_per_distinct_value() -> None:
+    made: list[object] = []
+
+    def macro(value: object) -> Markup:
+        made.append(value)
+        return Markup(f"<b>{escape(str(value))}</b>")
+
+    once = pages._once_each(macro)
+    q = pageviews.quantity(1287.0, 1100.0, 1500.0, "t")
+    assert once(q) == once(pageviews.quantity(1287.0, 1100.0, 1500.0, "t")) == Markup("<b>{}</b>").format(str(q))
+    assert made == [q]
+    assert once(pageviews.quantity(1288.0)) != once(q) and len(made) == 2
+    assert once(["a list"]) == once(["a list"]) and len(made) == 4  # cannot be remembered: rendered each time
+    env = pages.environment()
+    html = env.from_string("{{ qty(q) }} {{ qty(q) }} {{ cited(links) }}").render(
+        q=q, links=(pageviews.Link("s", "<script>", "https://example.org/?a=1&b=2", ""),))
+    assert html.count('<span class="rg-value">1,287</span> t') == 2 and "&lt;script&gt;" in html and "a=1&amp;b=2" in html
