@@ -104,10 +104,31 @@ class Context:
         self.assumptions = assumptions
         self.hardware = hardware
         self.grids = grids
+        self._eras: dict[tuple[float, float, str | None], tuple[tuple[float, str], ...]] = {}
 
     def assumption(self, key: str, name: str | None = None) -> Input:
         a = self.assumptions[key]
         return Input(name or key, a.value, a.low, a.high, a.unit, "assumption", key, a.sources, a.description)
+
+    def era_efficiencies(self, first: float, last: float, precision: str | None) -> tuple[tuple[float, str], ...]:
+        """(Peak FLOP/s per watt of TDP, id) of every GPU and TPU released from year `first` to `last`, at the training's precision
+        or the first the accelerator has: the same for every model of that year and precision, so found once for them all."""
+        key = (first, last, precision)
+        found = self._eras.get(key)
+        if found is None:
+            found = self._eras[key] = tuple(
+                (peak[1].value / hw.tdp_w.value, hw.id) for hw in self.hardware.values()
+                if hw.kind in ("gpu", "tpu") and hw.released and hw.tdp_w is not None and first <= int(hw.released[:4]) <= last
+                and (peak := peak_flops(hw, precision)))
+        return found
+
+
+def peak_flops(hw: Hardware, precision: str | None) -> tuple[str, Figure] | None:
+    """The accelerator's peak FLOP/s at `precision`, else at the first precision it publishes in PRECISION_ORDER."""
+    for each in ((precision,) if precision else ()) + PRECISION_ORDER:
+        if each in hw.peak_flops:
+            return each, hw.peak_flops[each]
+    return None
 
 
 def reported(name: str, fig: Figure, unit: str) -> Metric:
@@ -197,11 +218,7 @@ class ModelDerivation:
                          f"6 x {which} x tokens{moe}", inputs)
 
     def _peak(self, hw: Hardware) -> tuple[str, Figure] | None:
-        order = ((self.t.precision,) if self.t.precision else ()) + PRECISION_ORDER
-        for precision in order:
-            if precision in hw.peak_flops:
-                return precision, hw.peak_flops[precision]
-        return None
+        return peak_flops(hw, self.t.precision)
 
     def _utilization(self) -> Input:
         if self.t.utilization is not None:
@@ -293,12 +310,7 @@ class ModelDerivation:
         if self.year is None:
             return "no training or release year to pick the hardware of the time"
         window = self.ctx.assumption("hardware_current_years")
-        efficiencies: list[tuple[float, str]] = []
-        for hw in self.ctx.hardware.values():
-            peak = self._peak(hw)
-            if hw.kind in ("gpu", "tpu") and hw.released and peak and hw.tdp_w is not None \
-                    and self.year - window.value <= int(hw.released[:4]) <= self.year:
-                efficiencies.append((peak[1].value / hw.tdp_w.value, hw.id))
+        efficiencies = self.ctx.era_efficiencies(self.year - window.value, self.year, self.t.precision)
         if not efficiencies:
             return f"no accelerator in the hardware registry released in the {window.value:g} years up to {self.year}"
         values = sorted(e for e, _ in efficiencies)

@@ -87,6 +87,18 @@ def test_era_hardware_range_when_no_accelerator_is_named(base_registry: Path) ->
     assert it.high == pytest.approx(1.2e20 / (efficiency * 0.2) * 1.0 / 3.6e9)
 
 
+def test_models_sharing_a_context_get_the_era_at_their_own_precision(base_registry: Path) -> None:
+    for line in ("  accelerator: example-gpu\n", "  accelerator_count: 8\n", "  duration_hours: 100\n", "  accelerator_hours: 800\n"):
+        _edit(base_registry, line, "")
+    reg = registry.load(base_registry).require()
+    ctx = Context(reg.assumptions, reg.hardware, reg.grids)
+    bf16 = derive(reg.models["example-model"], ctx).metrics["it_energy_mwh"]
+    _edit(base_registry, "training:\n", "training:\n  precision: fp32\n")
+    fp32 = derive(registry.load(base_registry).require().models["example-model"], ctx).metrics["it_energy_mwh"]
+    assert bf16.value == pytest.approx(1.2e20 / (3.12e14 / 400 * 0.4) * 0.75 / 3.6e9)
+    assert fp32.value == pytest.approx(1.2e20 / (1.95e13 / 400 * 0.4) * 0.75 / 3.6e9)
+
+
 def test_world_average_when_location_is_unknown(base_registry: Path) -> None:
     _edit(base_registry, "  location: {country: FR, grid: fr}\n", "")
     ci = _derive(base_registry).metrics["carbon_intensity_g_per_kwh"]
