@@ -89,8 +89,8 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=False, keep_trailing_newline=True)
     env.filters["front"] = _front
     env.filters["code_spans"] = _code_spans
-    cells = env.get_template("_cells.j2").module
-    env.globals.update(qty=_once_each(cells.qty), cited=_once_each(cells.cited))  # type: ignore[attr-defined]
+    shared = env.get_template("_globals.j2").module  # importing a macro in each page cost 0.1 ms a page
+    env.globals.update(front=shared.front, qty=_once_each(shared.qty), cited=_once_each(shared.cited))  # type: ignore[attr-defined]
     return env
 
 
