@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import yaml
 
@@ -44,84 +43,6 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-class StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """YAML 1.2-like scalars (no sexagesimal, no yes/no booleans, no timestamps), no duplicate keys."""
-
-    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}  # noqa: RUF012 (PyYAML's own class attribute)
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def construct_strict_mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
-        if not isinstance(node, yaml.MappingNode):
-            raise YamlProblem("yaml-type", "expected a mapping", *_mark(node))
-        self._enter(node)
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlProblem("yaml-merge", "merge keys (<<) are not allowed: write the fields out", *_mark(key_node))
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem("yaml-key", "a mapping key must be a plain name", *_mark(key_node))
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                key = str(key_node.value)
-            if key in result:
-                raise YamlProblem("yaml-duplicate-key", f"duplicate key '{key}': a second value would silently replace the first", *_mark(key_node))
-            result[key] = self.construct_object(value_node, deep=True)
-        self._depth -= 1
-        return result
-
-    def construct_strict_sequence(self, node: yaml.SequenceNode) -> list[Any]:
-        self._enter(node)
-        items = [self.construct_object(child, deep=True) for child in node.value]
-        self._depth -= 1
-        return items
-
-    def construct_strict_float(self, node: yaml.ScalarNode) -> float:
-        text = str(node.value).replace("_", "")
-        value = float(text)
-        if value in (float("inf"), float("-inf")):
-            raise YamlProblem("yaml-number", f"the number {node.value} is too large", *_mark(node))
-        return value
-
-    def construct_nonfinite(self, node: yaml.ScalarNode) -> NoReturn:
-        raise YamlProblem("yaml-number", f"{node.value} is not a number the registry accepts: use null for unknown", *_mark(node))
-
-    def construct_strict_int(self, node: yaml.ScalarNode) -> int:
-        text = str(node.value).replace("_", "")
-        if len(text) > 40:
-            raise YamlProblem("yaml-number", "the number has more than 40 digits", *_mark(node))
-        return int(text)
-
-    def construct_undefined(self, node: yaml.Node) -> NoReturn:
-        raise YamlProblem("yaml-tag", f"the tag {node.tag} is not allowed: write plain values", *_mark(node))
-
-    def _enter(self, node: yaml.Node) -> None:
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
-            raise YamlProblem("yaml-depth", f"nesting is deeper than {MAX_DEPTH} levels, more than any registry file needs", *_mark(node))
-
-
-StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
-StrictLoader.add_implicit_resolver("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""])
-StrictLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123456789"))
-StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))
-StrictLoader.add_implicit_resolver("tag:yaml.org,2002:nonfinite", _NONFINITE, list("-+."))
-StrictLoader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$"), ["<"])
-StrictLoader.yaml_constructors = {
-    "tag:yaml.org,2002:null": _BaseLoader.construct_yaml_null,
-    "tag:yaml.org,2002:bool": _BaseLoader.construct_yaml_bool,
-    "tag:yaml.org,2002:str": _BaseLoader.construct_yaml_str,
-    "tag:yaml.org,2002:int": StrictLoader.construct_strict_int,
-    "tag:yaml.org,2002:float": StrictLoader.construct_strict_float,
-    "tag:yaml.org,2002:nonfinite": StrictLoader.construct_nonfinite,
-    "tag:yaml.org,2002:map": StrictLoader.construct_strict_mapping,
-    "tag:yaml.org,2002:seq": StrictLoader.construct_strict_sequence,
-    None: StrictLoader.construct_undefined,
-}
-
-
 def decode(data: bytes) -> str:
     """UTF-8 text without BOM or CR line ends, or a located reason why not."""
     if len(data) > MAX_BYTES:
@@ -145,36 +66,25 @@ def decode(data: bytes) -> str:
     return text
 
 
-def _reject_anchors(text: str) -> None:
-    """Anchors and aliases make one value stand in many places and allow 'billion laughs' bombs."""
-    for event in yaml.parse(text, Loader=_BaseLoader):
-        if isinstance(event, yaml.AliasEvent):
-            raise YamlProblem("yaml-alias", f"aliases (*{event.anchor}) are not allowed: write the value out", *_event_mark(event))
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            raise YamlProblem("yaml-anchor", f"anchors (&{anchor}) are not allowed: write values out where they are used", *_event_mark(event))
-
-
-def _event_mark(event: yaml.Event) -> tuple[int, int]:
-    mark = event.start_mark
-    return (1, 1) if mark is None else (mark.line + 1, mark.column + 1)
-
-
 def parse(text: str) -> Any:
-    """Parse one YAML document of plain data; raise YamlProblem with a position otherwise."""
-    if "&" in text or "*" in text:
-        with contextlib.suppress(yaml.YAMLError):  # the loader below reports syntax errors with their position
-            _reject_anchors(text)
-    loader = StrictLoader(text)
+    """Parse one YAML document of plain data; raise YamlProblem with a position otherwise.
+
+    Only libyaml's parser is used: its events become data here, with YAML 1.2-like scalars (no sexagesimal, no yes/no
+    booleans, no timestamps) and no tags, anchors, aliases, merge keys or duplicate keys (faster than PyYAML's composer and
+    constructors, which resolve every scalar in Python twice over)."""
+    events: Any = _BaseLoader(text)  # typed loosely: its stubs say get_event() may give None
     try:
-        if not loader.check_node():
+        events.get_event()  # the stream's start
+        if events.check_event(yaml.StreamEndEvent):
             return None
-        node = loader.get_node()
-        if loader.check_node():
-            extra = loader.get_node()
-            line, column = _mark(extra) if extra is not None else (1, 1)
-            raise YamlProblem("yaml-multiple-documents", "the file holds more than one YAML document: keep one record per file", line, column)
-        return loader.construct_document(node)
+        events.get_event()  # the document's start
+        data = _value(events, events.get_event(), 0)
+        events.get_event()  # the document's end
+        if not events.check_event(yaml.StreamEndEvent):
+            events.get_event()  # the next document's start
+            raise YamlProblem("yaml-multiple-documents", "the file holds more than one YAML document: keep one record per file",
+                              *_event_mark(events.peek_event()))
+        return data
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (1, 1) if mark is None else (mark.line + 1, mark.column + 1)
@@ -186,10 +96,90 @@ def parse(text: str) -> Any:
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - text.rfind("\n", 0, exc.position)
         raise YamlProblem("file-control-character", f"control character U+{exc.character:04X} is not allowed in registry files", line, column) from None
-    except RecursionError:
-        raise YamlProblem("yaml-depth", "nesting is too deep", 1, 1) from None
     finally:
-        loader.dispose()
+        events.dispose()
+
+
+def _value(events: Any, event: yaml.Event, depth: int) -> Any:
+    """The data an event starts: a scalar, or a mapping or list read to its end."""
+    _plain_node(event)
+    kind = type(event)
+    if kind is yaml.ScalarEvent:
+        assert isinstance(event, yaml.ScalarEvent)
+        return _scalar(event) if event.implicit[0] else event.value  # quoted and block scalars are strings
+    if depth >= MAX_DEPTH:
+        raise YamlProblem("yaml-depth", f"nesting is deeper than {MAX_DEPTH} levels, more than any registry file needs", *_event_mark(event))
+    if kind is yaml.SequenceStartEvent:
+        items = []
+        while not events.check_event(yaml.SequenceEndEvent):
+            items.append(_value(events, events.get_event(), depth + 1))
+        events.get_event()
+        return items
+    mapping: dict[str, Any] = {}
+    while not events.check_event(yaml.MappingEndEvent):
+        key_event = events.get_event()
+        key = _key(key_event)
+        if key in mapping:
+            raise YamlProblem("yaml-duplicate-key", f"duplicate key '{key}': a second value would silently replace the first",
+                              *_event_mark(key_event))
+        mapping[key] = _value(events, events.get_event(), depth + 1)
+    events.get_event()
+    return mapping
+
+
+def _plain_node(event: yaml.Event) -> None:
+    """Reject what would make a node more than plain data: an alias, an anchor, a tag."""
+    if isinstance(event, yaml.AliasEvent):
+        raise YamlProblem("yaml-alias", f"aliases (*{event.anchor}) are not allowed: write the value out", *_event_mark(event))
+    anchor = getattr(event, "anchor", None)
+    if anchor is not None:  # anchors and aliases make one value stand in many places, and allow "billion laughs" bombs
+        raise YamlProblem("yaml-anchor", f"anchors (&{anchor}) are not allowed: write values out where they are used", *_event_mark(event))
+    tag = getattr(event, "tag", None)
+    if tag is not None:
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        raise YamlProblem("yaml-tag", f"the tag {shown} is not allowed: write plain values", *_event_mark(event))
+
+
+def _key(event: yaml.Event) -> str:
+    """A mapping key: plain text, never a list, a mapping or a merge (<<)."""
+    _plain_node(event)
+    if not isinstance(event, yaml.ScalarEvent):
+        raise YamlProblem("yaml-key", "a mapping key must be a plain name", *_event_mark(event))
+    if event.value == "<<" and event.implicit[0]:
+        raise YamlProblem("yaml-merge", "merge keys (<<) are not allowed: write the fields out", *_event_mark(event))
+    return str(event.value)
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    """An unquoted scalar: null, true/false, an integer, a finite float, else the text itself."""
+    value = event.value
+    if _NULL.match(value):
+        return None
+    first = value[0]
+    if first in "tTfF" and _BOOL.match(value):
+        return first in "tT"
+    if first in "-+.0123456789":
+        if _INT.match(value):
+            digits = value.replace("_", "")
+            if len(digits) > 40:
+                raise YamlProblem("yaml-number", "the number has more than 40 digits", *_event_mark(event))
+            return int(digits)
+        if _FLOAT.match(value):
+            try:
+                number = float(value.replace("_", ""))
+            except ValueError:  # underscores with no digit, such as "._"
+                return value
+            if number in (float("inf"), float("-inf")):
+                raise YamlProblem("yaml-number", f"the number {value} is too large", *_event_mark(event))
+            return number
+        if _NONFINITE.match(value):
+            raise YamlProblem("yaml-number", f"{value} is not a number the registry accepts: use null for unknown", *_event_mark(event))
+    return value
+
+
+def _event_mark(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (1, 1) if mark is None else (mark.line + 1, mark.column + 1)
 
 
 def _char_at(text: str, line: int, column: int) -> str:

@@ -47,6 +47,20 @@ def test_mutated_text_gives_diagnostics_only(base: str, position: int, insert: s
     _check_text(base[:at] + insert + base[at + cut:])
 
 
+YAML_PIECES = st.sampled_from(["!!int ", "!!bool ", "!!float ", "!!seq ", "!!map ", "!!str ", "! ", "!x ", "&a ", "*a", "? ", "<<: ",
+                                "- ", ": ", "{", "}", "[", "]", ", ", "\"", "'", "|\n  ", ">-\n  ", "#", "---\n", "...\n", "%YAML 1.1\n",
+                                "\n  ", "\t", ".inf", "-.nan", "1e999", "0x1F", "1_0", "._", "~", "null", "true", "9" * 45])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(base=st.sampled_from(VALID_TEXTS), position=st.integers(0, 10_000), pieces=st.lists(YAML_PIECES, min_size=1, max_size=3),
+       cut=st.integers(0, 6))
+def test_yaml_syntax_spliced_into_entries_gives_diagnostics_only(base: str, position: int, pieces: list[str], cut: int) -> None:
+    """Random text rarely spells YAML's own syntax (tags, anchors, flow collections, directives); these pieces do."""
+    at = position % (len(base) + 1)
+    _check_text(base[:at] + "".join(pieces) + base[at + cut:])
+
+
 def _paths(node: Any, trail: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     found = [trail]
     if isinstance(node, dict):

@@ -49,6 +49,18 @@ def test_python_tags_are_rejected() -> None:
     assert problem.code == "yaml-tag"
 
 
+@pytest.mark.parametrize("text", ["x: !!int abc", "x: !!bool maybe", "x: !!float many", "x: !!seq one", "x: !!str 12", "x: ! 12",
+                                  "!!map [1]", "x: !!timestamp 2020-01-01"])
+def test_every_explicit_tag_is_rejected_with_its_position(text: str) -> None:
+    problem = _fails(text)
+    assert problem.code == "yaml-tag" and problem.message.startswith("the tag ")
+    assert (problem.line, problem.column) == ((1, 4) if text.startswith("x:") else (1, 1))
+
+
+def test_what_only_looks_like_a_number_stays_text() -> None:
+    assert parse("a: ._\nb: 1_0.5\nc: <<\nd: 1:20\n") == {"a": "._", "b": 10.5, "c": "<<", "d": "1:20"}
+
+
 def test_nesting_deeper_than_the_limit_is_rejected() -> None:
     text = "".join("  " * i + f"k{i}:\n" for i in range(MAX_DEPTH + 2)) + "  " * (MAX_DEPTH + 2) + "v: 1\n"
     assert _fails(text).code == "yaml-depth"
