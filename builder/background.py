@@ -132,12 +132,14 @@ class Results(Generic[T]):
             context = multiprocessing.get_context("fork")
             self._queue: Queue[tuple[str, str, Any]] = context.Queue()
             self._spool = _Spool()
+            frozen = gc.get_freeze_count() > 0  # by the caller, who thaws it
             gc.freeze()  # the child's collector then leaves the shared objects alone, so fewer memory pages get copied
             try:
                 self._process = context.Process(target=_run, args=(self._plan, self._queue, self._spool), daemon=True)
                 self._process.start()
             finally:
-                gc.unfreeze()
+                if not frozen:
+                    gc.unfreeze()
 
     @property
     def forked(self) -> bool:

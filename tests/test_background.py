@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -184,3 +185,20 @@ def test_a_result_is_read_only_once_written_whole() -> None:
     assert spool.take(long_key) == (False, None)
     whole.close()
     spool.close()
+
+
+@needs_fork
+def test_forking_leaves_what_the_caller_froze_frozen() -> None:
+    gc.freeze()
+    try:
+        results = Results([("one", lambda: 1)])
+        try:
+            assert results.get("one") == 1
+            assert gc.get_freeze_count() > 0
+        finally:
+            results.close()
+    finally:
+        gc.unfreeze()
+    results = Results([("one", lambda: 1)])
+    results.close()
+    assert gc.get_freeze_count() == 0

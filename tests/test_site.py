@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -465,3 +467,27 @@ def test_quantities_and_source_lists_render_once_per_distinct_value() -> None:
     html = env.from_string("{{ qty(q) }} {{ qty(q) }} {{ cited(links) }}").render(
         q=q, links=(pageviews.Link("s", "<script>", "https://example.org/?a=1&b=2", ""),))
     assert html.count('<span class="rg-value">1,287</span> t') == 2 and "&lt;script&gt;" in html and "a=1&amp;b=2" in html
+
+
+def test_a_build_freezes_what_it_loaded_until_it_ends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What lives after loading is kept from the cyclic collector while the pages are built, and given back at the end, also
+    when the build fails."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    frozen: list[int] = []
+    original = pages.generate
+
+    def noting(*args: Any, **kwargs: Any) -> list[pages.Generated]:
+        frozen.append(gc.get_freeze_count())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "generate", noting)
+    config = without_background(make_project(tmp_path))
+    mkdocs_build(load_config(str(config), site_dir=str(tmp_path / "site")))
+    assert frozen and frozen[0] > 0
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(pageviews, "model_view", lambda *args: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        mkdocs_build(load_config(str(config), site_dir=str(tmp_path / "site")))
+    assert gc.get_freeze_count() == 0
