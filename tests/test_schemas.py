@@ -63,3 +63,19 @@ def test_modelines_in_the_registry_resolve_to_the_schema_for_their_folder() -> N
                 assert target == (ROOT / "schema" / f"{kind}.schema.json").resolve(), path
                 checked += 1
     assert checked > 0
+
+
+def test_the_compiled_validator_rejects_a_bad_item_of_a_list_and_accepts_the_fixed_one() -> None:
+    """The fast path's messages are left unformatted (never read), so what it answers is all that counts."""
+    import fastjsonschema
+
+    from builder.yamlfile import read
+
+    entry, _ = read(ROOT / "tests/fixtures/valid/models/plain-and-mapped-figures.yaml")
+    check = Schemas().fast("model")
+    check(entry)
+    entry["aliases"] = ["a name", 7]
+    with pytest.raises(fastjsonschema.JsonSchemaException):
+        check(entry)
+    entry["aliases"] = ["a name", "another"]
+    check(entry)
