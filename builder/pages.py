@@ -91,13 +91,15 @@ def environment() -> Environment:
     env.filters["code_spans"] = _code_spans
     shared = env.get_template("_globals.j2").module  # importing a macro in each page cost 0.1 ms a page
     env.globals.update(front=shared.front, qty=_once_each(shared.qty), cited=_once_each(shared.cited))  # type: ignore[attr-defined]
+    items = env.get_template("_items.j2").module  # after qty and cited, which its macros call as globals
+    env.globals.update({name: _once_each(getattr(items, name)) for name in ("input_item", "input_inline", "check_item")})
     return env
 
 
 def _once_each(macro: Callable[[Any], Markup]) -> Callable[[Any], Markup]:
     """The macro rendered once per distinct argument (a page prints the same assumption, range or source list many times, and
-    10,000 model pages print about 30,000 distinct quantities and 6,000 source lists 900,000 times); an argument that cannot be a
-    key is rendered each time."""
+    10,000 model pages print about 30,000 distinct quantities and 6,000 source lists 900,000 times, 57,000 distinct formula inputs
+    260,000 times and 40,000 checklist lines 210,000 times); an argument that cannot be a key is rendered each time."""
     made: dict[Any, Markup] = {}
 
     def once(value: Any) -> Markup:
@@ -220,9 +222,10 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
             claims_by_model.setdefault(mid, []).append(Ref(f"../../claims/{c.id}/", c.title))
 
     model_t = env.get_template("model.md.j2")
+    book = pageviews.SourceBook(registry)
     for model_id in sorted(registry.models):
         source = _yaml_file("models", model_id, registry)
-        view = functools.partial(_model_context, model_id, reports, registry, conf, claims_by_model.get(model_id, []))
+        view = functools.partial(_model_context, model_id, reports, registry, conf, claims_by_model.get(model_id, []), book)
         out.append(page(model_t, f"models/{model_id}.md", {"name": registry.models[model_id].name}, view, source))
         out.append(Generated(f"models/{model_id}/{model_id}.yaml", b"", copy_of=source))
 
@@ -268,8 +271,8 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
 
 
 def _model_context(model_id: str, reports: Mapping[str, ModelReport], registry: Registry, conf: Mapping[str, str],
-                   claims: list[Ref]) -> dict[str, Any]:
-    return {"v": pageviews.model_view(reports[model_id], registry, conf, claims)}
+                   claims: list[Ref], book: pageviews.SourceBook) -> dict[str, Any]:
+    return {"v": pageviews.model_view(reports[model_id], registry, conf, claims, book)}
 
 
 def write(files: list[Generated], out: Path) -> int:

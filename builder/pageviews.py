@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,6 +154,11 @@ class ModelView:
 
 def quantity(value: float | None, low: float | None = None, high: float | None = None, unit: str = "", estimated: bool = False) -> Quantity:
     """Unknown stays 'unknown'; a range is printed only when it has width."""
+    return _quantity(value, low, high, unit, estimated)
+
+
+@functools.lru_cache(maxsize=1 << 16, typed=True)  # pages print the same assumption, accelerator or grid figure thousands of times
+def _quantity(value: float | None, low: float | None, high: float | None, unit: str, estimated: bool) -> Quantity:
     if value is None:
         return Quantity("unknown", "", unit)
     lo = value if low is None else low
@@ -168,6 +174,7 @@ def figure_quantity(fig: Figure | None, unit: str = "") -> Quantity:
     return quantity(fig.value, fig.low, fig.high, unit, fig.estimated)
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a hardware, grid or assumption source is cited on thousands of pages
 def source_link(s: Source) -> Link:
     """A source as printed, its URL kept only when it is http(s)."""
     detail = "; ".join(x for x in (s.authors, s.publisher, s.published, s.locator) if x)
@@ -199,19 +206,23 @@ class SourceBook:
     """Resolves source ids wherever a figure came from: the entry, a hardware or grid record, or the assumptions."""
 
     def __init__(self, registry: Registry) -> None:
-        """Remember the prefix that leads from the page to the site root."""
+        """Index the assumptions' sources; a hardware or grid record's are indexed when first cited."""
         self.registry = registry
         self.assumptions = {s.id: s for s in registry.assumption_sources}
+        self._records: dict[str, Mapping[str, Source]] = {}
 
     def for_record(self, ref: str, origin: str, model_sources: Mapping[str, Source]) -> Mapping[str, Source]:
         """The sources an input's ids refer to, by where the input came from."""
         if origin == "assumption":
             return self.assumptions
-        if ref in self.registry.hardware:
-            return {s.id: s for s in self.registry.hardware[ref].sources}
-        if ref in self.registry.grids:
-            return {s.id: s for s in self.registry.grids[ref].sources}
-        return model_sources
+        found = self._records.get(ref)
+        if found is not None:
+            return found
+        record = self.registry.hardware.get(ref) or self.registry.grids.get(ref)
+        if record is None:
+            return model_sources
+        found = self._records[ref] = {s.id: s for s in record.sources}
+        return found
 
 
 def _origin(i: Input, registry: Registry, linker: Linker) -> tuple[str | None, str]:
@@ -309,11 +320,12 @@ def cite_text(model: Model, site_name: str, site_url: str) -> str:
     return f"{site_name} contributors. “{model.name}” (entry {model.id}{f', released {year}' if year else ''}). {site_name}, {where}"
 
 
-def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, str], claims: list[Ref]) -> ModelView:
-    """The model page's content, from the model's report and the records it points at."""
+def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, str], claims: list[Ref],
+               book: SourceBook | None = None) -> ModelView:
+    """The model page's content, from the model's report and the records it points at (`book`: one for every page of a build)."""
     m = report.model
     linker = Linker("../../")
-    book = SourceBook(registry)
+    book = book or SourceBook(registry)
     known = m.all_sources()
     t = m.training
     facts = [("Released", m.released or "unknown"), ("Domains", ", ".join(m.domains) or "unknown"),

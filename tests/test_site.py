@@ -469,6 +469,19 @@ def test_quantities_and_source_lists_render_once_per_distinct_value() -> None:
     assert html.count('<span class="rg-value">1,287</span> t') == 2 and "&lt;script&gt;" in html and "a=1&amp;b=2" in html
 
 
+
+def test_checklist_lines_and_formula_inputs_render_escaped_and_alike_each_time() -> None:
+    """They are rendered once per distinct item and reused: entry text in them stays text wherever they are printed."""
+    env = pages.environment()
+    link = pageviews.Link("s", "<b>title</b>", "https://example.org/?a=1&b=2", "")
+    check = pageviews.Check("Weights", "yes", "<img src=x onerror=alert(1)>", (link,), "a <i>note</i>")
+    given = pageviews.InputView("gpu_hours", pageviews.quantity(5.0, 4.0, 6.0, "h"), "entry", None, "this <entry>", (link,), None)
+    html = env.from_string("<ul>{{ check_item(c) }}{{ check_item(c) }}{{ input_item(i) }}</ul>{{ input_inline(i) }}").render(c=check, i=given)
+    assert html.count("&lt;img src=x onerror=alert(1)&gt;") == 2 and "<img" not in html and "<i>" not in html and "<b>" not in html
+    assert html.count("this &lt;entry&gt;") == 2 and html.count("a=1&amp;b=2") == 4
+    assert html.count('<span class="rg-value">5</span> h <span class="rg-range">(range 4–6)</span>') == 2
+
+
 def test_a_build_freezes_what_it_loaded_until_it_ends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What lives after loading is kept from the cyclic collector while the pages are built, and given back at the end, also
     when the build fails."""
