@@ -91,7 +91,7 @@ def environment() -> Environment:
     env.filters["code_spans"] = _code_spans
     shared = env.get_template("_globals.j2").module  # importing a macro in each page cost 0.1 ms a page
     env.globals.update(front=shared.front, qty=_once_each(shared.qty), cited=_once_each(shared.cited))  # type: ignore[attr-defined]
-    items = env.get_template("_items.j2").module  # after qty and cited, which its macros call as globals
+    items = env.get_template("_items.j2").module  # its macros call qty and cited, the globals above
     env.globals.update({name: _once_each(getattr(items, name)) for name in ("input_item", "input_inline", "check_item")})
     return env
 
