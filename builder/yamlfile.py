@@ -17,6 +17,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 12
+MAX_DIGITS = 40  # an integer's digits; with the bounds below, products of a formula's inputs stay far from a float's limit
+LARGEST = 1e40
+SMALLEST = 1e-40
 
 _INT = re.compile(r"^[-+]?[0-9][0-9_]*$")
 _FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?$")
@@ -161,16 +164,18 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     if first in "-+.0123456789":
         if _INT.match(value):
             digits = value.replace("_", "")
-            if len(digits) > 40:
-                raise YamlProblem("yaml-number", "the number has more than 40 digits", *_event_mark(event))
+            if len(digits.lstrip("+-")) > MAX_DIGITS:
+                raise YamlProblem("yaml-number", f"the number has more than {MAX_DIGITS} digits", *_event_mark(event))
             return int(digits)
         if _FLOAT.match(value):
             try:
                 number = float(value.replace("_", ""))
             except ValueError:  # underscores with no digit, such as "._"
                 return value
-            if number in (float("inf"), float("-inf")):
-                raise YamlProblem("yaml-number", f"the number {value} is too large", *_event_mark(event))
+            if not SMALLEST <= abs(number) < LARGEST and number != 0:
+                size = "large" if abs(number) >= LARGEST else "small"
+                raise YamlProblem("yaml-number", f"the number {value} is too {size}: the registry takes numbers from 1e-40 to below 1e+40 "
+                                  "(or 0) in size, so that no figure derived from them overflows", *_event_mark(event))
             return number
         if _NONFINITE.match(value):
             raise YamlProblem("yaml-number", f"{value} is not a number the registry accepts: use null for unknown", *_event_mark(event))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder import construct, registry
+from builder import construct, derived, exports, registry
 from builder.metrics import Context, derive
 
 BASE = Path(__file__).parent / "fixtures" / "base"
@@ -54,3 +56,39 @@ def test_ranges_are_ordered_and_nothing_is_silently_zero(params: float | None, t
     for m in d.metrics.values():
         assert 0 < m.low <= m.value <= m.high, m
     assert not set(d.metrics) & set(d.missing)
+
+
+# The loader takes numbers from 1e-40 to below 1e40 in size; whatever a contributor writes within that, every derived figure must
+# stay a finite number, which the JSON exports can write.
+extreme = st.sampled_from([1e-40, 1e-12, 1.0, 1e12, 9.99e39])
+
+
+def _finite_json(value: object) -> str:
+    return json.dumps(value, allow_nan=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(figures=st.fixed_dictionaries({}, optional={k: extreme for k in (
+           "tokens", "compute_flop", "duration_hours", "accelerator_hours", "average_power_w", "carbon_intensity_g_per_kwh",
+           "it_energy_mwh", "energy_mwh", "emissions_tco2e", "wue_l_per_kwh", "embodied_tco2e")}),
+       count=st.sampled_from([None, 1, 10**39]), util=st.sampled_from([None, 1e-40, 1.0]), parameters=st.one_of(st.none(), extreme),
+       energy_wh=extreme, queries=st.sampled_from([1e-40, 1.0, 9.99e39]),
+       hardware=st.fixed_dictionaries({"tdp_w": extreme, "bf16": extreme, "memory_gb": extreme}))
+def test_figures_at_the_loaders_bounds_derive_finite_numbers(figures: dict[str, float], count: int | None, util: float | None,
+                                                            parameters: float | None, energy_wh: float, queries: float,
+                                                            hardware: dict[str, float]) -> None:
+    gpu = construct.hardware({"id": "example-gpu", "name": "G", "vendor": "V", "kind": "gpu", "released": "2020", "tdp_w": hardware["tdp_w"],
+                              "memory_gb": hardware["memory_gb"], "peak_flops": {"bf16": hardware["bf16"]}, "sources": [SOURCE]}, "g.yaml")
+    ctx = Context(REG.assumptions, {**REG.hardware, "example-gpu": gpu}, REG.grids)
+    training: dict[str, object] = {"accelerator": "example-gpu", "location": {"country": "FR", "grid": "fr"}, "pue": 5, **figures}
+    if count is not None:
+        training["accelerator_count"] = count
+    if util is not None:
+        training["utilization"] = util
+    top: dict[str, object] = {"parameters": parameters} if parameters is not None else {}
+    top["inference"] = [{"query": "q", "kind": "measured", "queries": queries, "output_tokens": queries, "energy_wh": energy_wh,
+                         "emissions_g": energy_wh, "water_ml": energy_wh}]
+    model = _model(training, **top)
+    reg = dataclasses.replace(REG, hardware=ctx.hardware, models={"m": model})
+    report = derived.report(model, reg, ctx)
+    _finite_json(exports.model_record(report))

@@ -44,6 +44,17 @@ def test_huge_float_that_overflows_is_rejected() -> None:
     assert _fails("x: 1e999").code == "yaml-number"
 
 
+@pytest.mark.parametrize(("text", "size"), [("x: 1e40", "large"), ("x: -1.0e+40", "large"), ("x: 1e-41", "small"), ("x: -9e-41", "small")])
+def test_numbers_beyond_the_registrys_bounds_are_rejected_with_their_position(text: str, size: str) -> None:
+    problem = _fails(text)
+    assert problem.code == "yaml-number" and f"too {size}" in problem.message and (problem.line, problem.column) == (1, 4)
+
+
+def test_numbers_within_the_bounds_and_zero_are_read() -> None:
+    assert parse("[9.99e39, -9.99e+39, 1e-40, 0.0, -0.0, 0, 9999999999999999999999999999999999999999]") == [
+        9.99e39, -9.99e39, 1e-40, 0.0, 0.0, 0, 10**40 - 1]
+
+
 def test_python_tags_are_rejected() -> None:
     problem = _fails("x: !!python/object/apply:os.system ['true']")
     assert problem.code == "yaml-tag"
