@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import orjson
+
 from builder import __version__, export_package
 from builder.derived import ModelReport
 from builder.export_package import FileInfo, sha256
@@ -105,7 +107,13 @@ Collections = dict[str, list[Encoded]]
 
 
 def _compact(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    """json.dumps(sort_keys=True) without whitespace, in UTF-8, written by orjson (a tenth of the time at 150 MB of models): floats
+    in shortest round-trip form with a plain exponent (`1e-06` is `1e-6`). orjson writes no integer wider than 64 bits (YAML
+    allows 40 digits), which json then writes; nor does it refuse NaN, which the loader's bounds and Metric keep out."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
 def _object(members: Mapping[str, bytes]) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from math import isfinite
 from statistics import median
 from typing import Any
 
@@ -24,6 +25,12 @@ UNITS = {"accelerator_hours": "h", "compute_flop": "FLOP", "it_energy_mwh": "MWh
          "water_m3": "m3"}
 
 
+def _finite(name: str, *numbers: float) -> None:
+    """Refuse to export a figure that is not a number (the JSON writer would write NaN or infinity as null, unknown)."""
+    if not all(map(isfinite, numbers)):
+        raise ValueError(f"{name}: a derived figure is not a finite number: {numbers}")
+
+
 @dataclass(frozen=True)
 class Input:
     """One input of a formula and where it came from: the entry, an assumption, a hardware or grid record."""
@@ -39,6 +46,7 @@ class Input:
     note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        _finite(self.name, self.value, self.low, self.high)
         return {"name": self.name, "value": self.value, "low": self.low, "high": self.high, "unit": self.unit,
                 "origin": self.origin, "ref": self.ref, "sources": list(self.sources), "note": self.note}
 
@@ -69,6 +77,7 @@ class Metric:
         return Input(name or self.name, self.value, self.low, self.high, self.unit, self.method, ref, self.sources, self.note)
 
     def as_dict(self) -> dict[str, Any]:
+        _finite(self.name, self.value, self.low, self.high)
         body = {"value": self.value, "low": self.low, "high": self.high, "unit": self.unit, "method": self.method,
                 "path": self.path, "formula": self.formula, "inputs": [i.as_dict() for i in self.inputs],
                 "sources": list(self.sources), "note": self.note}

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from builder import __version__, derived, exports, registry
+from builder.metrics import Input, Metric
 from builder.yamlfile import read
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -247,3 +248,24 @@ def test_a_grid_may_have_several_intensities_for_one_year(base_registry: Path, t
     db.write_bytes(files["registry.sqlite"])
     rows = sqlite3.connect(db).execute("select position, year, g_per_kwh from grid_intensity where grid_id = 'fr' order by position").fetchall()
     assert rows == [(0, 2022, 57.0), (1, 2022, 20.0)]
+
+
+@pytest.mark.parametrize("value", [
+    {"b": 1, "a": [1.5, 1e-6, 2.5e23, -0.0, 10**18], "é": "ü \u2028 \x01 \"q\" </script>", "c": {"z": None, "y": True}},
+    {"wide": 10**39, "nested": [{"k": -(10**30)}]},  # wider than 64 bits: written by json instead
+])
+def test_compact_json_is_sorted_whitespace_free_utf8_that_reads_back_the_same(value: dict[str, Any]) -> None:
+    written = exports.dumps_compact(value)
+    assert written.endswith(b"\n") and b"\n" not in written[:-1] and b", " not in written and b": " not in written
+    reread = json.loads(written)
+    assert reread == value and list(reread) == sorted(reread)
+    assert all(list(item) == sorted(item) for item in [*reread.values(), *reread.get("nested", [])] if isinstance(item, dict))
+    assert exports.dumps_compact({"é": "ü"}) == '{"é":"ü"}\n'.encode()  # UTF-8, not escaped to ASCII
+
+
+def test_a_figure_that_is_not_a_number_is_refused_rather_than_written_as_unknown() -> None:
+    bad = Metric("energy_mwh", float("nan"), 1.0, 2.0, "MWh", "estimated", "p", "f")
+    with pytest.raises(ValueError, match="energy_mwh: a derived figure is not a finite number"):
+        bad.as_dict()
+    with pytest.raises(ValueError, match="pue"):
+        Input("pue", 1.2, 1.0, float("inf"), "ratio", "assumption").as_dict()
