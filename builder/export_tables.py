@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -125,7 +126,10 @@ def _rows(columns: Sequence[Column], rows: Iterable[Row], key: Sequence[str]) ->
             raise ValueError(f"row keys differ from columns: {sorted(set(row) ^ expected)}")
         out.append(tuple([row[n] for n in names]))
     positions = [names.index(k) for k in key]
-    out.sort(key=lambda r: tuple((r[p] is not None, r[p]) for p in positions))
+    if any(r[p] is None for r in out for p in positions):
+        out.sort(key=lambda r: tuple((r[p] is not None, r[p]) for p in positions))  # an empty key cell sorts first
+    else:
+        out.sort(key=operator.itemgetter(*positions))  # the same order, without a tuple of pairs per row
     return tuple(out)
 
 

@@ -18,6 +18,7 @@ import pytest
 from frictionless import validate
 
 from builder import derived, exports, registry
+from builder.export_tables import Column, _rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARROW = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_()}
@@ -216,3 +217,13 @@ def test_models_csv_has_water_and_the_inference_estimate_with_range_and_method(e
     inputs = [r for r in csv_rows(exported / "metric_inputs.csv") if r["metric"] == "break_even_queries"]
     assert [r["name"] for r in inputs] == ["emissions_tco2e", "emissions_g_per_query"]
     assert inputs[1]["origin"] == "measured" and inputs[1]["ref"] == 'one response, "short", of 500 tokens'
+
+
+@pytest.mark.parametrize("with_empty_key", [False, True])
+def test_table_rows_are_in_primary_key_order_with_empty_key_cells_first(with_empty_key: bool) -> None:
+    columns = [Column("a", "string", ""), Column("b", "integer", ""), Column("c", "string", "")]
+    rows = [{"a": "y", "b": 2, "c": "1"}, {"a": "x", "b": 10, "c": "2"}, {"a": "y", "b": 1, "c": "3"}, {"a": "x", "b": 9, "c": "4"}]
+    if with_empty_key:
+        rows.append({"a": "y", "b": None, "c": "5"})
+    ordered = [row[2] for row in _rows(columns, rows, ["a", "b"])]
+    assert ordered == (["4", "2", "5", "3", "1"] if with_empty_key else ["4", "2", "3", "1"])

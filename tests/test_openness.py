@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from builder import construct, registry
-from builder.openness import license_class, osi_approved, score
+from builder.openness import FieldScore, LicenceFinding, OpennessScore, license_class, osi_approved, score
 from builder.records import Model
 from builder.schemas import Schemas
 from builder.yamlfile import read
@@ -122,6 +123,9 @@ def test_export_form_is_plain_json_with_the_same_names(table: Mapping[str, Any])
                                      {"field": "paper", "value": "unknown", "weight": None, "sources": ["s"]}]
     assert exported["licenses"] == [{"field": "weights_license", "license": "MIT", "license_class": "osi-open", "sources": ["s"]}]
     assert exported["mof_class"] is None and exported["mof_next"] == "III"
+    assert list(exported) == [f.name for f in dataclasses.fields(OpennessScore)]  # every field, by its own name, in order
+    for item, kind in ((exported["breakdown"][0], FieldScore), (exported["licenses"][0], LicenceFinding)):
+        assert list(item) == [f.name for f in dataclasses.fields(kind)]
 
 
 def test_model_with_no_openness_has_no_score_and_zero_coverage(table: Mapping[str, Any]) -> None:
