@@ -93,7 +93,7 @@ def score(model: Model, table: Table) -> OpennessScore:
                      if (status := model.openness.get(name)) is not None)
     unclassified = tuple(dict.fromkeys(i for f in licenses for i in _unclassified_ids(f.license, table)))
     worst = _most_restrictive((f.license_class for f in licenses), table)
-    cap = float(_classes(table)[worst]["cap"]) if worst is not None else None
+    cap = float(_lookups(table).classes[worst]["cap"]) if worst is not None else None
     capped = None if uncapped is None else (min(uncapped, cap) if cap is not None else uncapped)
 
     mof_class, mof_next, missing, unassessed = _mof(model, table)
@@ -108,8 +108,8 @@ def score(model: Model, table: Table) -> OpennessScore:
 
 def license_class(expression: str, table: Table) -> str | None:
     """The class of an SPDX expression: the best alternative of an OR, the worst part of an AND; None if unclassified."""
-    index = _member_index(table)
-    ranks = {c["id"]: c["rank"] for c in table["license_classes"]}
+    found = _lookups(table)
+    index, ranks = found.members, found.ranks
     best: str | None = None
     for group in _alternatives(expression):
         members = [index.get(i.lower()) for i in group]
@@ -123,7 +123,7 @@ def license_class(expression: str, table: Table) -> str | None:
 
 def osi_approved(expression: str, table: Table) -> bool:
     """Whether some alternative of an SPDX expression consists only of OSI-approved licences."""
-    approved = {i.lower() for i in table["osi_approved"]["licenses"]}
+    approved = _lookups(table).approved
     return any(all(i.lower() in approved for i in group) for group in _alternatives(expression))
 
 
@@ -135,19 +135,36 @@ def _alternatives(expression: str) -> list[list[str]]:
     return out
 
 
-def _classes(table: Table) -> dict[str, Mapping[str, Any]]:
-    """Licence classes by id, to read a class's cap."""
-    return {c["id"]: c for c in table["license_classes"]}
+@dataclass(frozen=True)
+class _Lookups:
+    """What scoring looks up in the openness table: licence classes by id, their ranks, each licence id's class (lower case, as
+    SPDX ids match without regard to case) and the OSI-approved ids."""
+
+    classes: Mapping[str, Mapping[str, Any]]
+    ranks: Mapping[str, int]
+    members: Mapping[str, str]
+    approved: frozenset[str]
 
 
-def _member_index(table: Table) -> dict[str, str]:
-    """Licence id (lower case, as SPDX ids match without regard to case) to class id."""
-    return {lic.lower(): c["id"] for c in table["license_classes"] for lic in c["licenses"]}
+_last: list[tuple[Table, _Lookups]] = []  # the last table's, kept with the table itself so its identity cannot be reused
+
+
+def _lookups(table: Table) -> _Lookups:
+    """The table's lookups, made once for the table every model is scored against (made for each licence of each model, they
+    were a seventh of deriving 10,000 models)."""
+    if _last and _last[0][0] is table:
+        return _last[0][1]
+    classes = table["license_classes"]
+    found = _Lookups({c["id"]: c for c in classes}, {c["id"]: c["rank"] for c in classes},
+                     {lic.lower(): c["id"] for c in classes for lic in c["licenses"]},
+                     frozenset(i.lower() for i in table["osi_approved"]["licenses"]))
+    _last[:] = [(table, found)]
+    return found
 
 
 def _unclassified_ids(expression: str, table: Table) -> list[str]:
     """Licence ids of an expression that no class lists, reported so a maintainer can classify them."""
-    index = _member_index(table)
+    index = _lookups(table).members
     return [i for group in _alternatives(expression) for i in group if i.lower() not in index]
 
 
@@ -158,7 +175,7 @@ def _licence_finding(name: str, status: Status, table: Table) -> LicenceFinding:
 
 def _most_restrictive(classes: Iterable[str | None], table: Table) -> str | None:
     """The least open of the known classes, since the tightest licence limits what people may do with the model."""
-    ranks = {c["id"]: c["rank"] for c in table["license_classes"]}
+    ranks = _lookups(table).ranks
     known = [c for c in classes if c is not None]
     return max(known, key=ranks.__getitem__) if known else None
 

@@ -256,3 +256,13 @@ def test_loaded_registry_exposes_the_table(base_registry: Path) -> None:
     assert loaded.openness_scoring["version"] == 1
     model = loaded.models["example-model"]
     assert score(model, loaded.openness_scoring).table_version == 1
+
+
+def test_each_table_classifies_by_its_own_classes_when_tables_alternate(table: Mapping[str, Any]) -> None:
+    other = copy.deepcopy(dict(table))
+    for c in other["license_classes"]:
+        c["licenses"] = [i for i in c["licenses"] if i != "MIT"]
+    next(c for c in other["license_classes"] if c["id"] == "proprietary")["licenses"].append("MIT")
+    other["osi_approved"]["licenses"] = [i for i in other["osi_approved"]["licenses"] if i != "MIT"]
+    assert [license_class("MIT", t) for t in (table, other, table)] == ["osi-open", "proprietary", "osi-open"]
+    assert [osi_approved("MIT", t) for t in (table, other, table)] == [True, False, True]
