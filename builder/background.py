@@ -113,6 +113,9 @@ def _run(plan: Callable[[], Calls], out: Queue[tuple[str, str, Any]], spool: _Sp
         out.put(("error", key, traceback.format_exc()))
         return
     out.put(("done", "", None))
+    # Every result is in the spool: end now rather than wait for the caller to read words it may never need (a caller that finds
+    # each result in the spool reads none, so the pipe fills and this process stayed until closed, half a second at 10,000 models).
+    out.cancel_join_thread()
 
 
 class Results(Generic[T]):
@@ -144,6 +147,11 @@ class Results(Generic[T]):
     @property
     def forked(self) -> bool:
         return self._process is not None
+
+    @property
+    def running(self) -> bool:
+        """Whether the forked process has not ended yet."""
+        return self._process is not None and self._process.is_alive()
 
     @property
     def cancelled(self) -> bool:

@@ -307,6 +307,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             log.info("registry: Pagefind is indexing the preview in the background; search works once it is done")
         elif self._indexing is not None:
             self._index()
+        self._close_background()  # if _index did not (in `mkdocs serve`, a thread that lists the downloads has it)
         if self._dirty and self._reports is not None:
             self._derive_ahead(self._reports)
 
@@ -350,9 +351,10 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             assert self._background is not None, "on_pre_build starts the background work"
             self._listed = self._background.get(DOWNLOADS)
         except BackgroundError as exc:
-            raise PluginError(f"writing the downloads failed: {exc}") from exc
-        finally:
             self._close_background()
+            raise PluginError(f"writing the downloads failed: {exc}") from exc
+        # closed after Pagefind (by _stop) or at the end of the build: the forked process, its work done, may still be ending
+        # (at 10,000 models it gives back gigabytes of memory, which took a third of a second to wait for here)
         _replace_marker(written, html, body())
 
     def _list_downloads(self, results: Results[Any], written: Path, html: str, body: Callable[[], str]) -> None:
