@@ -126,7 +126,19 @@ def _rows(columns: Sequence[Column], rows: Iterable[Row], key: Sequence[str]) ->
         if row.keys() != expected:
             raise ValueError(f"row keys differ from columns: {sorted(set(row) ^ expected)}")
         out.append(tuple([row[n] for n in names]))
-    positions = [names.index(k) for k in key]
+    return _sorted(out, names, key)
+
+
+def _in_order(columns: Sequence[Column], names: Sequence[str], rows: Iterable[tuple[Any, ...]], key: Sequence[str]) -> tuple[tuple[Any, ...], ...]:
+    """Rows made as tuples with the cells `names` lists (which must be the columns, in order), sorted by primary key: for the
+    tables of every metric and every input (360,000 rows at 10,000 models), where a dict per row took half their time."""
+    if [c.name for c in columns] != list(names):
+        raise ValueError(f"cells differ from columns: {list(names)} != {[c.name for c in columns]}")
+    return _sorted(list(rows), names, key)
+
+
+def _sorted(out: list[tuple[Any, ...]], names: Sequence[str], key: Sequence[str]) -> tuple[tuple[Any, ...], ...]:
+    positions = [list(names).index(k) for k in key]
     if any(r[p] is None for r in out for p in positions):
         out.sort(key=lambda r: tuple((r[p] is not None, r[p]) for p in positions))  # an empty key cell sorts first
     else:
@@ -487,20 +499,28 @@ def _all_metrics(reports: Mapping[str, ModelReport]) -> Iterable[tuple[str, Metr
         yield from ((model_id, m) for m in report_metrics(r).values())
 
 
+METRIC_CELLS = ("model_id", "metric", "value", "low", "high", "unit", "method", "path", "formula", "sources", "note", "estimate_value",
+                "estimate_low", "estimate_high", "estimate_path")
+INPUT_CELLS = ("model_id", "metric", "position", "name", "value", "low", "high", "unit", "origin", "ref", "sources", "note")
+
+
+def _metric_row(model_id: str, m: Metric) -> tuple[Any, ...]:
+    e = m.estimate
+    return (model_id, m.name, m.value, m.low, m.high, m.unit, m.method, m.path, m.formula, joined(m.sources), m.note,
+            *((e.value, e.low, e.high, e.path) if e is not None else (None, None, None, None)))
+
+
 def metric_tables(reports: Mapping[str, ModelReport]) -> list[Table]:
-    rows = ({"model_id": mid, "metric": m.name, "value": m.value, "low": m.low, "high": m.high, "unit": m.unit, "method": m.method,
-             "path": m.path, "formula": m.formula, "sources": joined(m.sources), "note": m.note,
-             "estimate_value": m.estimate.value if m.estimate else None, "estimate_low": m.estimate.low if m.estimate else None,
-             "estimate_high": m.estimate.high if m.estimate else None, "estimate_path": m.estimate.path if m.estimate else None}
-            for mid, m in _all_metrics(reports))
-    metrics = _table("derived_metrics", "Derived metrics", "Every derived figure of every model, with range, method, formula and sources.",
-                     METRIC_COLUMNS, ["model_id", "metric"], rows, [ForeignKey(("model_id",), "models", ("id",))])
-    inputs = ({"model_id": mid, "metric": m.name, "position": n, "name": i.name, "value": i.value, "low": i.low, "high": i.high,
-               "unit": i.unit, "origin": i.origin, "ref": i.ref, "sources": joined(i.sources), "note": i.note}
+    rows = (_metric_row(mid, m) for mid, m in _all_metrics(reports))
+    metrics = Table("derived_metrics", "Derived metrics", "Every derived figure of every model, with range, method, formula and sources.",
+                    METRIC_COLUMNS, ("model_id", "metric"), _in_order(METRIC_COLUMNS, METRIC_CELLS, rows, ["model_id", "metric"]),
+                    (ForeignKey(("model_id",), "models", ("id",)),))
+    inputs = ((mid, m.name, n, i.name, i.value, i.low, i.high, i.unit, i.origin, i.ref, joined(i.sources), i.note)
               for mid, m in _all_metrics(reports) for n, i in enumerate(m.inputs, 1))
-    metric_inputs = _table("metric_inputs", "Metric inputs", "The inputs of every estimated figure, so each can be recomputed.", INPUT_COLUMNS,
-                           ["model_id", "metric", "position"], inputs,
-                           [ForeignKey(("model_id", "metric"), "derived_metrics", ("model_id", "metric"))])
+    key = ("model_id", "metric", "position")
+    metric_inputs = Table("metric_inputs", "Metric inputs", "The inputs of every estimated figure, so each can be recomputed.", INPUT_COLUMNS,
+                          key, _in_order(INPUT_COLUMNS, INPUT_CELLS, inputs, key),
+                          (ForeignKey(("model_id", "metric"), "derived_metrics", ("model_id", "metric")),))
     return [metrics, metric_inputs]
 
 

@@ -18,7 +18,7 @@ import pytest
 from frictionless import validate
 
 from builder import derived, exports, registry
-from builder.export_tables import Column, _rows
+from builder.export_tables import Column, _in_order, _rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARROW = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_()}
@@ -227,3 +227,10 @@ def test_table_rows_are_in_primary_key_order_with_empty_key_cells_first(with_emp
         rows.append({"a": "y", "b": None, "c": "5"})
     ordered = [row[2] for row in _rows(columns, rows, ["a", "b"])]
     assert ordered == (["4", "2", "5", "3", "1"] if with_empty_key else ["4", "2", "3", "1"])
+
+
+def test_rows_made_as_tuples_must_name_the_columns_in_order() -> None:
+    columns = [Column("a", "string", ""), Column("b", "string", "")]
+    assert _in_order(columns, ("a", "b"), [("y", "1"), ("x", "2")], ["a"]) == (("x", "2"), ("y", "1"))
+    with pytest.raises(ValueError, match="cells differ from columns"):
+        _in_order(columns, ("b", "a"), [("1", "y")], ["a"])
