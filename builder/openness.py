@@ -151,7 +151,7 @@ _last: list[tuple[Table, _Lookups]] = []  # the last table's, kept with the tabl
 
 def _lookups(table: Table) -> _Lookups:
     """The table's lookups, made once for the table every model is scored against (made for each licence of each model, they
-    were a seventh of deriving 10,000 models)."""
+    were a tenth of deriving 10,000 models)."""
     if _last and _last[0][0] is table:
         return _last[0][1]
     classes = table["license_classes"]
