@@ -209,7 +209,9 @@ def test_forking_leaves_what_the_caller_froze_frozen() -> None:
 def test_the_process_ends_by_itself_once_every_result_is_written_even_if_none_was_waited_for() -> None:
     results = Results([(f"k{i}", functools.partial(str, i)) for i in range(5000)])  # far more words than the pipe holds
     try:
-        while "k4999" not in results._spool:  # waiting here, not in get(), which would read the words
+        for _ in range(600):  # waiting here, not in get(), which would read the words
+            if "k4999" in results._spool:
+                break
             time.sleep(0.05)
         assert [results.get(f"k{i}") for i in (0, 4999)] == ["0", "4999"]
         for _ in range(600):
