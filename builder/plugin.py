@@ -190,8 +190,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         self._late = {}
         plan = self._plan()
         dests: dict[str, str] = {}
+        written = {f.src_uri for f in files}  # the hand-written files (looked up per page, as MkDocs does, it cost 0.2 s)
         for g in self._generated():
-            if files.get_file_from_path(g.path) is not None:
+            if g.path in written:
                 raise PluginError(f"{docs / g.path} would hide the generated page of the same path: remove or rename it")
             listed = g.path == "index.md" or g.path.endswith("/index.md") or "/" not in g.path
             inclusion = InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV
@@ -201,7 +202,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
                 f = GeneratedPage.generated(config, g.path, content=g.text, inclusion=inclusion)
                 assert isinstance(f, GeneratedPage)
                 f.modified = plan.renders(g.path)
-            dests[g.path] = f.abs_dest_path
+            if self._dirty:  # only a dirty build removes what the last one wrote (0.3 s of pathlib for 21,000 files)
+                dests[g.path] = f.abs_dest_path
             if g.body is not None:
                 self._late[g.path] = g.body
             if g.source is not None and g.path.endswith(".md"):

@@ -101,11 +101,20 @@ class _File:
 
 def display_path(path: Path) -> str:
     """The path as a contributor would type it: relative to the current folder when inside it."""
+    folder = _shown_folder(os.getcwd(), str(path.parent))
+    shown = None if folder is None else folder + path.name
+    return str(path) if shown is None or shown.startswith("..") else shown
+
+
+@functools.lru_cache(maxsize=64)
+def _shown_folder(cwd: str, folder: str) -> str | None:
+    """A folder as display_path shows the files in it ("" for `cwd` itself, None outside it): found once per folder, not per
+    file (os.path.relpath made a twentieth of loading)."""
     try:
-        shown = os.path.relpath(path)
+        shown = os.path.relpath(folder, cwd)
     except ValueError:
-        return str(path)
-    return str(path) if shown.startswith("..") else shown
+        return None
+    return None if shown.startswith("..") else "" if shown == "." else shown + os.sep
 
 
 def discover(root: Path) -> list[tuple[str, Path]]:

@@ -105,11 +105,13 @@ def parse(text: str) -> Any:
 
 def _value(events: Any, event: yaml.Event, depth: int) -> Any:
     """The data an event starts: a scalar, or a mapping or list read to its end."""
-    _plain_node(event)
     kind = type(event)
     if kind is yaml.ScalarEvent:
         assert isinstance(event, yaml.ScalarEvent)
+        if event.anchor is not None or event.tag is not None:  # most events are plain scalars: checked here without a call
+            _plain_node(event)
         return _scalar(event) if event.implicit[0] else event.value  # quoted and block scalars are strings
+    _plain_node(event)
     if depth >= MAX_DEPTH:
         raise YamlProblem("yaml-depth", f"nesting is deeper than {MAX_DEPTH} levels, more than any registry file needs", *_event_mark(event))
     if kind is yaml.SequenceStartEvent:
@@ -145,7 +147,8 @@ def _plain_node(event: yaml.Event) -> None:
 
 def _key(event: yaml.Event) -> str:
     """A mapping key: plain text, never a list, a mapping or a merge (<<)."""
-    _plain_node(event)
+    if not isinstance(event, yaml.ScalarEvent) or event.anchor is not None or event.tag is not None:
+        _plain_node(event)
     if not isinstance(event, yaml.ScalarEvent):
         raise YamlProblem("yaml-key", "a mapping key must be a plain name", *_event_mark(event))
     if event.value == "<<" and event.implicit[0]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from builder.cli import main
+from builder.registry import display_path
 
 BROKEN = "id: broken\nname: Broken\ntraining:\n  accelerator_count: -1\nsources: [{id: s, title: S, url: 'https://example.org'}]\n"
 
@@ -79,3 +81,21 @@ def test_module_entry_point_reports_without_traceback(base_registry: Path) -> No
     assert result.returncode == 1
     assert "garbage.yaml:1:1: (file): byte 0xff is not UTF-8" in result.stdout or "garbage.yaml:1:" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_paths_are_shown_from_the_current_folder_wherever_that_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    file = tmp_path / "registry" / "models" / "m.yaml"
+    file.parent.mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert display_path(file) == os.path.join("registry", "models", "m.yaml")
+    monkeypatch.chdir(tmp_path / "registry")  # the same folder shown anew from elsewhere
+    assert display_path(file) == os.path.join("models", "m.yaml")
+    assert display_path(Path("models") / "m.yaml") == os.path.join("models", "m.yaml")
+    monkeypatch.chdir(tmp_path / "registry" / "models")
+    assert display_path(file) == "m.yaml"
+    monkeypatch.chdir(tmp_path.parent)
+    assert display_path(file) == os.path.join(tmp_path.name, "registry", "models", "m.yaml")
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    monkeypatch.chdir(other)
+    assert display_path(file) == str(file)  # outside the current folder: as given

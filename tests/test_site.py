@@ -256,6 +256,15 @@ def test_invalid_registry_stops_the_build(tmp_path: Path) -> None:
     assert "example-model.yaml:5:" in done.stderr and "released" in done.stderr
 
 
+def test_a_hand_written_page_at_a_generated_pages_path_stops_the_build(tmp_path: Path) -> None:
+    config = make_project(tmp_path)
+    (tmp_path / "docs" / "models").mkdir()
+    (tmp_path / "docs" / "models" / "example-model.md").write_text("# Mine\n", encoding="utf-8")
+    done = build(config, tmp_path / "site")
+    assert done.returncode != 0
+    assert "example-model.md would hide the generated page of the same path" in done.stderr
+
+
 def test_safe_url_allows_only_http() -> None:
     assert pageviews.safe_url("https://example.org/a") == "https://example.org/a"
     assert pageviews.safe_url("http://example.org") == "http://example.org"
