@@ -161,11 +161,11 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         self._plan = functools.cache(lambda: incremental.plan(before, self._snapshot()).including(owed))
         self._downloads_page = None
         self._emptied = multiprocessing.get_context("fork" if can_fork() else None).Event()
-        emptied = self._emptied
+        emptied, dirty = self._emptied, self._dirty
 
         def write_data() -> list[Download]:
-            emptied.wait()  # MkDocs empties the site folder after this hook: write the downloads only once it has
-            return pages.write_data(reg, reports, version, site, rows)
+            emptied.wait()  # MkDocs empties the site folder after this hook (unless dirty): write the downloads only once it has
+            return pages.write_data(reg, reports, version, site, rows, prune=dirty)
 
         def calls() -> list[tuple[str, Callable[[], Any]]]:
             """In the order MkDocs builds the pages: every body but the downloads page's (built last, from what was written), then

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from builder import derived, registry
+from builder import derived, pages, registry
 from builder.incremental import EVERYTHING, Snapshot, plan
 from tests.test_site import make_project
 
@@ -166,11 +166,11 @@ config_file, site, release = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 logging.basicConfig(level=logging.INFO, format="%(message)s")
 original = pages.write_data
 
-def held(*args):
+def held(*args, **kwargs):
     deadline = time.monotonic() + 60  # without the release (a build that waited for the downloads would never get one)
     while not release.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    return original(*args)
+    return original(*args, **kwargs)
 
 pages.write_data = held
 page = site / "downloads" / "index.html"
@@ -230,3 +230,16 @@ def test_a_reload_keeps_the_records_and_reports_an_edit_did_not_touch(base_regis
     edit(base_registry / "hardware" / "example-gpu.yaml", "name: Example GPU", "name: Example GPU 2")
     fourth = registry.load(base_registry, cache=cache).require()
     assert derived.Reports(fourth, later)["other"] is not later["other"]
+
+
+def test_api_files_of_removed_records_are_pruned_only_when_asked(base_registry: Path, tmp_path: Path) -> None:
+    reg = registry.load(base_registry).require()
+    reports = derived.Reports(reg)
+    for prune in (True, False):
+        site = tmp_path / f"site-{prune}"
+        stale = site / "api" / "models" / "removed-model.json"
+        stale.parent.mkdir(parents=True)
+        stale.write_text("{}", encoding="utf-8")
+        pages.write_data(reg, reports, "1.0", site, prune=prune)
+        assert (site / "api" / "models" / "example-model.json").is_file()
+        assert stale.exists() is not prune  # a site MkDocs emptied has none: not looked for
