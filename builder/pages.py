@@ -93,6 +93,9 @@ def environment() -> Environment:
     env.globals.update(front=shared.front, qty=_once_each(shared.qty), cited=_once_each(shared.cited))  # type: ignore[attr-defined]
     items = env.get_template("_items.j2").module  # its macros call qty and cited, the globals above
     env.globals.update({name: _once_each(getattr(items, name)) for name in ("input_item", "input_inline", "check_item")})
+    pieces = env.get_template("_macros.j2").module
+    env.globals.update({name: getattr(pieces, name) for name in ("metric_details", "method", "checklist", "source_list", "known", "kind",
+                                                                 "scope_badges")})
     return env
 
 
