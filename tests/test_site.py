@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -513,3 +514,17 @@ def test_a_build_freezes_what_it_loaded_until_it_ends(tmp_path: Path, monkeypatc
     with pytest.raises(ZeroDivisionError):
         mkdocs_build(load_config(str(config), site_dir=str(tmp_path / "site")))
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("pagefind", [True, False])
+def test_a_build_leaves_no_forked_process_or_closing_thread_behind(tmp_path: Path, pagefind: bool) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    config = load_config(str(make_project(tmp_path)), site_dir=str(tmp_path / "site"))
+    plugin = config.plugins["registry"]
+    plugin.config.pagefind = pagefind
+    mkdocs_build(config)
+    assert multiprocessing.active_children() == []
+    assert plugin._closing is None and plugin._background is None  # closed while Pagefind ran, or at the end without it
+    assert (tmp_path / "site" / "downloads" / "models.json").is_file()
