@@ -362,7 +362,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             self._close_background()
             raise PluginError(f"writing the downloads failed: {exc}") from exc
         # Closed in a thread while Pagefind indexes, and joined after it (by _stop or at the end of the build): dropping the spool
-        # of page bodies (300 MB at 10,000 models) took MkDocs about 0.35 s here. The forked process has ended by now.
+        # of page bodies (300 MB at 10,000 models) took MkDocs about 0.35 s here. The forked process has given every result and
+        # ends by itself; the close reaps it.
         results, self._background = self._background, None
         self._closing = threading.Thread(target=results.close, daemon=True)
         self._closing.start()
