@@ -45,45 +45,44 @@ def check_within_file(path: str, data: Any) -> list[Problem]:
     found: list[Problem] = []
     defined: dict[str, Pointer] = {}
     references: list[tuple[Pointer, str]] = []
+
+    def visit(node: dict[str, Any] | list[Any], pointer: Pointer, node_key: str | int | None) -> None:
+        """Every value below `node` (which sits under `node_key`), in document order; a value's pointer is made only when a check
+        needs it (most are plain figures and text: 730,000 values in 5,000 model files)."""
+        for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+            if key == "sources" and isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, str):
+                        references.append(((*pointer, key, index), item))
+                    elif isinstance(item, dict) and isinstance(item.get("id"), str):
+                        if item["id"] in defined:
+                            found.append(problem(path, "source-duplicate", (*pointer, key, index, "id"),
+                                                 f"the source id '{item['id']}' is used twice in this file"))
+                        defined.setdefault(item["id"], (*pointer, key, index))
+            elif key == "source" and isinstance(value, (str, list)):
+                for index, ref in enumerate([value] if isinstance(value, str) else value):
+                    if isinstance(ref, str):
+                        references.append(((*pointer, key, index) if isinstance(value, list) else (*pointer, key), ref))
+            elif isinstance(value, str):
+                if key == "url" or node_key == "links":
+                    found.extend(_check_url(path, (*pointer, key), value))
+                elif key in DATE_KEYS:
+                    found.extend(_check_date(path, (*pointer, key), value))
+            if isinstance(value, (dict, list)):
+                child = (*pointer, key)
+                if isinstance(value, dict):
+                    found.extend(_check_range(path, child, value))
+                visit(value, child, key)
+
     if isinstance(data, (dict, list)):
-        _visit(path, data, (), None, found, defined, references)
-    if isinstance(data, Mapping):
+        visit(data, (), None)
+    if isinstance(data, dict):
         found.extend(_check_range(path, (), data))
     for pointer, ref in references:
         if ref not in defined:
             where = "; this file defines no sources" if not defined else suggest(ref, set(defined)) or f"; defined: {', '.join(sorted(defined))}"
             found.append(problem(path, "source-missing", pointer, f"the source '{ref}' is not in this file's sources{where}"))
     return found
-
-
-def _visit(path: str, node: dict[str, Any] | list[Any], pointer: Pointer, node_key: str | int | None, found: list[Problem],
-           defined: dict[str, Pointer], references: list[tuple[Pointer, str]]) -> None:
-    """The checks of check_within_file on every value below `node` (which sits under `node_key`), in document order; a value's
-    pointer is made only when a check needs it (most are plain figures and text: 730,000 values in 5,000 model files)."""
-    for key, value in node.items() if isinstance(node, dict) else enumerate(node):
-        if key == "sources" and isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, str):
-                    references.append(((*pointer, key, index), item))
-                elif isinstance(item, dict) and isinstance(item.get("id"), str):
-                    if item["id"] in defined:
-                        found.append(problem(path, "source-duplicate", (*pointer, key, index, "id"),
-                                             f"the source id '{item['id']}' is used twice in this file"))
-                    defined.setdefault(item["id"], (*pointer, key, index))
-        elif key == "source" and isinstance(value, (str, list)):
-            for index, ref in enumerate([value] if isinstance(value, str) else value):
-                if isinstance(ref, str):
-                    references.append(((*pointer, key, index) if isinstance(value, list) else (*pointer, key), ref))
-        elif isinstance(value, str):
-            if key == "url" or node_key == "links":
-                found.extend(_check_url(path, (*pointer, key), value))
-            elif key in DATE_KEYS:
-                found.extend(_check_date(path, (*pointer, key), value))
-        if isinstance(value, (dict, list)):
-            child = (*pointer, key)
-            if isinstance(value, dict):
-                found.extend(_check_range(path, child, value))
-            _visit(path, value, child, key, found, defined, references)
 
 
 def _check_url(path: str, pointer: Pointer, url: str) -> list[Problem]:

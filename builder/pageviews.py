@@ -320,12 +320,10 @@ def cite_text(model: Model, site_name: str, site_url: str) -> str:
     return f"{site_name} contributors. “{model.name}” (entry {model.id}{f', released {year}' if year else ''}). {site_name}, {where}"
 
 
-def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, str], claims: list[Ref],
-               book: SourceBook | None = None) -> ModelView:
+def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, str], claims: list[Ref], book: SourceBook) -> ModelView:
     """The model page's content, from the model's report and the records it points at (`book`: one for every page of a build)."""
     m = report.model
     linker = Linker("../../")
-    book = book or SourceBook(registry)
     known = m.all_sources()
     t = m.training
     facts = [("Released", m.released or "unknown"), ("Domains", ", ".join(m.domains) or "unknown"),

@@ -313,7 +313,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             log.info("registry: Pagefind is indexing the preview in the background; search works once it is done")
         elif self._indexing is not None:
             self._index()
-        if self._closing is not None and not self._serving:  # without Pagefind; with it, _index joined it
+        if self._closing is not None:  # not joined by _index: no Pagefind, or a preview's
             self._closing.join()
             self._closing = None
         if self._dirty and self._reports is not None:

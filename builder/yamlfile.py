@@ -147,10 +147,11 @@ def _plain_node(event: yaml.Event) -> None:
 
 def _key(event: yaml.Event) -> str:
     """A mapping key: plain text, never a list, a mapping or a merge (<<)."""
-    if not isinstance(event, yaml.ScalarEvent) or event.anchor is not None or event.tag is not None:
-        _plain_node(event)
     if not isinstance(event, yaml.ScalarEvent):
+        _plain_node(event)  # an alias, an anchor or a tag says so first
         raise YamlProblem("yaml-key", "a mapping key must be a plain name", *_event_mark(event))
+    if event.anchor is not None or event.tag is not None:
+        _plain_node(event)
     if event.value == "<<" and event.implicit[0]:
         raise YamlProblem("yaml-merge", "merge keys (<<) are not allowed: write the fields out", *_event_mark(event))
     return str(event.value)
