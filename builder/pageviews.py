@@ -210,6 +210,18 @@ class SourceBook:
         self.registry = registry
         self.assumptions = {s.id: s for s in registry.assumption_sources}
         self._records: dict[str, Mapping[str, Source]] = {}
+        self._inputs: dict[tuple[Input, str], InputView] = {}
+
+    def input_view(self, i: Input, model_sources: Mapping[str, Source], linker: Linker) -> InputView:
+        """The input as printed; one view for each assumption, accelerator or grid figure, which cite no model's sources and
+        which thousands of pages print alike."""
+        if i.origin != "assumption" and i.ref not in self.registry.hardware and i.ref not in self.registry.grids:
+            return input_view(i, model_sources, self, linker)
+        key = (i, linker.root)
+        found = self._inputs.get(key)
+        if found is None:
+            found = self._inputs[key] = input_view(i, model_sources, self, linker)
+        return found
 
     def for_record(self, ref: str, origin: str, model_sources: Mapping[str, Source]) -> Mapping[str, Source]:
         """The sources an input's ids refer to, by where the input came from."""
@@ -242,14 +254,16 @@ def _origin(i: Input, registry: Registry, linker: Linker) -> tuple[str | None, s
     return None, "this entry" if i.ref in ("entry", "reported") else f"{i.origin} {i.ref}".strip()
 
 
+def input_view(i: Input, model_sources: Mapping[str, Source], book: SourceBook, linker: Linker) -> InputView:
+    """A formula input as printed, with where it comes from and its sources."""
+    href, label = _origin(i, book.registry, linker)
+    known = book.for_record(i.ref, i.origin, model_sources)
+    return InputView(i.name, quantity(i.value, i.low, i.high, i.unit), i.origin, href, label, links_for(i.sources, known), i.note)
+
+
 def metric_view(m: Metric, model_sources: Mapping[str, Source], book: SourceBook, linker: Linker) -> MetricView:
     """A derived metric with its inputs and their sources resolved for printing."""
-    inputs = []
-    for i in m.inputs:
-        href, label = _origin(i, book.registry, linker)
-        known = book.for_record(i.ref, i.origin, model_sources)
-        inputs.append(InputView(i.name, quantity(i.value, i.low, i.high, i.unit), i.origin, href, label,
-                                links_for(i.sources, known), i.note))
+    inputs = [book.input_view(i, model_sources, linker) for i in m.inputs]
     estimate = metric_view(m.estimate, model_sources, book, linker) if m.estimate is not None else None
     return MetricView(m.name, METRIC_LABELS.get(m.name, m.name.replace("_", " ")),
                       quantity(m.value, m.low, m.high, m.unit, m.method == "estimated"), m.method, m.path, m.formula,

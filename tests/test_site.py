@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import astuple
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ import yaml
 from markupsafe import Markup, escape
 
 from builder import pages, pageviews, registry
+from builder.metrics import Input
+from builder.records import Source
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -474,10 +477,26 @@ def test_quantities_and_source_lists_render_once_per_distinct_value() -> None:
     assert once(pageviews.quantity(1288.0)) != once(q) and len(made) == 2
     assert once(["a list"]) == once(["a list"]) and len(made) == 4  # cannot be remembered: rendered each time
     env = pages.environment()
-    html = env.from_string("{{ qty(q) }} {{ qty(q) }} {{ cited(links) }}").render(
+    html = env.from_string("{{ q | qty }} {{ q | qty }} {{ links | cited }}").render(
         q=q, links=(pageviews.Link("s", "<script>", "https://example.org/?a=1&b=2", ""),))
     assert html.count('<span class="rg-value">1,287</span> t') == 2 and "&lt;script&gt;" in html and "a=1&amp;b=2" in html
 
+
+
+def test_an_assumption_or_hardware_input_is_one_view_and_an_entry_input_cites_its_own_model() -> None:
+    """Figures every page prints alike are resolved once a build; an entry's figure still cites the sources of its own model."""
+    reg = registry.load(FIXTURES / "base").require()
+    book, linker = pageviews.SourceBook(reg), pageviews.Linker("../../")
+    pue = reg.assumption("pue_default")
+    shared = [Input("pue", pue.value, pue.low, pue.high, pue.unit, "assumption", "pue_default", pue.sources),
+              Input("tdp_w", 700.0, 700.0, 700.0, "W", "hardware", "example-gpu", ())]
+    first, second = {"paper": Source("paper", "Model A paper", "https://a.example")}, {"paper": Source("paper", "Model B paper", "https://b.example")}
+    for i in shared:
+        assert book.input_view(i, first, linker) is book.input_view(Input(*astuple(i)), second, linker)
+    entry = Input("parameters", 7e9, 7e9, 7e9, "parameters", "reported", "entry", ("paper",))
+    titles = [book.input_view(entry, known, linker).sources[0].title for known in (first, second)]
+    assert titles == ["Model A paper", "Model B paper"]
+    assert book.input_view(shared[0], first, linker).origin_href == "../../methodology/#assumption-pue_default"
 
 
 def test_checklist_lines_and_formula_inputs_render_escaped_and_alike_each_time() -> None:
@@ -486,7 +505,7 @@ def test_checklist_lines_and_formula_inputs_render_escaped_and_alike_each_time()
     link = pageviews.Link("s", "<b>title</b>", "https://example.org/?a=1&b=2", "")
     check = pageviews.Check("Weights", "yes", "<img src=x onerror=alert(1)>", (link,), "a <i>note</i>")
     given = pageviews.InputView("gpu_hours", pageviews.quantity(5.0, 4.0, 6.0, "h"), "entry", None, "this <entry>", (link,), None)
-    html = env.from_string("<ul>{{ check_item(c) }}{{ check_item(c) }}{{ input_item(i) }}</ul>{{ input_inline(i) }}").render(c=check, i=given)
+    html = env.from_string("<ul>{{ c | check_item }}{{ c | check_item }}{{ i | input_item }}</ul>{{ i | input_inline }}").render(c=check, i=given)
     assert html.count("&lt;img src=x onerror=alert(1)&gt;") == 2 and "<img" not in html and "<i>" not in html and "<b>" not in html
     assert html.count("this &lt;entry&gt;") == 2 and html.count("a=1&amp;b=2") == 4
     assert html.count('<span class="rg-value">5</span> h <span class="rg-range">(range 4–6)</span>') == 2
