@@ -144,6 +144,8 @@ def test_sqlite_has_every_table_with_keys_and_intact_foreign_keys(exported: Path
     assert described == ("Training tokens seen (dataset size times epochs), in tokens.",)
     row = con.execute("SELECT emissions_tco2e, emissions_tco2e_method FROM models WHERE id = 'example-model'").fetchone()
     assert row == (0.02, "reported")
+    free = con.execute("SELECT id, access_free_tier, typeof(access_free_tier), typeof(training_grid) FROM models ORDER BY id").fetchall()
+    assert free == [("example-model", None, "null", "text"), ("tricky-model", 1, "integer", "null")]  # unknown is NULL, never 0
 
 
 def test_frictionless_validates_the_package(exported: Path) -> None:
