@@ -552,17 +552,21 @@ def csv_bytes(table: Table) -> bytes:
 
     The same bytes as the csv module's writer with lineterminator="\\r\\n", which tests check; but that writer looks up every
     character of every text in the line terminator, twice, which made the metric inputs (69 MB at 10,000 models) take
-    seconds. Here a text is quoted once per distinct text, with C string searches, and a row is one join."""
+    seconds. Here each distinct text is quoted once, with C string searches, each distinct fraction written once, and a row
+    is one join."""
     changing = [(i, convert) for i, convert in enumerate(CELLS.get(c.type) for c in table.columns) if convert is not None]
     rows = table.rows if not changing else [_converted(row, changing) for row in table.rows]
-    texts: dict[Any, str] = {None: ""}  # None and each text seen, as cells (numbers are not kept: 1 == 1.0 == True)
-    known = texts.get
+    written: dict[Any, str] = {None: ""}  # cells by value, written once: None, texts, and floats no integer equals (1 == 1.0)
+    known = written.get
 
     def cell(value: Any) -> str:
         if isinstance(value, str):
-            texts[value] = text = '"' + value.replace('"', '""') + '"' if NEEDS_QUOTES.search(value) else value
+            written[value] = text = '"' + value.replace('"', '""') + '"' if NEEDS_QUOTES.search(value) else value
             return text
-        return str(value)
+        text = str(value)
+        if value.__class__ is float and not value.is_integer():  # an assumption's figure is in thousands of rows
+            written[value] = text
+        return text
 
     lines = [",".join([text if (text := known(v)) is not None else cell(v) for v in row]) for row in ([c.name for c in table.columns], *rows)]
     if len(table.columns) == 1:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from builder import __version__, derived, exports, registry
@@ -278,7 +278,8 @@ def test_a_figure_that_is_not_a_number_is_refused_rather_than_written_as_unknown
 
 CELL_VALUES = {
     "string": st.one_of(st.none(), st.text(), st.sampled_from(["", ",", '"', "a\r\nb", "\n", "a\rb", "x,y", 'say "hi"', " lead", "é–’"])),
-    "number": st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False), st.integers(-(10**40), 10**40)),
+    "number": st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False), st.integers(-(10**40), 10**40),
+                        st.sampled_from([1, 1.0, 0.5, -0.5, 0, 0.0, -0.0, 1e-6, 2.5e23])),
     "integer": st.one_of(st.none(), st.integers(-(10**40), 10**40)),
     "boolean": st.one_of(st.none(), st.booleans()),
 }
@@ -294,6 +295,8 @@ def tables(draw: st.DrawFn) -> Table:
 
 @settings(max_examples=300, deadline=None)
 @given(tables())
+@example(Table("t", "T", "", (Column("n", "number", ""), Column("s", "string", "")), ("n",),
+               ((1.0, "a,b"), (1, "a,b"), (0.0, None), (-0.0, ""), (0.5, '"'), (0.5, '"'), (True, "x"))))  # equal values, other cells
 def test_csv_is_what_the_csv_module_writes(table: Table) -> None:
     """Quoting, empty (unknown) cells, a lone empty cell, true/false, integers and floats: byte for byte the csv module's output."""
     expected = io.StringIO(newline="")
