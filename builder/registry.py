@@ -188,7 +188,7 @@ def _read_all(found: list[tuple[str, Path]], stamps: Stamps, schemas: Schemas, c
     """Every file, from the cache where unchanged; with many to read, a forked process reads the second half meanwhile."""
     kept = {path: cache[path] for _, path in found if path in cache and stamps[path] is not None and cache[path].stamp == stamps[path]}
     todo = [(kind, path) for kind, path in found if path not in kept]
-    split = len(todo) // 2 if len(todo) >= SPLIT_FROM else len(todo)
+    split = _middle(todo, stamps) if len(todo) >= SPLIT_FROM else len(todo)
     for kind in {kind for kind, _ in todo[split:]}:
         schemas.fast(kind)  # compiled once, before the fork, not in both processes
     later = Results([("second half", functools.partial(_read_each, todo[split:], schemas))], fork=split < len(todo))
@@ -213,6 +213,19 @@ def _read_all(found: list[tuple[str, Path]], stamps: Stamps, schemas: Schemas, c
             cache[path] = _Read(stamp, f.data, f.text, tuple(f.problems), f.valid)
         files.append(f)
     return files
+
+
+def _middle(todo: list[tuple[str, Path]], stamps: Stamps) -> int:
+    """Where to cut the files so that both halves hold as many bytes: reading takes time by the byte, and the model files, which
+    come first, are larger than the hardware, grid and organization files after them (halving the count gave this process
+    3.3 s of reading and the forked one 2.9 s at 10,000 models)."""
+    sizes = [stamp[1] if (stamp := stamps[path]) is not None else 0 for _, path in todo]
+    half, total = sum(sizes) / 2, 0
+    for i, size in enumerate(sizes):
+        total += size
+        if total >= half:
+            return i + 1
+    return len(todo)
 
 
 def _read_each(todo: list[tuple[str, Path]], schemas: Schemas) -> list[_File]:

@@ -125,6 +125,14 @@ def test_reading_half_the_files_in_a_forked_process_finds_the_same(base_registry
     assert set(cache) == {p for _, p in registry.discover(root)}  # what the forked process read is kept for the next build
 
 
+def test_the_files_are_halved_by_bytes_not_by_count() -> None:
+    todo = [("model", Path(f"m{i}.yaml")) for i in range(4)] + [("grid", Path(f"g{i}.yaml")) for i in range(4)]
+    stamps: dict[Path, tuple[int, int] | None] = {p: (0, 300 if kind == "model" else 100) for kind, p in todo}
+    assert registry._middle(todo, stamps) == 3  # 900 bytes and 700, where halving the count gives 1,200 and 400
+    stamps[todo[0][1]] = None  # unreadable: reported when read, counted as nothing here
+    assert registry._middle(todo, stamps) == 4
+
+
 @pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
 def test_a_forked_reader_that_dies_leaves_the_reading_to_this_process(base_registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(registry, "SPLIT_FROM", 2)
