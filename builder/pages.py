@@ -204,9 +204,12 @@ def write_data(registry: Registry, reports: Mapping[str, ModelReport], version: 
     before the build: looking cost 0.4 s at 10,000 models); returns the downloads as their page lists them."""
     files = data_files(registry, reports, version)
     files[ROWS] = pagetables.rows_json((rows or index_rows(registry, reports))()).encode("utf-8")
+    made: set[Path] = set()
     for path, content in files.items():
         target = site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:  # one folder holds thousands of API files: one mkdir call for it, not one per file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         target.write_bytes(content)
     for old in (site / API_FOLDER).rglob("*") if prune else ():  # records removed since a dirty build's last site
         if old.is_file() and old.relative_to(site).as_posix() not in files:
