@@ -86,8 +86,8 @@ def environment() -> Environment:
     """The page templates with autoescape on for every file, so entry text can never become markup.
 
     The pieces pages share are macros used as filters (`{{ m.quantity | qty }}`): Jinja calls a filter directly, where a call
-    in a template goes through the context's checks, and a page calls about a hundred of them (the model bodies at 10,000
-    models took 15% fewer instructions than with calls). A filter must exist when a template using it is compiled, so each
+    in a template goes through the context's checks, and a model page calls about a hundred of them (150 model bodies took
+    15% fewer instructions than with calls). A filter must exist when a template using it is compiled, so each
     file's macros are registered before the next file, which uses them, is read."""
     env = Environment(loader=PackageLoader("builder", "templates/pages"), autoescape=select_autoescape(default=True, default_for_string=True),
                       auto_reload=False,  # one build reads each template once: no stat per include
