@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache, cached_property
@@ -14,8 +15,10 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+from builder import codecache
 from builder.problems import Problem, dotted
 
+_THIS_MODULE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # part of the key of the validators' kept code
 KINDS = ("model", "hardware", "grid", "organization", "claim", "assumptions", "openness")
 
 
@@ -92,12 +95,17 @@ class Schemas:
 def _compiled(inlined: str) -> Callable[[Any], Any]:
     """fastjsonschema's code for one inlined schema; the schema text is part of the key, so an edited schema recompiles. It only
     answers valid or not (jsonschema lists the problems), so its exceptions carry no details: building them took a fifth of a load."""
-    schema = _draft7(json.loads(inlined))
-    # Its code formats the path of an array item into the message from locals(), which in a function of some thousand locals
-    # cost a tenth of a millisecond at each rejected alternative (one a file): the message is never read, so it is left unformatted.
-    code = fastjsonschema.compile_to_code(schema, detailed_exceptions=False).replace(".format(**locals())", "")
+    def source() -> str:
+        schema = _draft7(json.loads(inlined))
+        # Its code formats the path of an array item into the message from locals(), which in a function of some thousand locals
+        # cost a tenth of a millisecond at each rejected alternative (one a file): the message is never read, so it is left unformatted.
+        return fastjsonschema.compile_to_code(schema, detailed_exceptions=False).replace(".format(**locals())", "")
+
+    # kept between builds (generating and compiling the model schema's 750 KB of code took 0.3 s), for this schema text, this
+    # fastjsonschema and this module's way of using it
+    key = f"{fastjsonschema.VERSION}\0{_THIS_MODULE}\0{inlined}"
     namespace: dict[str, Any] = {}
-    exec(code, namespace)  # code generated from our own schemas, run as fastjsonschema.compile runs it
+    exec(codecache.compiled(key, source, "<schema validator>"), namespace)  # code generated from our own schemas, as fastjsonschema.compile runs it
     return namespace["validate"]  # type: ignore[no-any-return]
 
 
