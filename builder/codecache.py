@@ -1,5 +1,6 @@
-"""Code compiled from our own schemas and templates, kept between builds in a folder of the user's, as Python keeps .pyc files:
-compiling the schemas' validators took 0.4 s and the page templates 0.2 s of every build before MkDocs could start."""
+"""Code compiled from our own schemas and templates, kept between builds in a folder of the user's, as Python keeps .pyc files
+(the schemas' validators here, the page templates by Jinja's bytecode cache in the same folder): compiling them took 0.45 s
+and 0.2 s of every build."""
 
 from __future__ import annotations
 

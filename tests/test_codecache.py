@@ -58,3 +58,17 @@ def test_a_folder_others_can_write_to_is_not_used(private_temp: Path) -> None:
     assert codecache.folder() is None
     assert run(codecache.compiled("k", lambda: "answer = 4", "<test>")) == 4
     assert list(shared.iterdir()) == []
+
+
+def test_page_templates_are_kept_until_their_source_or_the_module_registering_their_filters_changes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder import pages
+
+    pages.environment().get_template("model.md.j2")
+    env = pages.environment()
+    assert env.bytecode_cache is not None and env.loader is not None
+    source, filename, _ = env.loader.get_source(env, "model.md.j2")
+    assert env.bytecode_cache.get_bucket(env, "model.md.j2", filename, source).code is not None
+    assert env.bytecode_cache.get_bucket(env, "model.md.j2", filename, source + " ").code is None
+    monkeypatch.setattr(pages, "_THIS_MODULE", "another version of pages.py")
+    assert env.bytecode_cache.get_bucket(env, "model.md.j2", filename, source).code is None
