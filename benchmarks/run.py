@@ -191,7 +191,7 @@ def table(results: list[dict[str, Any]]) -> str:
     row("  of which, after the pages, downloads and Pagefind side by side (s; waiting for the downloads)",
         [f"{r['build']['hooks'].get('on_post_build', 0):.1f} ({r['build']['hooks'].get('_finish_downloads', 0):.1f})" for r in results])
     row("  builder share of the build (MkDocs waiting on it, downloads wait included)",
-        [f"{r['builder_seconds'] / r['build']['seconds']:.0%}" for r in results])
+        [f"{r['builder_seconds'] / r['build']['seconds']:.1%}" for r in results])  # one decimal: the target is a bound
     row("Pagefind alone on the built site (s)", [f"{r['build']['hooks'].get('pagefind_alone', 0):.1f}" for r in results])
     row("plain Material, same pages, built-in search (s, peak MB)",
         [f"{r['plain_build']['seconds']:.1f} ({r['plain_build']['peak_mb']:.0f})" for r in results])
