@@ -31,6 +31,11 @@ def folder() -> Path | None:
     return where
 
 
+def fingerprint(module_file: str) -> str:
+    """A module's source as part of a key: the code kept for it changes with the module that makes it."""
+    return hashlib.sha256(Path(module_file).read_bytes()).hexdigest()
+
+
 def compiled(key: str, source: Callable[[], str], name: str) -> CodeType:
     """The code of `source()`, compiled, or read back from the cache when a build with this Python compiled it for the same
     `key` (which must change whenever the source would)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import json
 import re
@@ -30,7 +29,7 @@ INDEX_PAGES = {"models": "models/index.md", "organizations": "organizations/inde
 DOWNLOADS_PAGE = "downloads/index.md"
 API_FOLDER = "api"  # the static API: every file in it is written by write_data
 ROWS = "models/rows.json"  # every row of the models index, fetched by its script on first use
-_THIS_MODULE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # part of the kept templates' checksums
+_THIS_MODULE = codecache.fingerprint(__file__)  # part of the kept templates' checksums
 KIND_LABELS = {"organizations": "Organization", "hardware": "Hardware", "grids": "Electricity grid", "claims": "Claim"}
 
 

@@ -215,12 +215,13 @@ class SourceBook:
     def input_view(self, i: Input, model_sources: Mapping[str, Source], linker: Linker) -> InputView:
         """The input as printed; one view for each assumption, accelerator or grid figure, which cite no model's sources and
         which thousands of pages print alike."""
-        if i.origin != "assumption" and i.ref not in self.registry.hardware and i.ref not in self.registry.grids:
-            return input_view(i, model_sources, self, linker)
+        known = self.for_record(i.ref, i.origin, model_sources)
+        if known is model_sources:
+            return _input_view(i, known, self.registry, linker)
         key = (i, linker.root)
         found = self._inputs.get(key)
         if found is None:
-            found = self._inputs[key] = input_view(i, model_sources, self, linker)
+            found = self._inputs[key] = _input_view(i, known, self.registry, linker)
         return found
 
     def for_record(self, ref: str, origin: str, model_sources: Mapping[str, Source]) -> Mapping[str, Source]:
@@ -254,10 +255,9 @@ def _origin(i: Input, registry: Registry, linker: Linker) -> tuple[str | None, s
     return None, "this entry" if i.ref in ("entry", "reported") else f"{i.origin} {i.ref}".strip()
 
 
-def input_view(i: Input, model_sources: Mapping[str, Source], book: SourceBook, linker: Linker) -> InputView:
-    """A formula input as printed, with where it comes from and its sources."""
-    href, label = _origin(i, book.registry, linker)
-    known = book.for_record(i.ref, i.origin, model_sources)
+def _input_view(i: Input, known: Mapping[str, Source], registry: Registry, linker: Linker) -> InputView:
+    """A formula input as printed, with where it comes from and the sources its ids refer to (`known`)."""
+    href, label = _origin(i, registry, linker)
     return InputView(i.name, quantity(i.value, i.low, i.high, i.unit), i.origin, href, label, links_for(i.sources, known), i.note)
 
 

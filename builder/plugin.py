@@ -268,9 +268,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
                 thread.join()
         self._listing = self._deriving = None
         self._close_background()
-        if self._closing is not None:
-            self._closing.join()
-            self._closing = None
+        self._join_closing()
         if self._indexing is not None:
             if self._indexing.poll() is None:
                 self._indexing.terminate()
@@ -279,6 +277,12 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         if self._said is not None:
             self._said.close()
             self._said = None
+
+    def _join_closing(self) -> None:
+        """Wait for the thread closing the last forked process's results, if one runs."""
+        if self._closing is not None:
+            self._closing.join()
+            self._closing = None
 
     def _close_background(self) -> None:
         if self._background is not None:
@@ -313,9 +317,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             log.info("registry: Pagefind is indexing the preview in the background; search works once it is done")
         elif self._indexing is not None:
             self._index()
-        if self._closing is not None:  # not joined by _index: no Pagefind, or a preview's
-            self._closing.join()
-            self._closing = None
+        self._join_closing()  # if _index did not: no Pagefind, or a preview's
         if self._dirty and self._reports is not None:
             self._derive_ahead(self._reports)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache, cached_property
@@ -18,7 +17,7 @@ from referencing import Registry, Resource
 from builder import codecache
 from builder.problems import Problem, dotted
 
-_THIS_MODULE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # part of the key of the validators' kept code
+_THIS_MODULE = codecache.fingerprint(__file__)  # part of the key of the validators' kept code
 KINDS = ("model", "hardware", "grid", "organization", "claim", "assumptions", "openness")
 
 
