@@ -51,6 +51,7 @@ def model(data: Raw, path: str) -> Model:
         location=Location(**(raw_training.get("location") or {})),
         started=raw_training.get("started"),
         ended=raw_training.get("ended"),
+        scope=raw_training.get("scope"),
         note=raw_training.get("note"),
         sources=training_sources,
     )
@@ -60,7 +61,8 @@ def model(data: Raw, path: str) -> Model:
     organizations = refs(data.get("organization"))
     return Model(
         id=data["id"], name=data["name"], path=path, data=data, organizations=organizations,
-        aliases=tuple(data.get("aliases") or ()), released=data.get("released"),
+        aliases=tuple(data.get("aliases") or ()), base_model=data.get("base_model"), variant_of=data.get("variant_of"),
+        family=data.get("family"), former_ids=tuple(data.get("former_ids") or ()), released=data.get("released"),
         domains=tuple(data.get("domains") or ()), description=data.get("description"),
         parameters=figure(data.get("parameters"), top_ids), active_parameters=figure(data.get("active_parameters"), top_ids),
         architecture=data.get("architecture"), training=training, openness=openness,
@@ -131,8 +133,8 @@ def grid(data: Raw, path: str) -> Grid:
 
 def organization(data: Raw, path: str) -> Organization:
     return Organization(id=data["id"], name=data["name"], path=path, data=data, aliases=tuple(data.get("aliases") or ()),
-                        country=data.get("country"), kind=data.get("kind"), url=data.get("url"),
-                        sources=sources(data.get("sources")))
+                        former_ids=tuple(data.get("former_ids") or ()), country=data.get("country"), kind=data.get("kind"),
+                        url=data.get("url"), sources=sources(data.get("sources")))
 
 
 def claim(data: Raw, path: str) -> Claim:

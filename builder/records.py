@@ -34,6 +34,8 @@ class Figure:
     sources: tuple[str, ...] = ()
     note: str | None = None
     estimated: bool = False
+    provenance: str = "reported"
+    confidence: str | None = None
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -90,6 +92,7 @@ class Training:
     water_scope: tuple[str, ...] = ()
     embodied_tco2e: Figure | None = None
     wue_l_per_kwh: Figure | None = None
+    scope: str | None = None
     note: str | None = None
     sources: tuple[Source, ...] = ()
 
@@ -160,6 +163,10 @@ class Model:
     data: Raw
     organizations: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    base_model: str | None = None
+    variant_of: str | None = None
+    family: str | None = None
+    former_ids: tuple[str, ...] = ()
     released: str | None = None
     domains: tuple[str, ...] = ()
     description: str | None = None
@@ -235,6 +242,7 @@ class Organization:
     path: str
     data: Raw
     aliases: tuple[str, ...] = ()
+    former_ids: tuple[str, ...] = ()
     country: str | None = None
     kind: str | None = None
     url: str | None = None
@@ -295,8 +303,10 @@ def figure(raw: Any, default_sources: tuple[str, ...]) -> Figure | None:
     if isinstance(raw, dict):  # the loader's data is plain dicts: no ABC check (180,000 figures at 10,000 models)
         if raw.get("value") is None:
             return None
+        estimated = bool(raw.get("estimated", False))
+        provenance = raw.get("provenance") or ("reported-estimate" if estimated else "reported")
         return Figure(raw["value"], raw.get("low"), raw.get("high"), refs(raw.get("source")) or default_sources,
-                      raw.get("note"), bool(raw.get("estimated", False)))
+                      raw.get("note"), estimated or provenance != "reported", provenance, raw.get("confidence"))
     return Figure(raw, sources=default_sources)
 
 
