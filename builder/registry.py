@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from builder import checks, construct, reserved
+from builder import checks, construct, reserved, spreadsheet
 from builder.background import BackgroundError, Results
 from builder.problems import Problem, RegistryError
 from builder.records import Assumption, Claim, Grid, Hardware, Model, Organization, Source, sources
@@ -258,6 +258,7 @@ def _read(kind: str, path: Path, schemas: Schemas) -> _File:
         f.problems += reserved.check_reserved(f.shown, path.stem, FOLDERS[kind])
     f.problems += schemas.check(kind, f.data, f.shown)
     f.problems += checks.check_within_file(f.shown, f.data)
+    f.problems += spreadsheet.check_names(f.shown, f.data)
     f.valid = not any(p.is_error for p in f.problems)
     return f
 

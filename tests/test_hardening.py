@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+import sqlite3
 from pathlib import Path
 
 from builder import pages, registry
+from builder.cli import main
 from builder.exports import COLLECTIONS
+from builder.importers import run_import
 from builder.reserved import RESERVED
 
 
@@ -24,3 +31,45 @@ def test_reserved_names_cover_every_file_the_site_writes_beside_records(base_reg
         if name in ids[parts[0]]:
             continue
         assert name in RESERVED[parts[0]], f"{generated.path} is not reserved for {parts[0]}"
+
+
+def _export(reg_root: Path, out: Path) -> Path:
+    assert main(["export", "--registry", str(reg_root), "--out", str(out)]) == 0
+    return out
+
+
+def test_formula_text_is_neutralised_in_csv_only(base_registry: Path, tmp_path: Path) -> None:
+    """A note a spreadsheet would run is led by ' in models.csv; JSON and SQLite keep the exact text."""
+    model = base_registry / "models" / "example-model.yaml"
+    hostile = "=HYPERLINK(\"https://example.org/x\",\"Click\")"
+    model.write_text(model.read_text(encoding="utf-8").replace("description: A model used by the tests.",
+                                                               f"description: '{hostile}'"), encoding="utf-8")
+    out = _export(base_registry, tmp_path / "out")
+    rows = list(csv.DictReader(io.StringIO((out / "models.csv").read_text(encoding="utf-8"))))
+    cells = [v for row in rows for v in row.values() if v and "HYPERLINK" in v]
+    assert cells and all(v == "'" + hostile for v in cells)
+    assert json.loads((out / "models.json").read_text(encoding="utf-8"))["models"][0]["description"] == hostile
+    with sqlite3.connect(out / "registry.sqlite") as con:
+        texts = [v for row in con.execute("SELECT * FROM models") for v in row if isinstance(v, str) and "HYPERLINK" in v]
+    assert texts == [hostile] * len(texts) and texts
+    for raw in (out / name for name in ("models.csv", "organizations.csv", "sources.csv")):
+        assert not re.search(r'(^|,|")[=+@]', raw.read_text(encoding="utf-8"), re.MULTILINE), raw.name
+
+
+def test_importers_flag_formula_text_and_skip_formula_titles(base_registry: Path, tmp_path: Path) -> None:
+    """An upstream cell starting like a formula is flagged; a source title starting so would not validate and is skipped."""
+    sample = Path(__file__).parent / "fixtures" / "importers"
+    with (sample / "sample-notable-models.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows = rows[:1]
+    rows[0]["Reference"] = "=HYPERLINK(\"https://example.org/x\",\"Click\")"
+    hostile = tmp_path / "notable.csv"
+    with hostile.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    run_import("epoch-chips", [sample / "sample-chips.csv"], base_registry)
+    report = run_import("epoch", [hostile], base_registry)
+    flagged = [e for e in report.of("flagged") if "spreadsheet formula" in e.reason]
+    assert flagged and "sources[1].title" in flagged[0].what
+    assert any("formula" in e.reason for e in report.of("skipped"))
