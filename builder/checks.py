@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from builder import limits
 from builder.problems import ERROR, WARNING, Problem, dotted
 
 Pointer = tuple[str | int, ...]
@@ -78,10 +79,11 @@ def check_within_file(path: str, data: Any) -> list[Problem]:
         visit(data, (), None)
     if isinstance(data, dict):
         found.extend(_check_range(path, (), data))
-    for pointer, ref in references:
-        if ref not in defined:
-            where = "; this file defines no sources" if not defined else suggest(ref, set(defined)) or f"; defined: {', '.join(sorted(defined))}"
-            found.append(problem(path, "source-missing", pointer, f"the source '{ref}' is not in this file's sources{where}"))
+    missing = [(pointer, ref) for pointer, ref in references if ref not in defined]
+    listed = f"; defined: {limits.listing(defined)}" if missing and defined else "; this file defines no sources"
+    for index, (pointer, ref) in enumerate(missing):  # a suggestion compares with every id: only for the problems that are listed
+        where = (index < limits.SUGGESTIONS and defined and suggest(ref, set(defined))) or listed
+        found.append(problem(path, "source-missing", pointer, f"the source '{ref}' is not in this file's sources{where}"))
     return found
 
 

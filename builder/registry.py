@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from builder import checks, construct, reserved, spreadsheet
+from builder import checks, construct, limits, reserved, spreadsheet
 from builder.background import BackgroundError, Results
 from builder.problems import Problem, RegistryError
 from builder.records import Assumption, Claim, Grid, Hardware, Model, Organization, Source, sources
@@ -294,8 +294,11 @@ def _references(f: _File, by_kind: dict[str, dict[str, _File]], tolerance: float
     targets = {"organization": by_kind["organization"], "hardware": by_kind["hardware"], "grid": by_kind["grid"], "model": by_kind["model"]}
     for pointer, what in _reference_fields(f.kind, data):
         ref = _get(data, pointer)
-        if isinstance(ref, str):
-            found += checks.check_reference(shown, pointer, ref, targets[what], what, FOLDERS[what])
+        if isinstance(ref, str) and ref not in targets[what]:
+            if len(found) < limits.SUGGESTIONS:  # a suggestion compares with every record of the kind: only for listed problems
+                found += checks.check_reference(shown, pointer, ref, targets[what], what, FOLDERS[what])
+            else:
+                found.append(checks.problem(shown, f"ref-{what}", pointer, f"no {what} '{ref}' in registry/{FOLDERS[what]}/"))
     training = data.get("training")
     if f.kind == "model" and isinstance(training, Mapping):
         found += checks.check_accelerator_hours(shown, training, tolerance)
@@ -356,7 +359,7 @@ def _located(f: _File) -> Iterable[Problem]:
         return []
     locator = Locator(f.text) if f.text else None
     out = []
-    for p in f.problems:
+    for p in limits.capped(f.problems):
         if p.line == 0 and locator is not None:
             p = p.located(*locator.at(p.pointer))
         out.append(p)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache, cached_property
@@ -14,7 +15,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
-from builder import codecache
+from builder import codecache, limits
 from builder.problems import Problem, dotted
 
 _THIS_MODULE = codecache.fingerprint(__file__)  # part of the key of the validators' kept code
@@ -75,7 +76,8 @@ class Schemas:
         try:
             self.fast(kind)(data)
         except fastjsonschema.JsonSchemaException:
-            return [_problem(best(error), path) for error in self.validators[kind].iter_errors(data)]
+            errors = itertools.islice(self.validators[kind].iter_errors(data), limits.SCHEMA_ERRORS)  # bounded: see limits
+            return [_problem(best(error), path) for error in errors]
         return []
 
     def fast(self, kind: str) -> Callable[[Any], Any]:

@@ -237,11 +237,20 @@ class Locator:
 
 def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-        for key_node, value_node in node.value:
-            if key_node.value == part:
-                found: yaml.Node = value_node
-                return found
+        return _keys(node).get(part)
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
         item: yaml.Node = node.value[part]
         return item
     return None
+
+
+def _keys(node: yaml.MappingNode) -> dict[str, yaml.Node]:
+    """A mapping node's values by key, built on first use and kept on the node: finding each problem of a file with
+    thousands of keys by scanning them took validation quadratic time."""
+    found: dict[str, yaml.Node] | None = getattr(node, "_by_key", None)
+    if found is None:
+        found = {}
+        for key_node, value_node in node.value:
+            found.setdefault(str(key_node.value), value_node)
+        node._by_key = found  # type: ignore[attr-defined]
+    return found

@@ -9,7 +9,9 @@ import re
 import sqlite3
 from pathlib import Path
 
-from builder import pages, registry
+import pytest
+
+from builder import limits, pages, registry
 from builder.cli import main
 from builder.exports import COLLECTIONS
 from builder.importers import run_import
@@ -73,3 +75,32 @@ def test_importers_flag_formula_text_and_skip_formula_titles(base_registry: Path
     flagged = [e for e in report.of("flagged") if "spreadsheet formula" in e.reason]
     assert flagged and "sources[1].title" in flagged[0].what
     assert any("formula" in e.reason for e in report.of("skipped"))
+
+
+def _hostile_shapes() -> dict[str, tuple[str, str]]:
+    """Files near the 1 MiB limit shaped to make many problems, by where they go in a registry."""
+    refs = "\n".join(f"  - {{id: s{i}, title: S, url: 'https://example.org/{i}'}}" for i in range(4000))
+    figures = "\n".join(f"  f{i}: {{value: 1, source: missing-{i}}}" for i in range(8000))
+    assumptions = "assumptions:\n" + "\n".join(f"  a{i}: {{description: d, unit: u, value: x{i}}}" for i in range(12000))
+    items = "\n".join(f"  - {i}" for i in range(60000))
+    return {
+        "undefined-sources": ("models/undefined-sources.yaml", f"id: undefined-sources\nname: U\nsources:\n{refs}\nextra:\n{figures}\n"),
+        "assumptions": ("assumptions.yaml", assumptions + "\nsources: []\n"),
+        "long-list": ("models/long-list.yaml", f"id: long-list\nname: L\naliases:\n{items}\n"),
+    }
+
+
+def test_a_file_of_any_shape_reports_a_bounded_number_of_problems(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each file lists at most PROBLEMS_PER_FILE problems and one line saying how many more; a message lists at most
+    IDS_LISTED ids (8,000 undefined references once printed 440 MB, each message listing every defined id)."""
+    for name, (where, text) in _hostile_shapes().items():
+        assert len(text.encode()) < 1024 * 1024, name
+        (base_registry / where).write_text(text, encoding="utf-8")
+    assert main(["validate", "--registry", str(base_registry)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    for name, (where, _) in _hostile_shapes().items():
+        mine = [line for line in lines if Path(where).name + ":" in line]
+        assert limits.PROBLEMS_PER_FILE < len(mine) <= limits.PROBLEMS_PER_FILE + 1, (name, len(mine))
+        assert sum("[too-many-problems]" in line and " more problems in this file" in line for line in mine) == 1
+    assert max(map(len, lines)) < 1000
+    assert any(f"and {4000 - limits.IDS_LISTED:,} more" in line for line in lines)
