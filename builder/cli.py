@@ -46,7 +46,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON: the entry and `derived`")
     e = sub.add_parser("export", help="write every download (CSV, JSON, SQLite, Parquet, datapackage.json, SHA256SUMS) to a folder")
     e.add_argument("--out", type=Path, required=True, metavar="DIR",
-                   help="folder to write; replaced atomically, so it must be new, empty or an earlier export")
+                   help="folder to write; replaced atomically, so it must be new, empty or an earlier export (which holds the marker "
+                   f"{exports.MARKER} this command writes)")
     _registry_arg(e)
     g = sub.add_parser("pages", help="write the site's generated pages and data files to a folder (for another site generator)")
     _registry_arg(g)

@@ -152,7 +152,7 @@ def test_write_export_replaces_an_earlier_export(export_registry: Path, tmp_path
     exports.write_export(out, {"SHA256SUMS": b"old\n", "stale.csv": b"x", "api/models/gone.json": b"{}"})
     files = build(export_registry)
     exports.write_export(out, files)
-    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == sorted(files)
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == sorted([*files, exports.MARKER])
     assert all((out / name).read_bytes() == content for name, content in files.items())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "registry"]
 
@@ -200,7 +200,7 @@ def test_failed_swap_puts_the_previous_export_back(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(exports.os, "rename", rename)
     with pytest.raises(OSError, match="disk full"):
         exports.write_export(out, {"SHA256SUMS": b"2\n", "models.csv": b"new"})
-    assert _snapshot(out) == {"SHA256SUMS": b"1\n", "models.csv": b"old"}
+    assert _snapshot(out) == {"SHA256SUMS": b"1\n", "models.csv": b"old", exports.MARKER: exports.MARKER_TEXT}
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import limits, pages, registry
+from builder import exports, limits, pages, registry
 from builder.cli import main
 from builder.exports import COLLECTIONS
 from builder.importers import run_import
@@ -104,3 +104,22 @@ def test_a_file_of_any_shape_reports_a_bounded_number_of_problems(base_registry:
         assert sum("[too-many-problems]" in line and " more problems in this file" in line for line in mine) == 1
     assert max(map(len, lines)) < 1000
     assert any(f"and {4000 - limits.IDS_LISTED:,} more" in line for line in lines)
+
+
+def test_export_replaces_only_a_folder_it_wrote(base_registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder holding a file named SHA256SUMS (any release folder) is refused, with what to do; an export is replaced."""
+    release = tmp_path / "release"
+    release.mkdir()
+    (release / "SHA256SUMS").write_text("abc  notes.txt\n", encoding="utf-8")
+    (release / "notes.txt").write_text("keep me", encoding="utf-8")
+    assert main(["export", "--registry", str(base_registry), "--out", str(release)]) == 2
+    assert "holds no earlier export" in capsys.readouterr().err
+    assert (release / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    out = _export(base_registry, tmp_path / "out")
+    assert (out / exports.MARKER).read_bytes() == exports.MARKER_TEXT
+    (out / "extra.txt").write_text("written by someone", encoding="utf-8")
+    _export(base_registry, out)
+    assert not (out / "extra.txt").exists()
+    (out / exports.MARKER).unlink()
+    (out / exports.MARKER).symlink_to(tmp_path / "release" / "notes.txt")
+    assert main(["export", "--registry", str(base_registry), "--out", str(out)]) == 2
