@@ -122,7 +122,9 @@ def discover(root: Path) -> list[tuple[str, Path]]:
     found = [("assumptions", root / ASSUMPTIONS_FILE), ("openness", root / OPENNESS_FILE)]
     for kind, folder in FOLDERS.items():
         directory = root / folder
-        if directory.is_dir():
+        if directory.is_symlink():  # reported as a link when read: its files are not the repository's
+            found.append((kind, directory))
+        elif directory.is_dir():
             found += [(kind, p) for p in sorted(directory.iterdir()) if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")]
     return found
 
@@ -245,7 +247,7 @@ def _read(kind: str, path: Path, schemas: Schemas) -> _File:
     if path.suffix == ".yml":
         f.problems.append(checks.problem(f.shown, "file-name", (), "registry files end in .yaml: rename it"))
         return f
-    if not path.is_file():
+    if not os.path.lexists(path):  # anything else there (a link, a folder, a pipe) is refused when read
         f.problems.append(checks.problem(f.shown, "file-missing", (), f"the registry needs this file ({kind})"))
         return f
     try:

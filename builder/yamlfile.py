@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -200,12 +203,35 @@ def _char_at(text: str, line: int, column: int) -> str:
 
 def read(path: Path) -> tuple[Any, str]:
     """Read and parse one registry file; returns the data and the text (kept for locating problems)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise YamlProblem("file-unreadable", f"cannot read the file: {exc.strerror}", 0, 0) from None
-    text = decode(data)
+    text = decode(read_regular(path))
     return parse(text), text
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file, never through a symbolic link (which could publish any file of the machine) nor from a
+    FIFO or device (which could block or never end); at most MAX_BYTES + 1 bytes are read."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or path.is_symlink():
+            raise YamlProblem("file-symlink", "the file is a symbolic link: registry files must be plain files in the "
+                              "repository (a link could publish a file from outside it)", 1, 1) from None
+        raise YamlProblem("file-unreadable", f"cannot read the file: {exc.strerror}", 1, 1) from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlProblem("file-not-regular", "not a regular file (a folder, a pipe or a device): registry files are plain "
+                              "files", 1, 1)
+        if info.st_size > MAX_BYTES:
+            raise YamlProblem("file-size", f"the file is {info.st_size:,} bytes; registry files must stay under {MAX_BYTES:,} bytes "
+                              "(1 MiB)", 1, 1)
+        os.set_blocking(handle, True)
+        with os.fdopen(handle, "rb", closefd=False) as f:
+            return f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise YamlProblem("file-unreadable", f"cannot read the file: {exc.strerror}", 1, 1) from None
+    finally:
+        os.close(handle)
 
 
 class Locator:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -123,3 +125,30 @@ def test_export_replaces_only_a_folder_it_wrote(base_registry: Path, tmp_path: P
     (out / exports.MARKER).unlink()
     (out / exports.MARKER).symlink_to(tmp_path / "release" / "notes.txt")
     assert main(["export", "--registry", str(base_registry), "--out", str(out)]) == 2
+
+
+def _validate(reg: Path, capsys: pytest.CaptureFixture[str], *paths: str) -> tuple[int, str]:
+    code = main(["validate", "--registry", str(reg), *paths])
+    return code, capsys.readouterr().out
+
+
+def test_symlinks_and_files_that_are_not_regular_are_refused(base_registry: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A link to a file outside the registry is refused without echoing it; a FIFO is refused without blocking; a linked
+    folder of records is refused."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password: hunter2\n", encoding="utf-8")
+    (base_registry / "models" / "secret.yaml").symlink_to(secret)
+    os.mkfifo(base_registry / "models" / "pipe.yaml")
+    (base_registry / "models" / "folder.yaml").mkdir()
+    code, out = _validate(base_registry, capsys)
+    assert code == 1 and "hunter2" not in out
+    assert "secret.yaml:1:1: (file): the file is a symbolic link" in out and "[file-symlink]" in out
+    assert "pipe.yaml:1:1: (file): not a regular file" in out and "folder.yaml:1:1: (file): not a regular file" in out
+    for name in ("secret.yaml", "pipe.yaml", "folder.yaml"):
+        os.unlink(base_registry / "models" / name) if name != "folder.yaml" else (base_registry / "models" / name).rmdir()
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(base_registry / "grids", elsewhere)
+    (base_registry / "grids").symlink_to(elsewhere)
+    code, out = _validate(base_registry, capsys)
+    assert code == 1 and "grids:1:1: (file): the file is a symbolic link" in out
