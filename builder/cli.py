@@ -15,6 +15,7 @@ from builder.checks import ID, suggest
 from builder.importers.report import progress_printer
 from builder.registry import Registry
 from builder.reporters import FORMATS, as_text
+from builder.safetext import printable
 from builder.scaffold import FOLDER_OF, template
 from builder.showing import show_text
 
@@ -80,7 +81,7 @@ def _check_registry_dir(path: Path) -> str | None:
 
 
 def _usage_error(command: str, message: str) -> int:
-    print(f"python -m builder {command}: error: {message}", file=sys.stderr)
+    print(printable(f"python -m builder {command}: error: {message}"), file=sys.stderr)
     return 2
 
 

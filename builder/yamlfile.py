@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from builder.problems import Problem
+from builder.safetext import UNSAFE, describe
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -113,6 +114,8 @@ def _value(events: Any, event: yaml.Event, depth: int) -> Any:
         assert isinstance(event, yaml.ScalarEvent)
         if event.anchor is not None or event.tag is not None:  # most events are plain scalars: checked here without a call
             _plain_node(event)
+        if UNSAFE.search(event.value):
+            _unsafe(event)
         return _scalar(event) if event.implicit[0] else event.value  # quoted and block scalars are strings
     _plain_node(event)
     if depth >= MAX_DEPTH:
@@ -148,6 +151,15 @@ def _plain_node(event: yaml.Event) -> None:
         raise YamlProblem("yaml-tag", f"the tag {shown} is not allowed: write plain values", *_event_mark(event))
 
 
+def _unsafe(event: yaml.ScalarEvent) -> None:
+    """Refuse text holding a control character or a bidirectional override, however written (an escape such as "\\e")."""
+    found = UNSAFE.search(event.value)
+    assert found is not None
+    how = " (written as an escape)" if event.style == '"' else ""
+    raise YamlProblem("text-control-character", f"the text holds the invisible character {describe(found.group())}{how}: control "
+                      "characters and bidirectional overrides can hide or rewrite what a reader sees; remove it", *_event_mark(event))
+
+
 def _key(event: yaml.Event) -> str:
     """A mapping key: plain text, never a list, a mapping or a merge (<<)."""
     if not isinstance(event, yaml.ScalarEvent):
@@ -155,6 +167,8 @@ def _key(event: yaml.Event) -> str:
         raise YamlProblem("yaml-key", "a mapping key must be a plain name", *_event_mark(event))
     if event.anchor is not None or event.tag is not None:
         _plain_node(event)
+    if UNSAFE.search(event.value):
+        _unsafe(event)
     if event.value == "<<" and event.implicit[0]:
         raise YamlProblem("yaml-merge", "merge keys (<<) are not allowed: write the fields out", *_event_mark(event))
     return str(event.value)

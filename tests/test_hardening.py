@@ -152,3 +152,13 @@ def test_symlinks_and_files_that_are_not_regular_are_refused(base_registry: Path
     (base_registry / "grids").symlink_to(elsewhere)
     code, out = _validate(base_registry, capsys)
     assert code == 1 and "grids:1:1: (file): the file is a symbolic link" in out
+
+
+def test_control_characters_are_never_printed_raw(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file name holding a terminal escape and a bidi override is reported with escapes, in every format."""
+    (base_registry / "models" / "x\x1b[2J\u202e.yaml").write_text("id: x\nname: X\n", encoding="utf-8")
+    for fmt in ("text", "json", "github"):
+        code = main(["validate", "--registry", str(base_registry), "--format", fmt])
+        out = capsys.readouterr().out
+        assert code == 1 and "\x1b" not in out and "\u202e" not in out, fmt
+        assert "x\\u001b[2J\\u202e.yaml" in out.replace("\\\\", "\\"), fmt
