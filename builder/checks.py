@@ -12,7 +12,7 @@ from builder import limits
 from builder.problems import ERROR, WARNING, Problem, dotted
 
 Pointer = tuple[str | int, ...]
-ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+ID = re.compile(r"^[a-z0-9][a-z0-9.-]*\Z")  # \Z: `$` would also match before a final line break ("x\n")
 DATE_KEYS = frozenset({"released", "published", "accessed", "started", "ended", "as_of", "when"})
 SCHEMES_OK = ("https://",)
 SCHEMES_WARN = ("http://",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache, cached_property
 from pathlib import Path
@@ -64,7 +65,7 @@ class Schemas:
 
     @cached_property
     def _inlined(self) -> dict[str, dict[str, Any]]:
-        return {f"{kind}.schema.json": _inline(self.documents[f"{kind}.schema.json"], f"{kind}.schema.json", self.documents)
+        return {f"{kind}.schema.json": _anchored(_inline(self.documents[f"{kind}.schema.json"], f"{kind}.schema.json", self.documents))
                 for kind in KINDS}
 
     def check(self, kind: str, data: Any, path: str) -> list[Problem]:
@@ -108,6 +109,20 @@ def _compiled(inlined: str) -> Callable[[Any], Any]:
     namespace: dict[str, Any] = {}
     exec(codecache.compiled(key, source, "<schema validator>"), namespace)  # code generated from our own schemas, as fastjsonschema.compile runs it
     return namespace["validate"]  # type: ignore[no-any-return]
+
+
+_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def _anchored(node: Any) -> Any:
+    """The schema with each pattern's `$` as `\\Z`: in Python's re (which jsonschema uses) `$` also matches before a final
+    line break, so `^[a-z0-9][a-z0-9.-]*$` took the id "x\\n"; a JSON Schema pattern's `$` (ECMA-262) is the end of the text."""
+    if isinstance(node, list):
+        return [_anchored(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {key: _DOLLAR.sub(r"\\Z", value) if key == "pattern" and isinstance(value, str) else _anchored(value)
+            for key, value in node.items()}
 
 
 def _draft7(node: Any) -> Any:

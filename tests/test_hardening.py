@@ -162,3 +162,11 @@ def test_control_characters_are_never_printed_raw(base_registry: Path, capsys: p
         out = capsys.readouterr().out
         assert code == 1 and "\x1b" not in out and "\u202e" not in out, fmt
         assert "x\\u001b[2J\\u202e.yaml" in out.replace("\\\\", "\\"), fmt
+
+
+def test_an_id_with_a_trailing_line_break_is_refused(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`id: "x\\n"` in a file named `x\\n.yaml`: Python's `$` matches before a final line break; ids are anchored at the end."""
+    (base_registry / "models" / "x\n.yaml").write_text('id: "x\\n"\nname: X\n', encoding="utf-8")
+    code, out = _validate(base_registry, capsys)
+    assert code == 1 and "[file-name]" in out and "id: " in out and "[schema]" in out
+    assert main(["new", "model", "y\n", "--registry", str(base_registry)]) == 2
