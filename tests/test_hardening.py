@@ -170,3 +170,18 @@ def test_an_id_with_a_trailing_line_break_is_refused(base_registry: Path, capsys
     code, out = _validate(base_registry, capsys)
     assert code == 1 and "[file-name]" in out and "id: " in out and "[schema]" in out
     assert main(["new", "model", "y\n", "--registry", str(base_registry)]) == 2
+
+
+def test_validate_reports_a_file_the_loader_never_reads(base_registry: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A broken file in a subfolder, with an upper-case extension or outside the registry is an error, not "no problems"."""
+    broken = "id: [\n"
+    (base_registry / "models" / "sub").mkdir()
+    places = [base_registry / "models" / "sub" / "x.yaml", base_registry / "models" / "X.YAML", tmp_path / "outside.yaml",
+              base_registry / "models" / ".hidden.yaml"]
+    for place in places:
+        place.write_text(broken, encoding="utf-8")
+        code, out = _validate(base_registry, capsys, str(place))
+        assert code == 1 and "[file-not-read]" in out and "1 problem in 1 of 1 file" in out, out
+    code, out = _validate(base_registry, capsys, str(base_registry / "models" / "example-model.yaml"))
+    assert code == 0 and "no problems in 1 file" in out  # the files the loader never reads do not make the registry invalid
