@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,20 @@ def test_validate_reports_a_file_the_loader_never_reads(base_registry: Path, tmp
         assert code == 1 and "[file-not-read]" in out and "1 problem in 1 of 1 file" in out, out
     code, out = _validate(base_registry, capsys, str(base_registry / "models" / "example-model.yaml"))
     assert code == 0 and "no problems in 1 file" in out  # the files the loader never reads do not make the registry invalid
+
+
+def test_the_pull_request_summary_escapes_file_names(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file name chosen by a pull request cannot add links, images, HTML or table cells to the job summary."""
+    repo = base_registry.parent
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "."], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "base"], cwd=repo, check=True)
+    (base_registry / "notes").mkdir()
+    hostile = "x`](https:__evil.example)<img src=x onerror=alert(1)>|[click](https:__evil.example)\t``.yaml"
+    (base_registry / "notes" / hostile).write_text("x: 1\n", encoding="utf-8")
+    assert main(["summary", "--since", "HEAD", "--registry", str(base_registry)]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "evil" in line)
+    assert "```registry/notes/x`](https:__evil.example)<img src=x onerror=alert(1)>\\|[click](https:__evil.example)\\u0009``.yaml```" in row
+    assert row.count("|") - row.count("\\|") == 5  # four cells
+    assert "| notes | added |" not in row and "x\\`\\]\\(https\\:" in row  # the kind (the file's stem) escaped as text
