@@ -203,3 +203,33 @@ def test_the_pull_request_summary_escapes_file_names(base_registry: Path, capsys
     assert "```registry/notes/x`](https:__evil.example)<img src=x onerror=alert(1)>\\|[click](https:__evil.example)\\u0009``.yaml```" in row
     assert row.count("|") - row.count("\\|") == 5  # four cells
     assert "| notes | added |" not in row and "x\\`\\]\\(https\\:" in row  # the kind (the file's stem) escaped as text
+
+
+BOMB = "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n" \
+       "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+
+
+@pytest.mark.parametrize(("kind", "name", "content", "reason"), [
+    ("epoch", "latin1.csv", "Model,Training compute (FLOP)\nCaf\xe9,1e20\n".encode("latin-1"), "byte 0xe9 on line 2 is not UTF-8"),
+    ("epoch", "nul.csv", b"Model,Training compute (FLOP)\nA\0B,1e20\n", "line 2 holds a NUL character"),
+    ("epoch-chips", "huge.csv", b"Hardware name,x\n\"" + b"a" * 200_000 + b"\",1\n", "not a readable CSV file at line 2: field larger"),
+    ("codecarbon", "utf16.csv", "duration,emissions\n".encode("utf-16"), "byte 0xff on line 1 is not UTF-8"),
+    ("owid-grid", "broken.json", b'{"FRA": {"carbon_intensity": 50,', "not valid JSON at line 1"),
+    ("owid-grid", "deep.json", b"[" * 100_000 + b"]" * 100_000, "nested deeper than 64 levels"),
+    ("hf-card", "README.md", (BOMB + "---\n# card\n").encode(), "not readable YAML at line 2, column 4: anchors (&a)"),
+    ("osai", "bomb.yaml", BOMB.encode(), "anchors (&a) are not allowed"),
+    ("mof", "latin1.yaml", "release: {name: Caf\xe9}\n".encode("latin-1"), "byte 0xe9 on line 1 is not UTF-8"),
+    ("mof", "tagged.yaml", b"release: !!python/object:os.system {name: x}\n", "the tag !!python/object:os.system is not allowed"),
+])
+def test_importers_skip_unreadable_upstream_files_with_a_reason(base_registry: Path, tmp_path: Path, kind: str, name: str,
+                                                                content: bytes, reason: str,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Non-UTF-8 bytes, a NUL, a huge cell, broken quoting, malformed or deeply nested JSON and YAML aliases (a 448-byte card
+    took PyYAML 22.6 s and 4.4 GB) each end in one 'skipped' line saying why, never a traceback."""
+    upstream_file = tmp_path / name
+    upstream_file.write_bytes(content)
+    args = ["--model", "example/x", "--url", "https://example.org/x"] if kind in ("hf-card", "codecarbon") else []
+    assert main(["import", kind, str(upstream_file), "--registry", str(base_registry), "--dry-run", *args]) == 0
+    out = capsys.readouterr().out
+    skipped = [line for line in out.splitlines() if line.startswith("skipped")]
+    assert len(skipped) == 1 and reason in skipped[0], out
