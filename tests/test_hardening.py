@@ -8,13 +8,17 @@ import json
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from builder import exports, limits, pages, registry
+from builder.background import BackgroundError, Results
 from builder.cli import main
 from builder.exports import COLLECTIONS
 from builder.importers import run_import
@@ -233,3 +237,59 @@ def test_importers_skip_unreadable_upstream_files_with_a_reason(base_registry: P
     out = capsys.readouterr().out
     skipped = [line for line in out.splitlines() if line.startswith("skipped")]
     assert len(skipped) == 1 and reason in skipped[0], out
+
+
+def test_a_stuck_forked_process_is_stopped_by_the_watchdog() -> None:
+    """A call that never returns (a deadlock) ends the wait with BackgroundError and the process is stopped."""
+    stuck = Results([("stuck", lambda: threading.Event().wait())], watchdog=0.5)
+    try:
+        assert stuck.forked
+        with pytest.raises(BackgroundError, match="taken for stuck and stopped"):
+            stuck.get("stuck")
+        assert not stuck.running
+    finally:
+        stuck.close()
+
+
+def _ended(pid: int) -> bool:
+    """Whether a process is gone or a zombie (in a container nothing may reap it)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return True
+    return "State:\tZ" in status
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "exit"])
+def test_the_forked_process_ends_with_its_parent(tmp_path: Path, how: str) -> None:
+    """A parent killed (as a stopped `mkdocs build`) or gone takes its forked process with it: nothing keeps writing."""
+    script = f"""
+import os, signal, sys, time
+sys.path.insert(0, {str(Path(__file__).parent.parent)!r})
+from builder.background import Results
+def work():
+    while True:
+        with open({str(tmp_path / "written")!r}, "a") as f:
+            f.write("x")
+        time.sleep(0.01)
+r = Results([("work", work)])
+with open({str(tmp_path / "pid")!r}, "w") as f:
+    f.write(str(r._process.pid))
+while not os.path.exists({str(tmp_path / "written")!r}):
+    time.sleep(0.01)
+os.kill(os.getpid(), signal.SIGKILL) if {how!r} == "SIGKILL" else os._exit(0)
+"""
+    subprocess.run([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=False)
+    child = int((tmp_path / "pid").read_text(encoding="utf-8"))
+    try:
+        for _ in range(200):  # up to 10 s on a busy machine; usually at once
+            if _ended(child):
+                break
+            threading.Event().wait(0.05)
+        assert _ended(child)
+        size = (tmp_path / "written").stat().st_size
+        threading.Event().wait(0.3)
+        assert (tmp_path / "written").stat().st_size == size
+    finally:
+        if not _ended(child):
+            os.kill(child, signal.SIGKILL)
