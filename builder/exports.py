@@ -7,7 +7,6 @@ import os
 import shutil
 import stat
 import subprocess
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -23,6 +22,7 @@ from builder.export_sqlite import sqlite_bytes
 from builder.export_tables import Table, csv_bytes, tables
 from builder.registry import Registry
 from builder.schemas import Schemas, schema_dir
+from builder.staging import staging as staging_folder
 
 SUMS = "SHA256SUMS"
 MARKER = ".ai-impact-registry-export"  # written into every export folder; only a folder holding it is ever replaced
@@ -233,8 +233,7 @@ def write_export(out_dir: Path, files: Mapping[str, bytes]) -> None:
     out_dir = out_dir.absolute()
     _replaceable(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    try:
+    with staging_folder(out_dir) as staging:  # removed however this ends, a signal included; stale ones swept first
         os.chmod(staging, 0o755)
         for name in sorted(files):
             target = staging / name
@@ -243,15 +242,13 @@ def write_export(out_dir: Path, files: Mapping[str, bytes]) -> None:
                 f.write(files[name])
         (staging / MARKER).write_bytes(MARKER_TEXT)  # what lets the next export replace this folder
         _swap(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return
-    old = staging.with_name(staging.name.replace(".new-", ".old-"))
+    old = staging.with_name(staging.name.replace(".new-", ".old-", 1))
     os.rename(out_dir, old)
     try:
         os.rename(staging, out_dir)

@@ -293,3 +293,31 @@ os.kill(os.getpid(), signal.SIGKILL) if {how!r} == "SIGKILL" else os._exit(0)
     finally:
         if not _ended(child):
             os.kill(child, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_an_export_interrupted_by_a_signal_removes_its_staging_folder(tmp_path: Path, name: str) -> None:
+    """The signal arrives while the files sit in the staging folder: the process still ends by that signal, leaving nothing."""
+    script = f"""
+import os, signal, sys
+sys.path.insert(0, {str(Path(__file__).parent.parent)!r})
+from pathlib import Path
+from builder import exports
+exports._swap = lambda staging, out: os.kill(os.getpid(), signal.{name})
+exports.write_export(Path({str(tmp_path / "out")!r}), {{"SHA256SUMS": b"", "models.csv": b"x" * 1_000_000}})
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == -getattr(signal, name), done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stale_staging_folders_of_killed_exports_are_swept(tmp_path: Path) -> None:
+    """Folders left by an export killed with SIGKILL (whose process is gone) go at the next export; a running one's stay."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    stale = [tmp_path / f".out.new-{dead.stdout.strip()}-abc", tmp_path / f".out.old-{dead.stdout.strip()}-abc"]
+    running = tmp_path / f".out.new-{os.getppid()}-xyz"
+    for folder in [*stale, running]:
+        folder.mkdir()
+        (folder / "models.csv").write_bytes(b"x")
+    exports.write_export(tmp_path / "out", {"SHA256SUMS": b""})
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".out.new-" + running.name.split("new-")[1], "out"])
