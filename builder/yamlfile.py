@@ -21,6 +21,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 12
+# Items in one list: the registry's longest is 38. A page repeats a list of sources at each figure citing it, so a record's
+# page grows with figures x sources; this bound keeps one record's page to a few MB (1,000 of each made a 77 MB page).
+MAX_ITEMS = 100
 MAX_DIGITS = 40  # an integer's digits; with the bounds below, products of a formula's inputs stay far from a float's limit
 LARGEST = 1e40
 SMALLEST = 1e-40
@@ -73,7 +76,7 @@ def decode(data: bytes) -> str:
     return text
 
 
-def parse(text: str) -> Any:
+def parse(text: str, max_items: int = MAX_ITEMS) -> Any:
     """Parse one YAML document of plain data; raise YamlProblem with a position otherwise.
 
     Only libyaml's parser is used: its events become data here, with YAML 1.2-like scalars (no sexagesimal, no yes/no
@@ -85,7 +88,7 @@ def parse(text: str) -> Any:
         if events.check_event(yaml.StreamEndEvent):
             return None
         events.get_event()  # the document's start
-        data = _value(events, events.get_event(), 0)
+        data = _value(events, events.get_event(), 0, max_items)
         events.get_event()  # the document's end
         if not events.check_event(yaml.StreamEndEvent):
             events.get_event()  # the next document's start
@@ -107,7 +110,7 @@ def parse(text: str) -> Any:
         events.dispose()
 
 
-def _value(events: Any, event: yaml.Event, depth: int) -> Any:
+def _value(events: Any, event: yaml.Event, depth: int, max_items: int = MAX_ITEMS) -> Any:
     """The data an event starts: a scalar, or a mapping or list read to its end."""
     kind = type(event)
     if kind is yaml.ScalarEvent:
@@ -123,7 +126,10 @@ def _value(events: Any, event: yaml.Event, depth: int) -> Any:
     if kind is yaml.SequenceStartEvent:
         items = []
         while not events.check_event(yaml.SequenceEndEvent):
-            items.append(_value(events, events.get_event(), depth + 1))
+            if len(items) == max_items:
+                raise YamlProblem("yaml-list-length", f"the list has more than {max_items} items, more than any registry record needs "
+                                  "(a page repeats a list of sources at each figure citing it)", *_event_mark(event))
+            items.append(_value(events, events.get_event(), depth + 1, max_items))
         events.get_event()
         return items
     mapping: dict[str, Any] = {}
@@ -133,7 +139,7 @@ def _value(events: Any, event: yaml.Event, depth: int) -> Any:
         if key in mapping:
             raise YamlProblem("yaml-duplicate-key", f"duplicate key '{key}': a second value would silently replace the first",
                               *_event_mark(key_event))
-        mapping[key] = _value(events, events.get_event(), depth + 1)
+        mapping[key] = _value(events, events.get_event(), depth + 1, max_items)
     events.get_event()
     return mapping
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import exports, limits, pages, registry
+from builder import exports, limits, pages, registry, yamlfile
 from builder.background import BackgroundError, Results
 from builder.cli import main
 from builder.exports import COLLECTIONS
@@ -86,20 +86,19 @@ def test_importers_flag_formula_text_and_skip_formula_titles(base_registry: Path
 
 def _hostile_shapes() -> dict[str, tuple[str, str]]:
     """Files near the 1 MiB limit shaped to make many problems, by where they go in a registry."""
-    refs = "\n".join(f"  - {{id: s{i}, title: S, url: 'https://example.org/{i}'}}" for i in range(4000))
+    refs = "\n".join(f"  - {{id: s{i}, title: S, url: 'https://example.org/{i}'}}" for i in range(100))
     figures = "\n".join(f"  f{i}: {{value: 1, source: missing-{i}}}" for i in range(8000))
     assumptions = "assumptions:\n" + "\n".join(f"  a{i}: {{description: d, unit: u, value: x{i}}}" for i in range(12000))
-    items = "\n".join(f"  - {i}" for i in range(60000))
     return {
         "undefined-sources": ("models/undefined-sources.yaml", f"id: undefined-sources\nname: U\nsources:\n{refs}\nextra:\n{figures}\n"),
         "assumptions": ("assumptions.yaml", assumptions + "\nsources: []\n"),
-        "long-list": ("models/long-list.yaml", f"id: long-list\nname: L\naliases:\n{items}\n"),
     }
 
 
 def test_a_file_of_any_shape_reports_a_bounded_number_of_problems(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Each file lists at most PROBLEMS_PER_FILE problems and one line saying how many more; a message lists at most
-    IDS_LISTED ids (8,000 undefined references once printed 440 MB, each message listing every defined id)."""
+    IDS_LISTED ids (8,000 undefined references once printed 440 MB, each message listing every defined id; lists are now at most
+    yamlfile.MAX_ITEMS long, mappings are not)."""
     for name, (where, text) in _hostile_shapes().items():
         assert len(text.encode()) < 1024 * 1024, name
         (base_registry / where).write_text(text, encoding="utf-8")
@@ -110,7 +109,7 @@ def test_a_file_of_any_shape_reports_a_bounded_number_of_problems(base_registry:
         assert limits.PROBLEMS_PER_FILE < len(mine) <= limits.PROBLEMS_PER_FILE + 1, (name, len(mine))
         assert sum("[too-many-problems]" in line and " more problems in this file" in line for line in mine) == 1
     assert max(map(len, lines)) < 1000
-    assert any(f"and {4000 - limits.IDS_LISTED:,} more" in line for line in lines)
+    assert any(f"and {100 - limits.IDS_LISTED:,} more" in line for line in lines)
 
 
 def test_export_replaces_only_a_folder_it_wrote(base_registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -321,3 +320,19 @@ def test_stale_staging_folders_of_killed_exports_are_swept(tmp_path: Path) -> No
         (folder / "models.csv").write_bytes(b"x")
     exports.write_export(tmp_path / "out", {"SHA256SUMS": b""})
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".out.new-" + running.name.split("new-")[1], "out"])
+
+
+def test_one_record_makes_a_page_of_bounded_size(base_registry: Path) -> None:
+    """A page repeats a list of sources at each figure citing it: 1,000 inference rows of plain figures beside 1,000 sources
+    made a 77 MB page from a 230 KB file. With lists of at most MAX_ITEMS, the largest such record makes a page of a few MB."""
+    n = yamlfile.MAX_ITEMS
+    sources = "\n".join(f"  - {{id: s{i}, title: Source {i}, url: 'https://example.org/{i}'}}" for i in range(n))
+    rows = "\n".join(f"  - {{query: q{i}, queries: 1, energy_wh: {{value: 1.5, low: 1, high: 2}}, emissions_g: 0.5, water_ml: 3, "
+                     "accounting: location, scope: [accelerators], kind: measured}" for i in range(n))
+    text = f"id: big\nname: Big\norganization: example-lab\nsources:\n{sources}\ninference:\n{rows}\n"
+    (base_registry / "models" / "big.yaml").write_text(text, encoding="utf-8")
+    reg = registry.load(base_registry).require()
+    page = next(g for g in pages.generate(reg) if g.path == "models/big.md")
+    assert len(str(page.content).encode()) < 4 * 1024 * 1024
+    (base_registry / "models" / "big.yaml").write_text(text + f"  - {{query: q{n}, queries: 1, emissions_g: 1}}\n", encoding="utf-8")
+    assert [p.code for p in registry.load(base_registry).errors] == ["yaml-list-length"]

@@ -13,6 +13,7 @@ from builder.yamlfile import MAX_BYTES, YamlProblem, parse
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # an upstream table larger than this is not one the importers know
 MAX_JSON_DEPTH = 64  # the upstream JSON files are two levels deep
+UPSTREAM_ITEMS = 100_000  # items in one upstream YAML list (the registry's own files allow far fewer)
 
 
 class Unreadable(Exception):
@@ -80,6 +81,6 @@ def yaml_data(path: Path, content: str | None = None) -> Any:
     aliases took PyYAML 22.6 s and 4.4 GB), or Unreadable with the line and column of the trouble."""
     text = text_of(path, MAX_BYTES) if content is None else content
     try:
-        return parse(text.replace("\r\n", "\n"))
+        return parse(text.replace("\r\n", "\n"), max_items=UPSTREAM_ITEMS)
     except YamlProblem as exc:
         raise Unreadable(f"not readable YAML at line {exc.line}, column {exc.column}: {printable(exc.message)}") from None
