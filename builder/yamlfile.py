@@ -124,7 +124,7 @@ def _value(events: Any, event: yaml.Event, depth: int, max_items: int = MAX_ITEM
     if depth >= MAX_DEPTH:
         raise YamlProblem("yaml-depth", f"nesting is deeper than {MAX_DEPTH} levels, more than any registry file needs", *_event_mark(event))
     if kind is yaml.SequenceStartEvent:
-        items = []
+        items: list[Any] = []
         while not events.check_event(yaml.SequenceEndEvent):
             if len(items) == max_items:
                 raise YamlProblem("yaml-list-length", f"the list has more than {max_items} items, more than any registry record needs "
