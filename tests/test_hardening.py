@@ -336,3 +336,36 @@ def test_one_record_makes_a_page_of_bounded_size(base_registry: Path) -> None:
     assert len(str(page.content).encode()) < 4 * 1024 * 1024
     (base_registry / "models" / "big.yaml").write_text(text + f"  - {{query: q{n}, queries: 1, emissions_g: 1}}\n", encoding="utf-8")
     assert [p.code for p in registry.load(base_registry).errors] == ["yaml-list-length"]
+
+
+@pytest.mark.parametrize(("key", "field", "bad"), [
+    ("utilization", "value", "0"), ("utilization", "low", "-0.1"), ("utilization", "value", "1.5"),
+    ("power_share_of_tdp", "value", "-0.75"), ("pue_default", "value", "0.5"), ("world_grid_intensity_g_per_kwh", "value", "-481"),
+    ("inference_batch_size", "value", "0"), ("ecologits_energy_beta", "value", "5"), ("cross_check_factor", "value", "1"),
+])
+def test_assumptions_outside_their_physical_bounds_are_refused(base_registry: Path, key: str, field: str, bad: str,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """`utilization: 0` crashed validation and the build; a negative share published negative emissions."""
+    path = base_registry / "assumptions.yaml"
+    data, _ = yamlfile.read(path)
+    data["assumptions"].setdefault(key, {"description": "d", "unit": "u", "value": 1, "rationale": "test"})[field] = float(bad)
+    entry = data["assumptions"][key]
+    entry.pop("low" if field != "low" else "high", None)
+    path.write_text(json.dumps(data), encoding="utf-8")  # JSON is YAML
+    code, out = _validate(base_registry, capsys)
+    assert code == 1 and f"assumptions.{key}.{field}: " in out and "[schema]" in out and "Traceback" not in out
+
+
+def test_every_assumption_has_bounds_in_the_schema() -> None:
+    """Each default the registry (and the tests' registry) defines is listed in the schema with bounds, not left to the open
+    entry shape, which only asks for a number."""
+    schema = json.loads((Path(__file__).parent.parent / "schema" / "assumptions.schema.json").read_text(encoding="utf-8"))
+    bounded = schema["properties"]["assumptions"]["allOf"][0]["properties"]
+    for path in (Path(__file__).parent.parent / "registry" / "assumptions.yaml", Path(__file__).parent / "fixtures" / "base" /
+                 "assumptions.yaml"):
+        data, _ = yamlfile.read(path)
+        assert set(data["assumptions"]) <= set(bounded), set(data["assumptions"]) - set(bounded)
+        for key in data["assumptions"]:
+            kind = bounded[key]["$ref"].rsplit("/", 1)[1]
+            limits_ = schema["$defs"][kind]["properties"]["value"]
+            assert {"minimum", "exclusiveMinimum"} & set(limits_) and {"maximum", "exclusiveMaximum"} & set(limits_), key
