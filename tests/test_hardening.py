@@ -369,3 +369,17 @@ def test_every_assumption_has_bounds_in_the_schema() -> None:
             kind = bounded[key]["$ref"].rsplit("/", 1)[1]
             limits_ = schema["$defs"][kind]["properties"]["value"]
             assert {"minimum", "exclusiveMinimum"} & set(limits_) and {"maximum", "exclusiveMaximum"} & set(limits_), key
+
+
+def test_pages_show_paths_from_the_repository_wherever_the_build_runs(base_registry: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built from another folder, a page showed the machine's path ("Source file in the repository: /home/...")."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for cwd in (elsewhere, base_registry / "models"):
+        monkeypatch.chdir(cwd)
+        reg = registry.load(base_registry).require()
+        texts = {g.path: str(g.content) for g in pages.generate(reg) if g.path.endswith(".md")}
+        assert "<code>registry/models/example-model.yaml</code>" in texts["models/example-model.md"]
+        assert "<code>registry/organizations/example-lab.yaml</code>" in texts["organizations/example-lab.md"]
+        assert not any(str(tmp_path) in text for text in texts.values())
