@@ -3,16 +3,20 @@ renders its own part of each page; where fork is unavailable the calls run in th
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import gc
 import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import struct
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.process import BaseProcess
@@ -21,6 +25,10 @@ from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 POLL_SECONDS = 0.2  # how often a wait checks that the forked process is still alive
+# A forked process that sends no word for this long is taken for stuck (a deadlock) and stopped, so a build fails instead of
+# waiting forever; its longest single call (the downloads at 10,000 models) takes about 20 s.
+WATCHDOG_SECONDS = 600.0
+ORPHAN_POLL_SECONDS = 0.05  # how often the forked process checks that its parent is still there
 # The queue's thread says a result is ready once it gets the lock that the calls hold while they run (Python's default: 5 ms
 # apart); a caller waiting for a body waited that long for each.
 SWITCH_SECONDS = 0.0005
@@ -96,10 +104,29 @@ class _Spool:
         self._file.close()
 
 
-def _run(plan: Callable[[], Calls], out: Queue[tuple[str, str, Any]], spool: _Spool) -> None:
+def _end_with_parent(parent: int) -> None:
+    """In the forked process: end as soon as the parent does (a killed `mkdocs build` left it writing into the site folder for
+    a second or two). Linux sends SIGKILL when the forking thread ends (prctl PR_SET_PDEATHSIG, asked only when the main thread
+    forked, which lives as long as the process); a thread also checks the parent every ORPHAN_POLL_SECONDS, for the rest."""
+    if threading.current_thread() is threading.main_thread():
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent ended before the request took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_POLL_SECONDS)
+        os._exit(1)  # the parent is gone: nobody reads the results, and the site folder is no longer ours to write
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _run(plan: Callable[[], Calls], out: Queue[tuple[str, str, Any]], spool: _Spool, parent: int) -> None:
     """The forked process: lists the calls, makes each in order and appends its result to the spool as soon as it is ready,
     then says so on the queue (for a caller waiting for it); a failure sends its traceback and stops."""
     key = "listing the calls"
+    _end_with_parent(parent)
     sys.setswitchinterval(SWITCH_SECONDS)
     # No cyclic collector here: this short-lived process makes few reference cycles (its peak memory at 10,000 models is the
     # same without it), and the collector's full passes over the growing reports and tables cost a third of the derivation
@@ -124,8 +151,10 @@ class Results(Generic[T]):
     no fork on this platform) lists them here and makes each call when its result is first asked for."""
 
     def __init__(self, calls: Sequence[tuple[str, Callable[[], T]]] | Callable[[], Sequence[tuple[str, Callable[[], T]]]],
-                 fork: bool = True) -> None:
+                 fork: bool = True, watchdog: float = WATCHDOG_SECONDS) -> None:
         self._plan = calls if callable(calls) else functools.partial(list, calls)
+        self._watchdog = watchdog
+        self._last_word = time.monotonic()  # when the forked process last said something
         self._here: dict[str, Callable[[], T]] | None = None
         self._taken: set[str] = set()
         self._process: BaseProcess | None = None
@@ -138,7 +167,7 @@ class Results(Generic[T]):
             frozen = gc.get_freeze_count() > 0  # by the caller, who thaws it
             gc.freeze()  # the child's collector then leaves the shared objects alone, so fewer memory pages get copied
             try:
-                self._process = context.Process(target=_run, args=(self._plan, self._queue, self._spool), daemon=True)
+                self._process = context.Process(target=_run, args=(self._plan, self._queue, self._spool, os.getpid()), daemon=True)
                 self._process.start()
             finally:
                 if not frozen:
@@ -193,7 +222,12 @@ class Results(Generic[T]):
         except queue.Empty:
             if not self._process.is_alive() and self._queue.empty() and wanted not in self._spool:
                 raise BackgroundError(f"the background process ended (exit code {self._process.exitcode}) before giving {wanted!r}") from None
+            if time.monotonic() - self._last_word > self._watchdog:
+                self.close()
+                raise BackgroundError(f"the background process gave no result for {self._watchdog:g} s while {wanted!r} was awaited: "
+                                      "taken for stuck and stopped") from None
             return
+        self._last_word = time.monotonic()
         if kind == "error":
             self.close()
             raise BackgroundError(f"{key} failed in the background process:\n{value}")
@@ -206,7 +240,10 @@ class Results(Generic[T]):
             return
         if self._process.is_alive():
             self._process.terminate()
-        self._process.join()
+        self._process.join(timeout=5)
+        if self._process.is_alive():  # stuck where SIGTERM cannot end it
+            self._process.kill()
+            self._process.join()
         self._queue.close()
         self._queue.cancel_join_thread()
         self._process = None

@@ -8,10 +8,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from builder import limits
 from builder.problems import ERROR, WARNING, Problem, dotted
 
 Pointer = tuple[str | int, ...]
-ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+ID = re.compile(r"^[a-z0-9][a-z0-9.-]*\Z")  # \Z: `$` would also match before a final line break ("x\n")
 DATE_KEYS = frozenset({"released", "published", "accessed", "started", "ended", "as_of", "when"})
 SCHEMES_OK = ("https://",)
 SCHEMES_WARN = ("http://",)
@@ -78,10 +79,11 @@ def check_within_file(path: str, data: Any) -> list[Problem]:
         visit(data, (), None)
     if isinstance(data, dict):
         found.extend(_check_range(path, (), data))
-    for pointer, ref in references:
-        if ref not in defined:
-            where = "; this file defines no sources" if not defined else suggest(ref, set(defined)) or f"; defined: {', '.join(sorted(defined))}"
-            found.append(problem(path, "source-missing", pointer, f"the source '{ref}' is not in this file's sources{where}"))
+    missing = [(pointer, ref) for pointer, ref in references if ref not in defined]
+    listed = f"; defined: {limits.listing(defined)}" if missing and defined else "; this file defines no sources"
+    for index, (pointer, ref) in enumerate(missing):  # a suggestion compares with every id: only for the problems that are listed
+        where = (index < limits.SUGGESTIONS and defined and suggest(ref, set(defined))) or listed
+        found.append(problem(path, "source-missing", pointer, f"the source '{ref}' is not in this file's sources{where}"))
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,8 +14,10 @@ from builder import pages as pages_module
 from builder import registry as registry_module
 from builder.checks import ID, suggest
 from builder.importers.report import progress_printer
-from builder.registry import Registry
+from builder.problems import Problem
+from builder.registry import FOLDERS, Registry
 from builder.reporters import FORMATS, as_text
+from builder.safetext import printable
 from builder.scaffold import FOLDER_OF, template
 from builder.showing import show_text
 
@@ -46,7 +49,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON: the entry and `derived`")
     e = sub.add_parser("export", help="write every download (CSV, JSON, SQLite, Parquet, datapackage.json, SHA256SUMS) to a folder")
     e.add_argument("--out", type=Path, required=True, metavar="DIR",
-                   help="folder to write; replaced atomically, so it must be new, empty or an earlier export")
+                   help="folder to write; replaced atomically, so it must be new, empty or an earlier export (which holds the marker "
+                   f"{exports.MARKER} this command writes)")
     _registry_arg(e)
     g = sub.add_parser("pages", help="write the site's generated pages and data files to a folder (for another site generator)")
     _registry_arg(g)
@@ -79,7 +83,7 @@ def _check_registry_dir(path: Path) -> str | None:
 
 
 def _usage_error(command: str, message: str) -> int:
-    print(f"python -m builder {command}: error: {message}", file=sys.stderr)
+    print(printable(f"python -m builder {command}: error: {message}"), file=sys.stderr)
     return 2
 
 
@@ -110,13 +114,31 @@ def cmd_validate(args: argparse.Namespace) -> int:
         problems = registry_module.locate([*problems, *derived.warnings(derived.derive_all(loaded.registry))])
     files = loaded.files
     if args.paths:
-        wanted = {registry_module.display_path(p.resolve()) for p in args.paths}
-        missing = [str(p) for p in args.paths if not p.is_file()]
+        missing = [str(p) for p in args.paths if not p.is_file() and not p.is_symlink()]
         if missing:
             return _usage_error("validate", f"no such file: {', '.join(missing)}")
-        problems, files = [p for p in problems if p.path in wanted], len(wanted)
+        wanted, unread = _wanted(args.paths, loaded, args.registry)
+        problems, files = sorted([*(p for p in problems if p.path in wanted), *unread]), len(wanted) + len(unread)
     sys.stdout.write(FORMATS[args.format](problems, files))
     return 1 if any(p.is_error for p in problems) else 0
+
+
+def _wanted(paths: Sequence[Path], loaded: registry_module.Loaded, root: Path) -> tuple[set[str], list[Problem]]:
+    """The files asked for as validation shows them, and an error for each the loader never reads (so a check of only the
+    changed files cannot pass a file in a subfolder, with another extension, or outside the registry). Links are not
+    followed: a link in the registry is reported as one."""
+    read = {os.path.abspath(p): registry_module.display_path(p) for p in loaded.stamps}
+    wanted: set[str] = set()
+    unread: list[Problem] = []
+    for path in paths:
+        shown = read.get(os.path.abspath(path))
+        if shown is not None:
+            wanted.add(shown)
+            continue
+        unread.append(Problem(str(path), 1, 1, "file-not-read", "the registry never reads this file: records are "
+                              f"<folder>/<id>.yaml directly in {', '.join(FOLDERS.values())}, with assumptions.yaml and "
+                              f"openness.yaml, all under {root}/", field_path="(file)"))
+    return wanted, unread
 
 
 def cmd_new(args: argparse.Namespace) -> int:

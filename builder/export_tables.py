@@ -13,6 +13,7 @@ from builder.metrics import TRAINING_METRICS, UNITS, Metric
 from builder.records import FIGURE_FIELDS, Figure, Source
 from builder.registry import Registry
 from builder.schemas import Schemas
+from builder.spreadsheet import neutral
 from builder.summaries import BITS, EQUIVALENTS
 
 TYPES = ("string", "number", "integer", "boolean")
@@ -548,7 +549,8 @@ NEEDS_QUOTES = re.compile('[,"\r\n]')
 
 def csv_bytes(table: Table) -> bytes:
     """The table as RFC 4180 CSV in UTF-8 (CRLF line ends, a header row): empty when unknown, true/false, integers without a
-    decimal point, floats in shortest round-trip form, a text quoted when it holds a comma, a quote or a line break.
+    decimal point, floats in shortest round-trip form, a text quoted when it holds a comma, a quote or a line break, and a text a
+    spreadsheet would run as a formula (=, +, -, @, tab, CR first) led by a single quote (builder/spreadsheet.py).
 
     The same bytes as the csv module's writer with lineterminator="\\r\\n", which tests check; but that writer looks up every
     character of every text in the line terminator, twice, which made the metric inputs (69 MB at 10,000 models) take
@@ -561,7 +563,8 @@ def csv_bytes(table: Table) -> bytes:
 
     def cell(value: Any) -> str:
         if isinstance(value, str):
-            written[value] = text = '"' + value.replace('"', '""') + '"' if NEEDS_QUOTES.search(value) else value
+            shown = neutral(value)  # a formula-like text gets a leading ' (OWASP): a spreadsheet shows it, never runs it
+            written[value] = text = '"' + shown.replace('"', '""') + '"' if NEEDS_QUOTES.search(shown) else shown
             return text
         text = str(value)
         if value.__class__ is float and not value.is_integer():  # an assumption's figure is in thousands of rows

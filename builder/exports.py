@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -22,8 +22,11 @@ from builder.export_sqlite import sqlite_bytes
 from builder.export_tables import Table, csv_bytes, tables
 from builder.registry import Registry
 from builder.schemas import Schemas, schema_dir
+from builder.staging import staging as staging_folder
 
 SUMS = "SHA256SUMS"
+MARKER = ".ai-impact-registry-export"  # written into every export folder; only a folder holding it is ever replaced
+MARKER_TEXT = b"This folder was written by `python -m builder export`: the next export to it replaces the whole folder.\n"
 PACKAGE = "datapackage.json"
 COLLECTIONS = ("models", "hardware", "grids", "organizations", "claims")
 JSON_FILES = (
@@ -204,13 +207,24 @@ def _check_names(files: Mapping[str, bytes]) -> None:
 
 
 def _replaceable(out_dir: Path) -> None:
-    """Refuse to replace anything but an earlier export (or an empty folder), so a mistyped --out cannot wipe a folder."""
-    if not out_dir.exists():
+    """Refuse to replace anything but a folder this tool wrote (or an empty folder), so a mistyped --out cannot wipe a folder:
+    a file named SHA256SUMS is no proof (any release folder has one); the marker only write_export writes is."""
+    if not out_dir.exists() and not out_dir.is_symlink():
         return
-    if not out_dir.is_dir():
+    if out_dir.is_symlink() or not out_dir.is_dir():
         raise ExportError(f"{out_dir} exists and is not a folder")
-    if any(out_dir.iterdir()) and not (out_dir / SUMS).is_file():
-        raise ExportError(f"{out_dir} is not empty and holds no earlier export ({SUMS} is missing): choose another folder")
+    if any(out_dir.iterdir()) and not _marked(out_dir):
+        raise ExportError(f"{out_dir} is not empty and holds no earlier export (no {MARKER} written by this tool): "
+                          "choose a new or empty folder")
+
+
+def _marked(out_dir: Path) -> bool:
+    """Whether the folder holds the marker write_export writes: a regular file (not a link) with exactly its text."""
+    marker = out_dir / MARKER
+    try:
+        return stat.S_ISREG(marker.lstat().st_mode) and marker.read_bytes() == MARKER_TEXT
+    except OSError:
+        return False
 
 
 def write_export(out_dir: Path, files: Mapping[str, bytes]) -> None:
@@ -219,24 +233,22 @@ def write_export(out_dir: Path, files: Mapping[str, bytes]) -> None:
     out_dir = out_dir.absolute()
     _replaceable(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    try:
+    with staging_folder(out_dir) as staging:  # removed however this ends, a signal included; stale ones swept first
         os.chmod(staging, 0o755)
         for name in sorted(files):
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "xb") as f:
                 f.write(files[name])
+        (staging / MARKER).write_bytes(MARKER_TEXT)  # what lets the next export replace this folder
         _swap(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return
-    old = staging.with_name(staging.name.replace(".new-", ".old-"))
+    old = staging.with_name(staging.name.replace(".new-", ".old-", 1))
     os.rename(out_dir, old)
     try:
         os.rename(staging, out_dir)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -366,7 +367,7 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
     repo = settings.get("repo_url", "")
     correction = None
     if safe_url(repo):
-        body = f"Entry: {m.path}\nPage: models/{m.id}/\n\nWhat is wrong, and the source that shows it:\n"
+        body = f"Entry: {repository_path(registry, 'models', m.id)}\nPage: models/{m.id}/\n\nWhat is wrong, and the source that shows it:\n"
         correction = f"{repo.rstrip('/')}/issues/new?title={quote(f'Correction: {m.id}')}&body={quote(body)}"
     return ModelView(
         id=m.id, name=m.name, aliases=m.aliases, description=m.description,
@@ -379,7 +380,7 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
         links=[(k, u) for k, v in m.links.items() if (u := safe_url(v))], note=m.note,
         yaml_name=f"{m.id}.yaml", json_name=f"../../api/models/{m.id}.json",
         cite=cite_text(m, settings.get("site_name", "AI Impact Registry"), settings.get("site_url", "")),
-        correction_url=correction, path=m.path, claims=claims,
+        correction_url=correction, path=repository_path(registry, "models", m.id), claims=claims,
         inference=[disclosure_view(n, position, known) for position, n in enumerate(report.inference, 1)],
         inference_derived=inference_metrics(report, known, book, linker),
         lifecycle=[lifecycle_view(lc, position, known) for position, lc in enumerate(m.lifecycle, 1)],
@@ -628,13 +629,25 @@ def models_referring(registry: Registry, folder: str, id_: str) -> list[Ref]:
     return [Ref(linker.page("models", m.id), m.name) for m in sorted(found, key=lambda m: m.name.lower())]
 
 
+def repository_path(registry: Registry, folder: str, record_id: str) -> str:
+    """A record's file as pages show it: from the registry folder's name (`registry/models/x.yaml`), never the machine's path
+    or one relative to where the build ran."""
+    return f"{_registry_name(registry.root)}/{folder}/{record_id}.yaml"
+
+
+@functools.lru_cache(maxsize=8)
+def _registry_name(root: Path) -> str:
+    """The registry folder's own name (resolved once per build: "." or "../registry" name it only after resolving)."""
+    return root.resolve().name or "registry"
+
+
 def organization_view(org_id: str, registry: Registry) -> EntityView:
     """An organization page: facts, website and the models it developed."""
     o = registry.organizations[org_id]
     facts = [("Kind", o.kind or "unknown"), ("Country", o.country or "unknown")]
     if o.aliases:
         facts.append(("Also known as", ", ".join(o.aliases)))
-    return EntityView("organizations", o.id, o.name, o.path, facts, safe_url(o.url),
+    return EntityView("organizations", o.id, o.name, repository_path(registry, "organizations", o.id), facts, safe_url(o.url),
                       models_heading="Models developed", models=models_referring(registry, "organizations", org_id),
                       sources=[source_link(s) for s in o.sources])
 
@@ -649,7 +662,7 @@ def hardware_view(hw_id: str, registry: Registry) -> EntityView:
         facts.append(("Also known as", ", ".join(h.aliases)))
     rows = [(precision, printed(figure_quantity(fig, "FLOP/s")), ", ".join(link.title for link in links_for(fig.sources, known)))
             for precision, fig in sorted(h.peak_flops.items())]
-    return EntityView("hardware", h.id, h.name, h.path, facts, table_caption="Peak dense throughput by precision",
+    return EntityView("hardware", h.id, h.name, repository_path(registry, "hardware", h.id), facts, table_caption="Peak dense throughput by precision",
                       table_head=("Precision", "Peak", "Source"), table_rows=rows, models_heading="Models trained on it",
                       models=models_referring(registry, "hardware", hw_id),
                       sources=[source_link(s) for s in h.sources])
@@ -664,7 +677,7 @@ def grid_view(grid_id: str, registry: Registry) -> EntityView:
     rows = [(str(i.year), printed(quantity(i.g_per_kwh, i.low, i.high, "gCO2e/kWh")), i.basis or "",
              ", ".join(link.title for link in links_for(i.sources, known)))
             for i in sorted(g.intensity, key=lambda i: i.year)]
-    return EntityView("grids", g.id, g.name, g.path, facts, table_caption="Carbon intensity of electricity by year",
+    return EntityView("grids", g.id, g.name, repository_path(registry, "grids", g.id), facts, table_caption="Carbon intensity of electricity by year",
                       table_head=("Year", "Intensity", "Basis", "Source"), table_rows=rows, models_heading="Models trained on it",
                       models=models_referring(registry, "grids", grid_id),
                       sources=[source_link(s) for s in g.sources])
@@ -691,7 +704,7 @@ def claim_view(claim_id: str, registry: Registry) -> EntityView:
              ", ".join(link.title for link in links_for([f["source"]] if isinstance(f.get("source"), str) else f.get("source") or [], known)))
             for f in data.get("figures") or [] if isinstance(f, Mapping) and isinstance(f.get("value"), int | float)]
     linker = Linker("../../")
-    return EntityView("claims", c.id, c.title, c.path, facts, paragraphs=paragraphs,
+    return EntityView("claims", c.id, c.title, repository_path(registry, "claims", c.id), facts, paragraphs=paragraphs,
                       table_caption="Figures", table_head=("Figure", "Value", "Source"), table_rows=rows,
                       models_heading="Related models", models=[Ref(linker.page("models", i), registry.models[i].name)
                                                                for i in c.related_models if i in registry.models],

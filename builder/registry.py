@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from builder import checks, construct
+from builder import checks, construct, limits, reserved, spreadsheet
 from builder.background import BackgroundError, Results
 from builder.problems import Problem, RegistryError
 from builder.records import Assumption, Claim, Grid, Hardware, Model, Organization, Source, sources
@@ -122,7 +122,9 @@ def discover(root: Path) -> list[tuple[str, Path]]:
     found = [("assumptions", root / ASSUMPTIONS_FILE), ("openness", root / OPENNESS_FILE)]
     for kind, folder in FOLDERS.items():
         directory = root / folder
-        if directory.is_dir():
+        if directory.is_symlink():  # reported as a link when read: its files are not the repository's
+            found.append((kind, directory))
+        elif directory.is_dir():
             found += [(kind, p) for p in sorted(directory.iterdir()) if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")]
     return found
 
@@ -245,7 +247,7 @@ def _read(kind: str, path: Path, schemas: Schemas) -> _File:
     if path.suffix == ".yml":
         f.problems.append(checks.problem(f.shown, "file-name", (), "registry files end in .yaml: rename it"))
         return f
-    if not path.is_file():
+    if not os.path.lexists(path):  # anything else there (a link, a folder, a pipe) is refused when read
         f.problems.append(checks.problem(f.shown, "file-missing", (), f"the registry needs this file ({kind})"))
         return f
     try:
@@ -255,8 +257,10 @@ def _read(kind: str, path: Path, schemas: Schemas) -> _File:
         return f
     if kind in FOLDERS:
         f.problems += checks.check_file_identity(f.shown, path.stem, f.data, FOLDERS[kind])
+        f.problems += reserved.check_reserved(f.shown, path.stem, FOLDERS[kind])
     f.problems += schemas.check(kind, f.data, f.shown)
     f.problems += checks.check_within_file(f.shown, f.data)
+    f.problems += spreadsheet.check_names(f.shown, f.data)
     f.valid = not any(p.is_error for p in f.problems)
     return f
 
@@ -292,8 +296,11 @@ def _references(f: _File, by_kind: dict[str, dict[str, _File]], tolerance: float
     targets = {"organization": by_kind["organization"], "hardware": by_kind["hardware"], "grid": by_kind["grid"], "model": by_kind["model"]}
     for pointer, what in _reference_fields(f.kind, data):
         ref = _get(data, pointer)
-        if isinstance(ref, str):
-            found += checks.check_reference(shown, pointer, ref, targets[what], what, FOLDERS[what])
+        if isinstance(ref, str) and ref not in targets[what]:
+            if len(found) < limits.SUGGESTIONS:  # a suggestion compares with every record of the kind: only for listed problems
+                found += checks.check_reference(shown, pointer, ref, targets[what], what, FOLDERS[what])
+            else:
+                found.append(checks.problem(shown, f"ref-{what}", pointer, f"no {what} '{ref}' in registry/{FOLDERS[what]}/"))
     training = data.get("training")
     if f.kind == "model" and isinstance(training, Mapping):
         found += checks.check_accelerator_hours(shown, training, tolerance)
@@ -354,7 +361,7 @@ def _located(f: _File) -> Iterable[Problem]:
         return []
     locator = Locator(f.text) if f.text else None
     out = []
-    for p in f.problems:
+    for p in limits.capped(f.problems):
         if p.line == 0 and locator is not None:
             p = p.located(*locator.at(p.pointer))
         out.append(p)

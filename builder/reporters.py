@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from builder.problems import Problem
+from builder.safetext import printable
 
 
 def summary(problems: Sequence[Problem], files: int) -> str:
@@ -26,8 +27,9 @@ def summary(problems: Sequence[Problem], files: int) -> str:
 
 
 def text_line(p: Problem) -> str:
+    """One problem on one line; a file name or text holding a control character shows it as an escape, never raw."""
     level = "" if p.is_error else "warning: "
-    return f"{p.path}:{p.line}:{p.column}: {level}{p.field_path or '(file)'}: {p.message} [{p.code}]"
+    return printable(f"{p.path}:{p.line}:{p.column}: {level}{p.field_path or '(file)'}: {p.message} [{p.code}]")
 
 
 def as_text(problems: Sequence[Problem], files: int) -> str:
@@ -41,8 +43,8 @@ def as_json(problems: Sequence[Problem], files: int) -> str:
         "files": files,
         "errors": errors,
         "warnings": len(problems) - errors,
-        "problems": [{"path": p.path, "line": p.line, "column": p.column, "field": p.field_path, "code": p.code,
-                      "severity": p.severity, "message": p.message} for p in problems],
+        "problems": [{"path": printable(p.path), "line": p.line, "column": p.column, "field": printable(p.field_path), "code": p.code,
+                      "severity": p.severity, "message": printable(p.message)} for p in problems],
         "summary": summary(problems, files),
     }
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
@@ -61,8 +63,8 @@ def as_github(problems: Sequence[Problem], files: int) -> str:
     lines = []
     for p in problems:
         level = "error" if p.is_error else "warning"
-        props = f"file={_escape_property(p.path)},line={p.line},col={p.column},title={_escape_property(p.code)}"
-        lines.append(f"::{level} {props}::{_escape_data(f'{p.field_path}: {p.message}')}")
+        props = f"file={_escape_property(printable(p.path))},line={p.line},col={p.column},title={_escape_property(p.code)}"
+        lines.append(f"::{level} {props}::{_escape_data(printable(f'{p.field_path}: {p.message}'))}")
     lines.append(summary(problems, files))
     return "\n".join(lines) + "\n"
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache, cached_property
 from pathlib import Path
@@ -14,7 +16,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
-from builder import codecache
+from builder import codecache, limits
 from builder.problems import Problem, dotted
 
 _THIS_MODULE = codecache.fingerprint(__file__)  # part of the key of the validators' kept code
@@ -63,7 +65,7 @@ class Schemas:
 
     @cached_property
     def _inlined(self) -> dict[str, dict[str, Any]]:
-        return {f"{kind}.schema.json": _inline(self.documents[f"{kind}.schema.json"], f"{kind}.schema.json", self.documents)
+        return {f"{kind}.schema.json": _anchored(_inline(self.documents[f"{kind}.schema.json"], f"{kind}.schema.json", self.documents))
                 for kind in KINDS}
 
     def check(self, kind: str, data: Any, path: str) -> list[Problem]:
@@ -75,7 +77,8 @@ class Schemas:
         try:
             self.fast(kind)(data)
         except fastjsonschema.JsonSchemaException:
-            return [_problem(best(error), path) for error in self.validators[kind].iter_errors(data)]
+            errors = itertools.islice(self.validators[kind].iter_errors(data), limits.SCHEMA_ERRORS)  # bounded: see limits
+            return [_problem(best(error), path) for error in errors]
         return []
 
     def fast(self, kind: str) -> Callable[[Any], Any]:
@@ -106,6 +109,20 @@ def _compiled(inlined: str) -> Callable[[Any], Any]:
     namespace: dict[str, Any] = {}
     exec(codecache.compiled(key, source, "<schema validator>"), namespace)  # code generated from our own schemas, as fastjsonschema.compile runs it
     return namespace["validate"]  # type: ignore[no-any-return]
+
+
+_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def _anchored(node: Any) -> Any:
+    """The schema with each pattern's `$` as `\\Z`: in Python's re (which jsonschema uses) `$` also matches before a final
+    line break, so `^[a-z0-9][a-z0-9.-]*$` took the id "x\\n"; a JSON Schema pattern's `$` (ECMA-262) is the end of the text."""
+    if isinstance(node, list):
+        return [_anchored(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {key: _DOLLAR.sub(r"\\Z", value) if key == "pattern" and isinstance(value, str) else _anchored(value)
+            for key, value in node.items()}
 
 
 def _draft7(node: Any) -> Any:

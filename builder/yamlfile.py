@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from builder.problems import Problem
+from builder.safetext import UNSAFE, describe
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -17,6 +21,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 12
+# Items in one list: the registry's longest is 38. A page repeats a list of sources at each figure citing it, so a record's
+# page grows with figures x sources; this bound keeps one record's page to a few MB (1,000 of each made a 77 MB page).
+MAX_ITEMS = 100
 MAX_DIGITS = 40  # an integer's digits; with the bounds below, products of a formula's inputs stay far from a float's limit
 LARGEST = 1e40
 SMALLEST = 1e-40
@@ -69,7 +76,7 @@ def decode(data: bytes) -> str:
     return text
 
 
-def parse(text: str) -> Any:
+def parse(text: str, max_items: int = MAX_ITEMS) -> Any:
     """Parse one YAML document of plain data; raise YamlProblem with a position otherwise.
 
     Only libyaml's parser is used: its events become data here, with YAML 1.2-like scalars (no sexagesimal, no yes/no
@@ -81,7 +88,7 @@ def parse(text: str) -> Any:
         if events.check_event(yaml.StreamEndEvent):
             return None
         events.get_event()  # the document's start
-        data = _value(events, events.get_event(), 0)
+        data = _value(events, events.get_event(), 0, max_items)
         events.get_event()  # the document's end
         if not events.check_event(yaml.StreamEndEvent):
             events.get_event()  # the next document's start
@@ -103,21 +110,26 @@ def parse(text: str) -> Any:
         events.dispose()
 
 
-def _value(events: Any, event: yaml.Event, depth: int) -> Any:
+def _value(events: Any, event: yaml.Event, depth: int, max_items: int = MAX_ITEMS) -> Any:
     """The data an event starts: a scalar, or a mapping or list read to its end."""
     kind = type(event)
     if kind is yaml.ScalarEvent:
         assert isinstance(event, yaml.ScalarEvent)
         if event.anchor is not None or event.tag is not None:  # most events are plain scalars: checked here without a call
             _plain_node(event)
+        if UNSAFE.search(event.value):
+            _unsafe(event)
         return _scalar(event) if event.implicit[0] else event.value  # quoted and block scalars are strings
     _plain_node(event)
     if depth >= MAX_DEPTH:
         raise YamlProblem("yaml-depth", f"nesting is deeper than {MAX_DEPTH} levels, more than any registry file needs", *_event_mark(event))
     if kind is yaml.SequenceStartEvent:
-        items = []
+        items: list[Any] = []
         while not events.check_event(yaml.SequenceEndEvent):
-            items.append(_value(events, events.get_event(), depth + 1))
+            if len(items) == max_items:
+                raise YamlProblem("yaml-list-length", f"the list has more than {max_items} items, more than any registry record needs "
+                                  "(a page repeats a list of sources at each figure citing it)", *_event_mark(event))
+            items.append(_value(events, events.get_event(), depth + 1, max_items))
         events.get_event()
         return items
     mapping: dict[str, Any] = {}
@@ -127,7 +139,7 @@ def _value(events: Any, event: yaml.Event, depth: int) -> Any:
         if key in mapping:
             raise YamlProblem("yaml-duplicate-key", f"duplicate key '{key}': a second value would silently replace the first",
                               *_event_mark(key_event))
-        mapping[key] = _value(events, events.get_event(), depth + 1)
+        mapping[key] = _value(events, events.get_event(), depth + 1, max_items)
     events.get_event()
     return mapping
 
@@ -145,6 +157,15 @@ def _plain_node(event: yaml.Event) -> None:
         raise YamlProblem("yaml-tag", f"the tag {shown} is not allowed: write plain values", *_event_mark(event))
 
 
+def _unsafe(event: yaml.ScalarEvent) -> None:
+    """Refuse text holding a control character or a bidirectional override, however written (an escape such as "\\e")."""
+    found = UNSAFE.search(event.value)
+    assert found is not None
+    how = " (written as an escape)" if event.style == '"' else ""
+    raise YamlProblem("text-control-character", f"the text holds the invisible character {describe(found.group())}{how}: control "
+                      "characters and bidirectional overrides can hide or rewrite what a reader sees; remove it", *_event_mark(event))
+
+
 def _key(event: yaml.Event) -> str:
     """A mapping key: plain text, never a list, a mapping or a merge (<<)."""
     if not isinstance(event, yaml.ScalarEvent):
@@ -152,6 +173,8 @@ def _key(event: yaml.Event) -> str:
         raise YamlProblem("yaml-key", "a mapping key must be a plain name", *_event_mark(event))
     if event.anchor is not None or event.tag is not None:
         _plain_node(event)
+    if UNSAFE.search(event.value):
+        _unsafe(event)
     if event.value == "<<" and event.implicit[0]:
         raise YamlProblem("yaml-merge", "merge keys (<<) are not allowed: write the fields out", *_event_mark(event))
     return str(event.value)
@@ -200,12 +223,35 @@ def _char_at(text: str, line: int, column: int) -> str:
 
 def read(path: Path) -> tuple[Any, str]:
     """Read and parse one registry file; returns the data and the text (kept for locating problems)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise YamlProblem("file-unreadable", f"cannot read the file: {exc.strerror}", 0, 0) from None
-    text = decode(data)
+    text = decode(read_regular(path))
     return parse(text), text
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file, never through a symbolic link (which could publish any file of the machine) nor from a
+    FIFO or device (which could block or never end); at most MAX_BYTES + 1 bytes are read."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or path.is_symlink():
+            raise YamlProblem("file-symlink", "the file is a symbolic link: registry files must be plain files in the "
+                              "repository (a link could publish a file from outside it)", 1, 1) from None
+        raise YamlProblem("file-unreadable", f"cannot read the file: {exc.strerror}", 1, 1) from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlProblem("file-not-regular", "not a regular file (a folder, a pipe or a device): registry files are plain "
+                              "files", 1, 1)
+        if info.st_size > MAX_BYTES:
+            raise YamlProblem("file-size", f"the file is {info.st_size:,} bytes; registry files must stay under {MAX_BYTES:,} bytes "
+                              "(1 MiB)", 1, 1)
+        os.set_blocking(handle, True)
+        with os.fdopen(handle, "rb", closefd=False) as f:
+            return f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise YamlProblem("file-unreadable", f"cannot read the file: {exc.strerror}", 1, 1) from None
+    finally:
+        os.close(handle)
 
 
 class Locator:
@@ -237,11 +283,20 @@ class Locator:
 
 def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-        for key_node, value_node in node.value:
-            if key_node.value == part:
-                found: yaml.Node = value_node
-                return found
+        return _keys(node).get(part)
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
         item: yaml.Node = node.value[part]
         return item
     return None
+
+
+def _keys(node: yaml.MappingNode) -> dict[str, yaml.Node]:
+    """A mapping node's values by key, built on first use and kept on the node: finding each problem of a file with
+    thousands of keys by scanning them took validation quadratic time."""
+    found: dict[str, yaml.Node] | None = getattr(node, "_by_key", None)
+    if found is None:
+        found = {}
+        for key_node, value_node in node.value:
+            found.setdefault(str(key_node.value), value_node)
+        node._by_key = found  # type: ignore[attr-defined]
+    return found

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from builder import __version__, derived, exports, registry
 from builder.export_tables import CELLS, Column, Table, csv_bytes
 from builder.metrics import Input, Metric
+from builder.spreadsheet import neutral
 from builder.yamlfile import read
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -151,7 +152,7 @@ def test_write_export_replaces_an_earlier_export(export_registry: Path, tmp_path
     exports.write_export(out, {"SHA256SUMS": b"old\n", "stale.csv": b"x", "api/models/gone.json": b"{}"})
     files = build(export_registry)
     exports.write_export(out, files)
-    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == sorted(files)
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == sorted([*files, exports.MARKER])
     assert all((out / name).read_bytes() == content for name, content in files.items())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "registry"]
 
@@ -199,7 +200,7 @@ def test_failed_swap_puts_the_previous_export_back(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(exports.os, "rename", rename)
     with pytest.raises(OSError, match="disk full"):
         exports.write_export(out, {"SHA256SUMS": b"2\n", "models.csv": b"new"})
-    assert _snapshot(out) == {"SHA256SUMS": b"1\n", "models.csv": b"old"}
+    assert _snapshot(out) == {"SHA256SUMS": b"1\n", "models.csv": b"old", exports.MARKER: exports.MARKER_TEXT}
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
@@ -277,7 +278,8 @@ def test_a_figure_that_is_not_a_number_is_refused_rather_than_written_as_unknown
 
 
 CELL_VALUES = {
-    "string": st.one_of(st.none(), st.text(), st.sampled_from(["", ",", '"', "a\r\nb", "\n", "a\rb", "x,y", 'say "hi"', " lead", "é–’"])),
+    "string": st.one_of(st.none(), st.text(), st.sampled_from(["", ",", '"', "a\r\nb", "\n", "a\rb", "x,y", 'say "hi"', " lead", "é–’",
+                                                                  "=1+1", "-2", "+x", "@SUM(A1)", "-", "=a,b"])),
     "number": st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False), st.integers(-(10**40), 10**40),
                         st.sampled_from([1, 1.0, 0.5, -0.5, 0, 0.0, -0.0, 1e-6, 2.5e23])),
     "integer": st.one_of(st.none(), st.integers(-(10**40), 10**40)),
@@ -303,5 +305,6 @@ def test_csv_is_what_the_csv_module_writes(table: Table) -> None:
     writer = csv.writer(expected, lineterminator="\r\n")
     writer.writerow([c.name for c in table.columns])
     convert = [CELLS.get(c.type) for c in table.columns]
-    writer.writerows([[v if f is None else f(v) for f, v in zip(convert, row, strict=True)] for row in table.rows])
+    cells = [[v if f is None else f(v) for f, v in zip(convert, row, strict=True)] for row in table.rows]
+    writer.writerows([[neutral(v) if isinstance(v, str) else v for v in row] for row in cells])
     assert csv_bytes(table) == expected.getvalue().encode("utf-8")

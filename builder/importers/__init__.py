@@ -14,11 +14,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from builder import checks
+from builder import checks, spreadsheet
 from builder.importers import merge as merging
 from builder.importers import yamlout
 from builder.importers.common import Index, Record
 from builder.importers.report import Progress, Report
+from builder.problems import dotted
 from builder.schemas import Schemas
 from builder.yamlfile import YamlProblem, parse, read
 
@@ -171,6 +172,9 @@ def _resolve(ctx: Context, items: list[Planned], owned: frozenset[str], force: b
         if not changes or (before is not None and data == before.data):
             ctx.report.add("unchanged", label, item.row)
             continue
+        for pointer, _ in spreadsheet.formula_texts(item.data):
+            ctx.report.add("flagged", f"{label} {dotted(pointer)}", f"{item.row}: the text starts like a spreadsheet formula "
+                           "(=, +, -, @): the CSV downloads will show it with a leading ' (check it is what the source says)")
         problem = _problem(ctx, item.kind, data, label, schemas)
         if problem:
             ctx.report.add("skipped", label, f"{item.row}: the result would not validate: {problem}")
@@ -252,7 +256,8 @@ def _short(value: Any) -> str:
 
 def _problem(ctx: Context, kind: str, data: Record, label: str, schemas: Schemas) -> str | None:
     """The first schema, within-file or reference problem of a record about to be written."""
-    found = [p for p in schemas.check(kind, data, label) + checks.check_within_file(label, data) if p.is_error]
+    found = [p for p in schemas.check(kind, data, label) + checks.check_within_file(label, data) + spreadsheet.check_names(label, data)
+             if p.is_error]
     if found:
         return f"{found[0].field_path}: {found[0].message}"
     for pointer, what in _references(kind, data):

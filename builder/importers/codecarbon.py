@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from builder.importers import Context, Planned
-from builder.importers.common import Record, country, figure, number, read_csv, slugify, text, tidy
+from builder.importers.common import Record, country, figure, number, read_csv_or_skip, slugify, text, tidy
 
 OWNED = frozenset({"codecarbon-log"})
 REQUIRED = {"duration", "emissions", "energy_consumed"}
@@ -16,7 +16,10 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
     """Sum every run in the files into one training section: CodeCarbon's energy_consumed already includes its pue factor."""
     runs: list[tuple[str, int, dict[str, str]]] = []
     for path in files:
-        header, rows = read_csv(path)
+        found = read_csv_or_skip(path, ctx.report)
+        if found is None:
+            continue
+        header, rows = found
         if not set(header) >= REQUIRED:
             ctx.report.add("skipped", str(path), f"not a CodeCarbon emissions.csv (needs columns {', '.join(sorted(REQUIRED))})")
             continue

@@ -12,6 +12,9 @@ from typing import Any
 
 import yaml
 
+from builder.importers import upstream
+from builder.importers.report import Report
+
 DATA = Path(__file__).resolve().parent
 Record = dict[str, Any]
 
@@ -110,14 +113,23 @@ def put(target: Record, name: str, value: Any) -> None:
         target[name] = value
 
 
+def read_csv_or_skip(path: Path, report: Report) -> tuple[list[str], list[tuple[int, dict[str, str]]]] | None:
+    """read_csv, or None after reporting the file as skipped with why it cannot be read."""
+    try:
+        return read_csv(path)
+    except upstream.Unreadable as exc:
+        report.add("skipped", str(path), str(exc))
+        return None
+
+
 def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Header and rows (with the line each row starts on) of a CSV file; a UTF-8 BOM is dropped, quoted line breaks kept.
 
     Green Algorithms tables have two header rows, the first (starting 'index') giving units and
     comments: that row is skipped and the second is the header.
     """
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
+    reader = csv.reader(upstream.csv_text(path))  # Unreadable: not UTF-8, a NUL
+    try:
         header = [h.strip() for h in next(reader, [])]
         if header and header[0].lower() == "index":
             header = [h.strip() for h in next(reader, [])]
@@ -127,6 +139,8 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
             if any(c.strip() for c in cells):
                 rows.append((line, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}))
             line = reader.line_num + 1
+    except csv.Error as exc:  # a cell over the csv module's limit, broken quoting
+        raise upstream.csv_error(exc, reader.line_num) from None
     return header, rows
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.importers import Context, Planned, sources
-from builder.importers.common import Record, country, figure, hardware_id, number, put, read_csv, slugify, status, text, urls
+from builder.importers.common import Record, country, figure, hardware_id, number, put, read_csv_or_skip, slugify, status, text, urls
 
 OWNED = frozenset({"epoch-notable", "epoch-models"})
 
@@ -25,7 +25,10 @@ DATASET_SIZE = ("Training dataset size (total)", "Training dataset size (datapoi
 def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
     """Models (and their organizations) from every row of each Epoch CSV."""
     for path in files:
-        header, rows = read_csv(path)
+        found = read_csv_or_skip(path, ctx.report)
+        if found is None:
+            continue
+        header, rows = found
         if "Model" not in header or "Training compute (FLOP)" not in header:
             ctx.report.add("skipped", str(path), "not an Epoch AI models CSV (no 'Model' and 'Training compute (FLOP)' columns)")
             continue

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from builder.importers import Context, Planned, sources
-from builder.importers.common import Record, figure, hardware_id, hardware_rows, key, number, put, read_csv, text, urls
+from builder.importers.common import Record, figure, hardware_id, hardware_rows, key, number, put, read_csv_or_skip, text, urls
 
 OWNED = frozenset({"epoch-chips"})
 KIND = {"gpu": "gpu", "gpgpu": "gpu", "tpu": "tpu", "cpu": "cpu"}
@@ -27,7 +27,10 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
     """
     table = hardware_rows()
     for path in files:
-        header, rows = read_csv(path)
+        found = read_csv_or_skip(path, ctx.report)
+        if found is None:
+            continue
+        header, rows = found
         if "Hardware name" not in header or TENSOR_16 not in header:
             ctx.report.add("skipped", str(path), f"not an Epoch AI chips CSV (no 'Hardware name' and '{TENSOR_16}' columns)")
             continue

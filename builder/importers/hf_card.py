@@ -7,10 +7,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from builder.importers import Context, Planned
+from builder.importers import Context, Planned, upstream
 from builder.importers.common import Record, figure, licence, number, slugify, text, tidy
+from builder.yamlfile import MAX_BYTES
 
 OWNED = frozenset({"hf-model-card"})
 TRAINING_TYPES = ("pre-training", "pretraining", "pre-train")
@@ -21,7 +20,7 @@ def front_matter(content: str) -> dict[str, Any] | None:
     match = re.match(r"^\ufeff?---\r?\n(.*?)\r?\n---\s*(?:\r?\n|$)", content, re.DOTALL)
     if not match:
         return None
-    data = yaml.safe_load(match.group(1))
+    data = upstream.yaml_data(Path("card"), "\n" + match.group(1))  # strict: no aliases (a YAML bomb), tags; lines as in the file
     return data if isinstance(data, dict) else None
 
 
@@ -29,9 +28,9 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
     """One model per card: emissions (grams -> tonnes), licence, base model and datasets as a note."""
     for path in files:
         try:
-            card = front_matter(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            ctx.report.add("skipped", str(path), f"front matter is not readable YAML: {str(exc).splitlines()[0]}")
+            card = front_matter(upstream.text_of(path, 16 * MAX_BYTES))
+        except upstream.Unreadable as exc:
+            ctx.report.add("skipped", str(path), f"front matter: {exc}")
             continue
         if card is None:
             ctx.report.add("skipped", str(path), "no YAML front matter between '---' lines")

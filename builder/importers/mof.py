@@ -6,9 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from builder.importers import Context, Planned, sources
+from builder.importers import Context, Planned, sources, upstream
 from builder.importers.common import Record, key, licence, slugify, status, text, urls
 
 OWNED = frozenset({"model-openness-tool"})
@@ -27,9 +25,9 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
     for done, path in enumerate(files, 1):
         ctx.tick(done, len(files), "mof")
         try:
-            entry = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            ctx.report.add("skipped", path.name, f"not readable YAML: {str(exc).splitlines()[0]}")
+            entry = upstream.yaml_data(path)  # the registry's strict loader: no aliases (a YAML bomb), tags or duplicate keys
+        except upstream.Unreadable as exc:
+            ctx.report.add("skipped", path.name, str(exc))
             continue
         release = entry.get("release") if isinstance(entry, dict) else None
         if not isinstance(release, dict) or not release.get("name"):

@@ -8,9 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from builder.importers import Context, Planned, sources
+from builder.importers import Context, Planned, sources, upstream
 from builder.importers.common import Record, key, licence, slugify, status, text, urls
 
 OWNED = frozenset({"osai-index"})
@@ -39,9 +37,9 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
         if path.name.startswith("_"):
             continue
         try:
-            entry = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            ctx.report.add("skipped", path.name, f"not readable YAML: {str(exc).splitlines()[0]}")
+            entry = upstream.yaml_data(path)  # the registry's strict loader: no aliases (a YAML bomb), tags or duplicate keys
+        except upstream.Unreadable as exc:
+            ctx.report.add("skipped", path.name, str(exc))
             continue
         if not isinstance(entry, dict) or not isinstance(entry.get("system"), dict) or not entry["system"].get("name"):
             ctx.report.add("skipped", path.name, "no system.name: not an index entry")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from builder.importers import Context, Planned, sources
-from builder.importers.common import Record, country, figure, number, read_csv, slugify, text
+from builder.importers import Context, Planned, sources, upstream
+from builder.importers.common import Record, country, figure, number, read_csv_or_skip, slugify, text
 
 # Namespaced ids (sources.IMPORTED): hand-written grids cite their own `owid`, `green-algorithms`, ... entries, which a re-import keeps.
 OWNED = frozenset(sources.IMPORTED + name for name in ("owid-carbon-intensity", "google-cloud-region-carbon", "ml-co2-impact-data",
@@ -28,7 +27,10 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
         if path.suffix.lower() == ".json":
             yield from _countries(path, ctx)
             continue
-        header, rows = read_csv(path)
+        found = read_csv_or_skip(path, ctx.report)
+        if found is None:
+            continue
+        header, rows = found
         if set(header) >= {"provider", "region", "impact"}:
             yield from _regions(path, header, rows, ctx)
         elif set(header) >= {"location", "carbonIntensity", "Type"}:
@@ -39,7 +41,11 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
 
 
 def _countries(path: Path, ctx: Context) -> Iterator[Planned]:
-    table: Any = json.loads(path.read_text(encoding="utf-8-sig"))
+    try:
+        table: Any = upstream.json_data(path)
+    except upstream.Unreadable as exc:
+        ctx.report.add("skipped", str(path), str(exc))
+        return
     if not isinstance(table, dict):
         ctx.report.add("skipped", str(path), "expected a JSON object keyed by ISO alpha-3 codes")
         return

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from builder.safetext import printable
+
 Progress = Callable[[int, int, str], None]
 ACTIONS = ("added", "changed", "unchanged", "skipped", "conflict", "flagged")
 
@@ -50,7 +52,7 @@ class Report:
         for e in self.entries:
             if e.action == "unchanged" and not verbose:
                 continue
-            lines.append(f"{e.action:9} {e.what}" + (f": {e.reason}" if e.reason else ""))
+            lines.append(printable(f"{e.action:9} {e.what}" + (f": {e.reason}" if e.reason else "")))  # upstream text: no raw controls
         lines.append(self.summary())
         return "\n".join(lines) + "\n"
 
