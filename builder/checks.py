@@ -72,6 +72,8 @@ def check_within_file(path: str, data: Any) -> list[Problem]:
                 child = (*pointer, key)
                 if isinstance(value, dict):
                     found.extend(_check_range(path, child, value))
+                    if value.get("estimated") is True and value.get("provenance") == "reported":
+                        found.append(_provenance_contradiction(path, child))
                 visit(value, child, key)
 
     if isinstance(data, (dict, list)):
@@ -103,6 +105,13 @@ def _check_date(path: str, pointer: Pointer, text: str) -> list[Problem]:
     except ValueError:
         return [problem(path, "date", pointer, f"{text} is not a real calendar date")]
     return []
+
+
+def _provenance_contradiction(path: str, pointer: Pointer) -> Problem:
+    """`estimated: true` says the figure is an estimate; `provenance: reported` says it is the developer's count: both cannot hold."""
+    return problem(path, "provenance-contradiction", (*pointer, "provenance"),
+                   "estimated: true contradicts provenance: reported: write provenance: reported-estimate for the developer's own "
+                   "estimate or third-party-estimate for someone else's (with confidence), or drop estimated for a count")
 
 
 def _number(value: Any) -> float | None:
