@@ -15,6 +15,7 @@ ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 DATE_KEYS = frozenset({"released", "published", "accessed", "started", "ended", "as_of", "when"})
 SCHEMES_OK = ("https://",)
 SCHEMES_WARN = ("http://",)
+NET = re.compile(r"\bnet (?:tCO2e|tCO2|t CO2e|tonnes|emissions)\b|after (?:\S+ )?(?:24/7 )?carbon-free energy|after renewable", re.IGNORECASE)
 
 
 def problem(path: str, code: str, pointer: Pointer, message: str, severity: str = ERROR) -> Problem:
@@ -74,6 +75,10 @@ def check_within_file(path: str, data: Any) -> list[Problem]:
                     found.extend(_check_range(path, child, value))
                     if value.get("estimated") is True and value.get("provenance") == "reported":
                         found.append(_provenance_contradiction(path, child))
+                    if key == "emissions_tco2e" and isinstance(value.get("note"), str) and NET.search(value["note"]):
+                        found.append(problem(path, "net-as-location-based", (*child, "note"),
+                                             "the note calls this a net figure (after carbon-free energy purchases): move it to "
+                                             "emissions_market_tco2e; emissions_tco2e is location-based (the grid's emissions)"))
                 visit(value, child, key)
 
     if isinstance(data, (dict, list)):

@@ -468,8 +468,9 @@ def cross_checks(model: Model, metrics: Mapping[str, Metric], ctx: Context) -> t
         est = metric.estimate
         if metric.sourced and est is not None and not (1 / factor <= metric.value / est.value <= factor):
             found.append(CrossCheck("cross-check", ("training", name),
-                                    f"the sourced {name} ({metric.value:.4g}, {metric.method}) is {metric.value / est.value:.2g} times the independent estimate "
-                                    f"({est.value:.4g} by {est.path}): check the figure, its unit and what it includes"))
+                                    f"the sourced {name} ({metric.value:.4g}, {metric.method}) is {metric.value / est.value:.2g} times "
+                                    f"the independent estimate ({est.value:.4g} by {est.path}): check the figure, its unit and what "
+                                    "it includes"))
     energy = metrics.get("energy_mwh")
     if energy is not None and energy.sourced and energy.estimate is not None:
         it = energy.estimate.inputs[0]
