@@ -161,3 +161,18 @@ def _plain(raw: Any) -> float | None:
     if isinstance(raw, Mapping):
         raw = raw.get("value")
     return _number(raw)
+
+
+def check_precedence(table: Mapping[str, Any], path: str) -> list[Problem]:
+    """Every tier a rule or the default names exists, and tier ids are unique."""
+    found: list[Problem] = []
+    ids = [t.get("id") for t in table.get("tiers") or ()]
+    for i, tier_id in enumerate(ids):
+        if tier_id in ids[:i]:
+            found.append(problem(path, "precedence-tier", ("tiers", i, "id"), f"the tier id '{tier_id}' is used twice"))
+    pointers: list[tuple[Pointer, Any]] = [(("rules", i, "tier"), r.get("tier")) for i, r in enumerate(table.get("rules") or ())]
+    pointers.append((("default_tier",), table.get("default_tier")))
+    for pointer, tier_id in pointers:
+        if tier_id not in ids:
+            found.append(problem(path, "precedence-tier", pointer, f"no tier '{tier_id}' in tiers; defined: {', '.join(map(str, ids))}"))
+    return found
