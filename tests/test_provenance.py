@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from builder import pages, registry
@@ -44,3 +45,15 @@ def test_key_facts_say_a_parameter_count_is_a_third_party_estimate(base_registry
     facts = facts[:facts.index("</dl>")]
     assert "(third-party estimate; confidence: Likely)" in facts
     assert "third-party estimate" in _row(page, "compute_flop")
+
+
+def test_methodology_explains_the_four_methods_net_figures_and_precedence(base_registry: Path) -> None:
+    shutil.copyfile(Path(__file__).parent.parent / "registry" / "precedence.yaml", base_registry / "precedence.yaml")
+    page = next(g for g in pages.generate(registry.load(base_registry).require()) if g.path == "methodology.md")
+    text = str(page.text) + (page.body() if page.body is not None else "")
+    for name in ("reported", "reported-estimate", "third-party-estimate", "estimated"):
+        assert f'<tr id="method-{name}"><td><code>{name}</code>' in text
+    assert 'id="net-and-location-based"' in text and "emissions_market_tco2e" in text
+    tiers = text[text.index('id="precedence"'):]
+    assert tiers.index("id=\"tier-primary\"") < tiers.index("id=\"tier-curated-index\"") < tiers.index("id=\"tier-listing\"")
+    assert "Epoch AI" in tiers and "Model Openness Tool" in tiers and "python -m builder audit" in tiers
