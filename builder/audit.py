@@ -12,22 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.checks import Pointer
+from builder.precedence import Precedence, Tier
 from builder.problems import dotted
-from builder.records import Source
 from builder.registry import Registry
 
 WON = "won"
 KEPT_BY_NOTE = "kept by a person's decision"
 UNDECIDED = "undecided"
-
-
-@dataclass(frozen=True)
-class Tier:
-    """Where a source ranks (0 first) and what it is called."""
-
-    rank: int
-    label: str
-    upstream: str
 
 
 @dataclass(frozen=True)
@@ -54,32 +45,6 @@ class Conflict:
         return {"record": self.record, "path": self.path, "field": self.field, "kept": self.kept, "kept_sources": list(self.kept_sources),
                 "kept_tier": self.kept_tier.label, "other": self.other, "other_sources": list(self.other_sources),
                 "other_tier": self.other_tier.label, "decision": self.decision, "why": self.why}
-
-
-class Precedence:
-    """The precedence table: a source's tier from the first matching rule (URL prefix or id), else the default tier."""
-
-    def __init__(self, table: Mapping[str, Any]) -> None:
-        tiers = table.get("tiers") or [{"id": "any", "label": "source"}]
-        self.ranks = {t["id"]: (i, t["label"]) for i, t in enumerate(tiers)}
-        self.rules = list(table.get("rules") or ())
-        self.default = table.get("default_tier") or tiers[0]["id"]
-
-    def tier(self, source: Source | None, source_id: str) -> Tier:
-        url = source.url if source is not None and source.url else ""
-        for rule in self.rules:
-            if source_id in rule.get("source_ids", ()) or any(url.startswith(p) for p in rule.get("url_prefixes", ())):
-                return self._tier(rule["tier"], rule["name"])
-        return self._tier(self.default, "")
-
-    def best(self, ids: Sequence[str], known: Mapping[str, Source]) -> Tier:
-        """The highest-ranking tier among a value's sources (a value several sources give is as strong as the best of them)."""
-        tiers = [self.tier(known.get(i), i) for i in ids] or [self._tier(self.default, "")]
-        return min(tiers, key=lambda t: t.rank)
-
-    def _tier(self, tier_id: str, upstream: str) -> Tier:
-        rank, label = self.ranks.get(tier_id, (len(self.ranks), tier_id))
-        return Tier(rank, label, upstream)
 
 
 def _refs(raw: Any) -> tuple[str, ...]:
@@ -125,13 +90,13 @@ def conflicts(registry: Registry) -> list[Conflict]:
     found: list[Conflict] = []
     for model_id in sorted(registry.models):
         model = registry.models[model_id]
-        known = model.all_sources()
+        urls = {sid: s.url for sid, s in model.all_sources().items() if s.url}
         for pointer, node, nearest in _disagreements(model.data):
             kept_ids = _refs(node.get("source")) or nearest
-            kept_tier = table.best(kept_ids, known)
+            kept_tier = table.best(kept_ids, urls)
             for other in node["disagrees"]:
                 other_ids = _refs(other.get("source"))
-                other_tier = table.best(other_ids, known)
+                other_tier = table.best(other_ids, urls)
                 decision, why = _decide(kept_tier, other_tier, other.get("note"))
                 found.append(Conflict(model_id, model.path, dotted(pointer), node.get("value"), kept_ids, kept_tier,
                                       other.get("value"), other_ids, other_tier, decision, why))

@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from builder import audit, registry
 from builder.cli import main
+from builder.importers import run_import
+from builder.importers.merge import merge
+from builder.precedence import Precedence
 
 ROOT = Path(__file__).parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "importers"
 EPOCH = '  - {id: epoch-notable, title: Epoch AI, url: "https://epoch.ai/data/notable-ai-models", locator: row "EX-1"}\n'
 MOT = '  - {id: model-openness-tool, title: MOT, url: "https://github.com/lfai/model_openness_tool/blob/main/models/EX.yml"}\n'
 
@@ -98,3 +104,48 @@ def test_a_rule_naming_a_missing_tier_is_an_error(base_registry: Path) -> None:
 def test_the_real_registry_has_no_undecided_conflict() -> None:
     found = audit.conflicts(registry.load(ROOT / "registry").require())
     assert found and all(c.decided for c in found), [c.as_dict() for c in found if not c.decided]
+
+
+TABLE = Precedence(yaml.safe_load((ROOT / "registry" / "precedence.yaml").read_text(encoding="utf-8")))
+SOURCES = [{"id": "paper", "title": "P", "url": "https://example.org/paper"},
+           {"id": "model-openness-tool", "title": "MOT", "url": "https://github.com/lfai/model_openness_tool/blob/main/models/M.yml"}]
+IMPORTED = {"id": "m", "name": "M", "openness": {"training_code": {"value": "undisclosed", "source": "epoch-notable"}},
+            "sources": [{"id": "epoch-notable", "title": "E", "url": "https://epoch.ai/data/notable-ai-models"}]}
+
+
+def _existing(source: str) -> dict[str, Any]:
+    return {"id": "m", "name": "M", "openness": {"training_code": {"value": "released", "source": source}}, "sources": SOURCES}
+
+
+def test_an_import_keeps_a_higher_ranked_value_and_records_its_own() -> None:
+    result = merge(_existing("paper"), IMPORTED, frozenset({"epoch-notable"}), precedence=TABLE)
+    assert result.data["openness"]["training_code"] == {
+        "value": "released", "source": "paper", "disagrees": [{"value": "undisclosed", "source": "epoch-notable"}]}
+    [conflict] = result.conflicts
+    assert not conflict.taken and conflict.why == "precedence: a primary source ranks above a curated index"
+    again = merge(result.data, IMPORTED, frozenset({"epoch-notable"}), precedence=TABLE)
+    assert again.data == result.data and again.conflicts == [] and again.changes == [], "a second import changes nothing"
+
+
+def test_an_import_from_a_higher_tier_takes_the_field_and_keeps_the_other_value() -> None:
+    result = merge(_existing("model-openness-tool"), IMPORTED, frozenset({"epoch-notable"}), precedence=TABLE)
+    assert result.data["openness"]["training_code"] == {
+        "value": "undisclosed", "source": "epoch-notable", "disagrees": [{"value": "released", "source": "model-openness-tool"}]}
+    assert result.conflicts[0].taken and "a curated index ranks above a listing" in result.conflicts[0].why
+    again = merge(result.data, IMPORTED, frozenset({"epoch-notable"}), precedence=TABLE)
+    assert again.data["openness"]["training_code"]["disagrees"] == [{"value": "released", "source": "model-openness-tool"}]
+
+
+def test_a_tie_is_recorded_for_a_person_and_audit_fails_until_decided(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two sources of one tier: the registry's value stays, the import's is recorded, and audit says it is undecided."""
+    shutil.copyfile(ROOT / "registry" / "precedence.yaml", base_registry / "precedence.yaml")
+    run_import("epoch-chips", [FIXTURES / "sample-chips.csv"], base_registry)
+    path = base_registry / "models" / "example-model.yaml"
+    path.write_text(path.read_text().replace("parameters: {value: 1.0e+9, source: paper}",
+                                             "parameters: {value: 1.0e+9, source: epoch-top}").rstrip("\n")
+                    + '\n  - {id: epoch-top, title: Epoch, url: "https://epoch.ai/data/notable-ai-models", locator: row "X"}\n')
+    report = run_import("epoch", [FIXTURES / "sample-notable-models.csv"], base_registry)
+    assert any("for a person to decide" in e.reason for e in report.of("conflict"))
+    assert main(["audit", "--registry", str(base_registry)]) == 1
+    out = capsys.readouterr().out
+    assert "kept:  1e+09 from epoch-top (curated index, Epoch AI)" in out and "other: 2e+09 from epoch-notable" in out
