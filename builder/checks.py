@@ -75,6 +75,11 @@ def check_within_file(path: str, data: Any) -> list[Problem]:
                     found.extend(_check_range(path, child, value))
                     if value.get("estimated") is True and value.get("provenance") == "reported":
                         found.append(_provenance_contradiction(path, child))
+                    elif "confidence" in value and "value" in value and not value.get("estimated") and \
+                            value.get("provenance", "reported") == "reported":
+                        found.append(problem(path, "confidence-on-reported", (*child, "confidence"),
+                                             "a confidence rates an estimate, but this figure is the developer's count: add provenance: "
+                                             "third-party-estimate (or reported-estimate), or drop confidence"))
                     if key == "emissions_tco2e" and isinstance(value.get("note"), str) and NET.search(value["note"]):
                         found.append(problem(path, "net-as-location-based", (*child, "note"),
                                              "the note calls this a net figure (after carbon-free energy purchases): move it to "
