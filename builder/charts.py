@@ -121,7 +121,7 @@ def over_time(reports: Mapping[str, ModelReport], name: str, chart_id: str, titl
     chart.x_ticks = [Tick(xs(y), str(y)) for y in range(x0, x1 + 1, step)]
     chart.y_ticks = log_ticks(ylo, yhi, ys)
     for x, r, m in sorted(data, key=lambda d: d[0]):
-        chart.points.append(Point(xs(x), ys(m.value), ys(max(m.low, ylo)), ys(m.high), xs(x), xs(x), m.method == "estimated",
+        chart.points.append(Point(xs(x), ys(m.value), ys(max(m.low, ylo)), ys(m.high), xs(x), xs(x), m.method != "reported",
                                   r.model.name, f"{root}models/{r.model.id}/"))
         chart.table_rows.append((r.model.name, r.model.released or "", _printed(m), m.method))
     chart.table_head = ("Model", "Released", y_label, "Method")
@@ -151,7 +151,7 @@ def against(reports: Mapping[str, ModelReport], root: str) -> Chart | None:
     chart.x_ticks, chart.y_ticks = log_ticks(xlo, xhi, xs), log_ticks(ylo, yhi, ys)
     for r, c, e in sorted(data, key=lambda d: d[1].value):
         chart.points.append(Point(xs(c.value), ys(e.value), ys(e.low), ys(e.high), xs(c.low), xs(c.high),
-                                  "estimated" in (c.method, e.method), r.model.name, f"{root}models/{r.model.id}/"))
+                                  c.method != "reported" or e.method != "reported", r.model.name, f"{root}models/{r.model.id}/"))
         chart.table_rows.append((r.model.name, f"{_printed(c)} ({c.method})", f"{_printed(e)} ({e.method})"))
     chart.table_head = ("Model", "Compute (FLOP)", "Emissions (tCO2e)")
     chart.description = (f"{len(data)} models with both figures; compute from {number(xlo)} to {number(xhi)} FLOP, emissions from "

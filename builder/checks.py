@@ -16,6 +16,7 @@ ID = re.compile(r"^[a-z0-9][a-z0-9.-]*\Z")  # \Z: `$` would also match before a 
 DATE_KEYS = frozenset({"released", "published", "accessed", "started", "ended", "as_of", "when"})
 SCHEMES_OK = ("https://",)
 SCHEMES_WARN = ("http://",)
+NET = re.compile(r"\bnet (?:tCO2e|tCO2|t CO2e|tonnes|emissions)\b|after (?:\S+ )?(?:24/7 )?carbon-free energy|after renewable", re.IGNORECASE)
 
 
 def problem(path: str, code: str, pointer: Pointer, message: str, severity: str = ERROR) -> Problem:
@@ -73,6 +74,17 @@ def check_within_file(path: str, data: Any) -> list[Problem]:
                 child = (*pointer, key)
                 if isinstance(value, dict):
                     found.extend(_check_range(path, child, value))
+                    if value.get("estimated") is True and value.get("provenance") == "reported":
+                        found.append(_provenance_contradiction(path, child))
+                    elif "confidence" in value and "value" in value and not value.get("estimated") and \
+                            value.get("provenance", "reported") == "reported":
+                        found.append(problem(path, "confidence-on-reported", (*child, "confidence"),
+                                             "a confidence rates an estimate, but this figure is the developer's count: add provenance: "
+                                             "third-party-estimate (or reported-estimate), or drop confidence"))
+                    if key == "emissions_tco2e" and isinstance(value.get("note"), str) and NET.search(value["note"]):
+                        found.append(problem(path, "net-as-location-based", (*child, "note"),
+                                             "the note calls this a net figure (after carbon-free energy purchases): move it to "
+                                             "emissions_market_tco2e; emissions_tco2e is location-based (the grid's emissions)"))
                 visit(value, child, key)
 
     if isinstance(data, (dict, list)):
@@ -105,6 +117,13 @@ def _check_date(path: str, pointer: Pointer, text: str) -> list[Problem]:
     except ValueError:
         return [problem(path, "date", pointer, f"{text} is not a real calendar date")]
     return []
+
+
+def _provenance_contradiction(path: str, pointer: Pointer) -> Problem:
+    """`estimated: true` says the figure is an estimate; `provenance: reported` says it is the developer's count: both cannot hold."""
+    return problem(path, "provenance-contradiction", (*pointer, "provenance"),
+                   "estimated: true contradicts provenance: reported: write provenance: reported-estimate for the developer's own "
+                   "estimate or third-party-estimate for someone else's (with confidence), or drop estimated for a count")
 
 
 def _number(value: Any) -> float | None:
@@ -149,3 +168,18 @@ def _plain(raw: Any) -> float | None:
     if isinstance(raw, Mapping):
         raw = raw.get("value")
     return _number(raw)
+
+
+def check_precedence(table: Mapping[str, Any], path: str) -> list[Problem]:
+    """Every tier a rule or the default names exists, and tier ids are unique."""
+    found: list[Problem] = []
+    ids = [t.get("id") for t in table.get("tiers") or ()]
+    for i, tier_id in enumerate(ids):
+        if tier_id in ids[:i]:
+            found.append(problem(path, "precedence-tier", ("tiers", i, "id"), f"the tier id '{tier_id}' is used twice"))
+    pointers: list[tuple[Pointer, Any]] = [(("rules", i, "tier"), r.get("tier")) for i, r in enumerate(table.get("rules") or ())]
+    pointers.append((("default_tier",), table.get("default_tier")))
+    for pointer, tier_id in pointers:
+        if tier_id not in ids:
+            found.append(problem(path, "precedence-tier", pointer, f"no tier '{tier_id}' in tiers; defined: {', '.join(map(str, ids))}"))
+    return found

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from builder import changes, derived, exports, importers
+from builder import audit, changes, derived, exports, importers
 from builder import pages as pages_module
 from builder import registry as registry_module
 from builder.checks import ID, suggest
@@ -67,6 +67,9 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("summary", help="Markdown summary of the registry entries changed since a git revision, with headline figures")
     c.add_argument("--since", required=True, metavar="REV", help="git revision to compare with (such as the pull request's base)")
     _registry_arg(c)
+    a = sub.add_parser("audit", help="print every conflict between sources, both values, which won and why; exit 1 if one is undecided")
+    _registry_arg(a)
+    a.add_argument("--json", action="store_true", help="print JSON: a list of conflicts")
     n = sub.add_parser("new", help="write a commented template for a new record")
     n.add_argument("kind", choices=sorted(FOLDER_OF))
     n.add_argument("record_id", metavar="ID")
@@ -224,7 +227,20 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "show": cmd_show, "new": cmd_new, "export": cmd_export, "pages": cmd_pages, "import": cmd_import, "summary": cmd_summary}
+def cmd_audit(args: argparse.Namespace) -> int:
+    reg = _valid_registry(args)
+    if isinstance(reg, int):
+        return reg
+    found = audit.conflicts(reg)
+    if args.json:
+        sys.stdout.write(json.dumps([c.as_dict() for c in found], indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(audit.text(found))
+    return 1 if any(not c.decided for c in found) else 0
+
+
+COMMANDS = {"validate": cmd_validate, "audit": cmd_audit, "show": cmd_show, "new": cmd_new, "export": cmd_export, "pages": cmd_pages,
+            "import": cmd_import, "summary": cmd_summary}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

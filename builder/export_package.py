@@ -14,7 +14,8 @@ from builder.export_tables import Table, table_schema
 NAME = "ai-impact-registry"
 TITLE = "AI Impact Registry"
 DESCRIPTION = ("An open, sourced, reproducible registry of what AI models cost the planet (training compute, energy, emissions, "
-               "each reported or estimated with a range and its method) and who can use them (access, prices, openness).")
+               "each with a range and its method: the developer's figure, the developer's estimate, a third party's "
+               "estimate or the registry's estimate) and who can use them (access, prices, openness).")
 HOMEPAGE = "https://github.com/ai-impact-registry/registry"
 AUTHOR = "AI Impact Registry contributors"
 LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0 International"}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.derived import ModelReport
-from builder.metrics import TRAINING_METRICS, UNITS, Metric
+from builder.metrics import METHODS, METHODS_TEXT, TRAINING_METRICS, UNITS, Metric
 from builder.records import FIGURE_FIELDS, Figure, Source
 from builder.registry import Registry
 from builder.schemas import Schemas
@@ -168,6 +168,24 @@ class _Field:
     suffix: str = ""
 
 
+def provenance_of(raw: Any) -> str | None:
+    """Who stands behind a record's figure, as its method: None when the figure is unknown (a plain number is the developer's)."""
+    if raw is None or (isinstance(raw, dict) and raw.get("value") is None):
+        return None
+    if not isinstance(raw, dict):
+        return "reported"
+    return str(raw.get("provenance") or ("reported-estimate" if raw.get("estimated") else "reported"))
+
+
+PROVENANCE_TEXT = ("Who stands behind the figure of the previous column (empty when unknown): "
+                   + "; ".join(f"{k}: {v}" for k, v in METHODS.items() if k != "estimated") + ".")
+
+
+def _figure(name: str, path: tuple[str, ...], type_: str) -> tuple[_Field, _Field]:
+    """A record's figure and, beside it, its provenance: the reader of a leaked or estimated figure sees it is one."""
+    return _Field(name, path, type_), _Field(f"{name}_provenance", path, "string", provenance_of)
+
+
 def _model_fields(describe: Describer) -> list[_Field]:
     openness = describe.documents["model.schema.json"]["properties"]["openness"]["properties"]
     fields = [
@@ -177,10 +195,10 @@ def _model_fields(describe: Describer) -> list[_Field]:
         _Field("released", ("released",), "string", suffix=DATE_NOTE),
         _Field("domains", ("domains",), "string", joined, LIST_NOTE),
         _Field("description", ("description",), "string"), _Field("architecture", ("architecture",), "string"),
-        _Field("parameters", ("parameters",), "number"), _Field("active_parameters", ("active_parameters",), "number"),
+        *_figure("parameters", ("parameters",), "number"), *_figure("active_parameters", ("active_parameters",), "number"),
         _Field("training_precision", ("training", "precision"), "string"),
         _Field("training_accelerator", ("training", "accelerator"), "string"),
-        *(_Field(f"training_{f}", ("training", f), "integer" if f in INTEGER_FIGURES else "number") for f in FIGURE_FIELDS),
+        *(c for f in FIGURE_FIELDS for c in _figure(f"training_{f}", ("training", f), "integer" if f in INTEGER_FIGURES else "number")),
         *(_Field(f"training_{f}", ("training", "location", f), "string") for f in LOCATION_FIELDS),
         _Field("training_started", ("training", "started"), "string", suffix=DATE_NOTE),
         _Field("training_ended", ("training", "ended"), "string", suffix=DATE_NOTE),
@@ -236,9 +254,10 @@ def _derived_columns(describe: Describer) -> list[Column]:
         out += [Column(name, "number", best),
                 Column(f"{name}_low", "number", f"Low end of the range of {name} ({unit})."),
                 Column(f"{name}_high", "number", f"High end of the range of {name} ({unit})."),
-                Column(f"{name}_method", "string", f"How {name} was obtained: reported (from a source) or estimated (by the registry)."),
-                Column(f"{name}_path", "string", f"Which estimation path gave {name} (such as 6ND, hours x power, grid); "
-                                                 "'reported' for published figures. See derived_metrics.csv for formula and inputs.")]
+                Column(f"{name}_method", "string", f"How {name} was obtained, and who stands behind it: {METHODS_TEXT}."),
+                Column(f"{name}_path", "string", f"Which estimation path gave {name} (such as 6ND, hours x power, grid); for a figure "
+                                                 "read in a source: reported, source's estimate or third-party estimate. See "
+                                                 "derived_metrics.csv for formula, inputs and a third party's confidence.")]
     return out
 
 
@@ -255,8 +274,14 @@ SUMMARY_COLUMNS = (
 )
 
 
+def _field_column(f: _Field, describe: Describer) -> Column:
+    if f.name.endswith("_provenance"):
+        return Column(f.name, f.type, PROVENANCE_TEXT)
+    return Column(f.name, f.type, describe("model", *f.path) + f.suffix)
+
+
 def model_columns(describe: Describer) -> list[Column]:
-    fields = [Column(f.name, f.type, describe("model", *f.path) + f.suffix) for f in _model_fields(describe)]
+    fields = [_field_column(f, describe) for f in _model_fields(describe)]
     return [*fields, *_derived_columns(describe), *SUMMARY_COLUMNS]
 
 
@@ -466,8 +491,11 @@ METRIC_COLUMNS = (
     Column("low", "number", "Low end of the range (the published range, or the estimate's range from its inputs' ranges)."),
     Column("high", "number", "High end of the range."),
     Column("unit", "string", "Unit of value, low and high."),
-    Column("method", "string", "reported (from a source) or estimated (by the registry)."),
-    Column("path", "string", "Estimation path (such as 6ND, hours x power, grid); 'reported' for published figures."),
+    Column("method", "string", f"How the figure was obtained, and who stands behind it: {METHODS_TEXT}."),
+    Column("path", "string", "Estimation path (such as 6ND, hours x power, grid); for a figure read in a source: reported, "
+                             "source's estimate or third-party estimate."),
+    Column("confidence", "string", "For an estimate read in a source: the source's own confidence, in its words (such as Epoch AI's "
+                                   "Confident, Likely, Speculative)."),
     Column("formula", "string", "The formula in words."),
     Column("sources", "string", "Ids of the model's sources behind a reported figure." + LIST_NOTE),
     Column("note", "string", "Caveats about the figure."),
@@ -485,8 +513,9 @@ INPUT_COLUMNS = (
     Column("low", "number", "Low end used for the range."),
     Column("high", "number", "High end used for the range."),
     Column("unit", "string", "Unit of the input."),
-    Column("origin", "string", "Where the input comes from: reported, assumption, grid, the method of an intermediate derived metric, or "
-                               "the kind of an inference disclosure (measured, estimated, vendor-statement)."),
+    Column("origin", "string", "Where the input comes from: a figure of a record by its provenance (reported, reported-estimate, "
+                               "third-party-estimate), assumption, the method of an intermediate derived metric, or the kind of an "
+                               "inference disclosure (measured, estimated, vendor-statement)."),
     Column("ref", "string", "The record it comes from: 'entry' (the model file), an assumption id, a hardware or grid id, an estimation path, "
                             "or the query of an inference disclosure."),
     Column("sources", "string", "Source ids behind the input." + LIST_NOTE),
@@ -499,14 +528,14 @@ def _all_metrics(reports: Mapping[str, ModelReport]) -> Iterable[tuple[str, Metr
         yield from ((model_id, m) for m in report_metrics(r).values())
 
 
-METRIC_CELLS = ("model_id", "metric", "value", "low", "high", "unit", "method", "path", "formula", "sources", "note", "estimate_value",
-                "estimate_low", "estimate_high", "estimate_path")
+METRIC_CELLS = ("model_id", "metric", "value", "low", "high", "unit", "method", "path", "confidence", "formula", "sources", "note",
+                "estimate_value", "estimate_low", "estimate_high", "estimate_path")
 INPUT_CELLS = ("model_id", "metric", "position", "name", "value", "low", "high", "unit", "origin", "ref", "sources", "note")
 
 
 def _metric_row(model_id: str, m: Metric) -> tuple[Any, ...]:
     e = m.estimate
-    return (model_id, m.name, m.value, m.low, m.high, m.unit, m.method, m.path, m.formula, joined(m.sources), m.note,
+    return (model_id, m.name, m.value, m.low, m.high, m.unit, m.method, m.path, m.confidence, m.formula, joined(m.sources), m.note,
             *((e.value, e.low, e.high, e.path) if e is not None else (None, None, None, None)))
 
 

@@ -23,6 +23,16 @@ TRAINING_METRICS = ("accelerator_hours", "compute_flop", "it_energy_mwh", "energ
 UNITS = {"accelerator_hours": "h", "compute_flop": "FLOP", "it_energy_mwh": "MWh", "energy_mwh": "MWh",
          "carbon_intensity_g_per_kwh": "gCO2e/kWh", "emissions_tco2e": "tCO2e", "emissions_market_tco2e": "tCO2e",
          "water_m3": "m3"}
+METHODS = {
+    "reported": "the developer's own figure, published as a measurement or count",
+    "reported-estimate": "the developer's own estimate, published as such",
+    "third-party-estimate": "someone else's estimate or a leak (such as Epoch AI's), not confirmed by the developer",
+    "estimated": "the registry's estimate, derived from other figures and sourced assumptions by a stated formula",
+}
+METHODS_TEXT = "; ".join(f"{name}: {meaning}" for name, meaning in METHODS.items())
+SOURCED_PATHS = {"reported": ("reported", "as published by the source"),
+                 "reported-estimate": ("source's estimate", "as estimated by the source (not a measurement)"),
+                 "third-party-estimate": ("third-party estimate", "as estimated by a third party, not the developer")}
 
 
 def _finite(name: str, *numbers: float) -> None:
@@ -67,6 +77,17 @@ class Metric:
     sources: tuple[str, ...] = ()
     note: str | None = None
     estimate: Metric | None = None
+    confidence: str | None = None
+
+    @property
+    def developer(self) -> bool:
+        """Whether the developer stands behind the figure (its own count or its own estimate)."""
+        return self.method in ("reported", "reported-estimate")
+
+    @property
+    def sourced(self) -> bool:
+        """Whether the figure was read in a source (any method but the registry's own estimate)."""
+        return self.method != "estimated"
 
     @property
     def range(self) -> Range:
@@ -80,7 +101,7 @@ class Metric:
         _finite(self.name, self.value, self.low, self.high)
         body = {"value": self.value, "low": self.low, "high": self.high, "unit": self.unit, "method": self.method,
                 "path": self.path, "formula": self.formula, "inputs": [i.as_dict() for i in self.inputs],
-                "sources": list(self.sources), "note": self.note}
+                "sources": list(self.sources), "note": self.note, "confidence": self.confidence}
         if self.estimate is not None:
             body["estimate"] = self.estimate.as_dict()
         return body
@@ -141,15 +162,16 @@ def peak_flops(hw: Hardware, precision: str | None) -> tuple[str, Figure] | None
 
 
 def reported(name: str, fig: Figure, unit: str) -> Metric:
+    """A figure read in a source, its method saying who stands behind it (the developer, its estimate, or a third party)."""
     low, high = fig.bounds
-    path = "source's estimate" if fig.estimated else "reported"
-    formula = "as estimated by the source (not a measurement)" if fig.estimated else "as published by the source"
-    return Metric(name, fig.value, low, high, unit, "reported", path, formula, (), fig.sources, fig.note)
+    path, formula = SOURCED_PATHS[fig.provenance]
+    return Metric(name, fig.value, low, high, unit, fig.provenance, path, formula, (), fig.sources, fig.note, confidence=fig.confidence)
 
 
 def figure_input(name: str, fig: Figure, unit: str, ref: str = "entry") -> Input:
+    """An entry's figure as a formula input; its origin is the figure's provenance, so an estimate built on a guess says so."""
     low, high = fig.bounds
-    return Input(name, fig.value, low, high, unit, "reported", ref, fig.sources, fig.note)
+    return Input(name, fig.value, low, high, unit, fig.provenance, ref, fig.sources, fig.note)
 
 
 def estimated(name: str, r: Range, path: str, formula: str, inputs: tuple[Input, ...], note: str | None = None) -> Metric:
@@ -444,12 +466,13 @@ def cross_checks(model: Model, metrics: Mapping[str, Metric], ctx: Context) -> t
     found: list[CrossCheck] = []
     for name, metric in metrics.items():
         est = metric.estimate
-        if metric.method == "reported" and est is not None and not (1 / factor <= metric.value / est.value <= factor):
+        if metric.sourced and est is not None and not (1 / factor <= metric.value / est.value <= factor):
             found.append(CrossCheck("cross-check", ("training", name),
-                                    f"the reported {name} ({metric.value:.4g}) is {metric.value / est.value:.2g} times the independent estimate "
-                                    f"({est.value:.4g} by {est.path}): check the figure, its unit and what it includes"))
+                                    f"the sourced {name} ({metric.value:.4g}, {metric.method}) is {metric.value / est.value:.2g} times "
+                                    f"the independent estimate ({est.value:.4g} by {est.path}): check the figure, its unit and what "
+                                    "it includes"))
     energy = metrics.get("energy_mwh")
-    if energy is not None and energy.method == "reported" and energy.estimate is not None:
+    if energy is not None and energy.sourced and energy.estimate is not None:
         it = energy.estimate.inputs[0]
         pue = energy.estimate.inputs[1]
         if pue.value > 1.02 and abs(energy.value / it.value - 1) < 0.02:

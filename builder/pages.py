@@ -19,6 +19,7 @@ from markupsafe import Markup
 from builder import charts, codecache, export_package, exports, fieldref, pagetables, pageviews
 from builder.derived import ModelReport, Reports
 from builder.formatting import number
+from builder.metrics import METHODS
 from builder.pageviews import Ref, links_for, quantity
 from builder.registry import Registry
 from builder.schemas import Schemas
@@ -177,7 +178,9 @@ def downloads_page(env: Environment, downloads: Callable[[], Sequence[exports.Do
 def methodology(reports: Mapping[str, ModelReport], registry: Registry) -> dict[str, Any]:
     """The formulas the registry uses today (with counts) and every assumption with its value, range and sources."""
     used: Counter[tuple[str, str, str]] = Counter()
+    methods: Counter[str] = Counter()
     for r in reports.values():
+        methods.update(m.method for m in r.training.metrics.values())
         found = [*r.training.metrics.values(), *r.equivalents.values(), *(m for m in (r.inference_estimate, r.break_even) if m is not None)]
         for m in found:
             if m.method == "estimated":
@@ -198,7 +201,11 @@ def methodology(reports: Mapping[str, ModelReport], registry: Registry) -> dict[
                     "weights": [(k, number(float(v["weight"])), str(v.get("rationale", ""))) for k, v in table["status_weights"].items()
                                 if isinstance(v, Mapping) and "weight" in v]}
     ecologits = pageviews.source_link(known["ecologits-method"]) if "ecologits-method" in known else None
-    return {"formulas": [(*k, n) for k, n in sorted(used.items())], "assumptions": assumptions, "openness": openness, "ecologits": ecologits}
+    precedence = registry.precedence
+    return {"formulas": [(*k, n) for k, n in sorted(used.items())], "assumptions": assumptions, "openness": openness, "ecologits": ecologits,
+            "methods": [(name, meaning, methods[name]) for name, meaning in METHODS.items()],
+            "precedence": {"description": str(precedence.get("description", "")), "tiers": list(precedence.get("tiers") or ()),
+                           "rules": list(precedence.get("rules") or ())} if precedence else None}
 
 
 IndexRows = Callable[[], list[pagetables.IndexRow]]

@@ -43,12 +43,12 @@ class IndexRow:
 
 def _metric(m: Metric | None) -> Quantity:
     """A metric as an index cell."""
-    return quantity(None) if m is None else quantity(m.value, m.low, m.high, "", m.method == "estimated")
+    return quantity(None) if m is None else quantity(m.value, m.low, m.high, "", m.method != "reported")
 
 
 def _raw(m: Metric | None) -> tuple[float | None, int]:
     """A metric's value (4 significant digits) and whether it is estimated, for the JSON rows."""
-    return (None, 0) if m is None else (float(f"{m.value:.4g}"), int(m.method == "estimated"))
+    return (None, 0) if m is None else (float(f"{m.value:.4g}"), int(m.method != "reported"))
 
 
 def index_rows(reports: Mapping[str, ModelReport], registry: Registry) -> list[IndexRow]:
@@ -62,7 +62,7 @@ def index_rows(reports: Mapping[str, ModelReport], registry: Registry) -> list[I
         licence = m.openness.get("weights_license")
         weights = r.access.weights or "unknown"
         hw_class = next((need.fits for need in r.access.memory if need.bits == 16), "unknown")
-        reported = "reported" if em is not None and em.method == "reported" else ("estimated" if em is not None else "unknown")
+        reported = "reported" if em is not None and em.developer else ("estimated" if em is not None else "unknown")
         year = year_of(m.released)
         params = float(f"{m.parameters.value:.4g}") if m.parameters else None
         raw = (m.id, m.name, "; ".join(m.aliases), orgs, year, ", ".join(m.domains), params, *_raw(comp), *_raw(en),
@@ -118,7 +118,7 @@ class Headline:
 def headline(reports: Mapping[str, ModelReport]) -> Headline:
     """Models, the share with disclosed emissions, and the total of reported training emissions (estimates not added in)."""
     reported = [r.training.metrics["emissions_tco2e"] for r in reports.values()
-                if "emissions_tco2e" in r.training.metrics and r.training.metrics["emissions_tco2e"].method == "reported"]
+                if "emissions_tco2e" in r.training.metrics and r.training.metrics["emissions_tco2e"].developer]
     estimated = sum(1 for r in reports.values() if "emissions_tco2e" in r.training.metrics) - len(reported)
     disclosed = sum(1 for r in reports.values() if any(key == "emissions" and done for key, _, done in r.transparency.items))
     share = f"{disclosed / len(reports):.0%}" if reports else "unknown"

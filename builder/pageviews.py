@@ -98,6 +98,7 @@ class MetricView:
     note: str | None
     estimate: MetricView | None = None
     missing: str | None = None
+    confidence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,18 @@ def _quantity(value: float | None, low: float | None, high: float | None, unit: 
     hi = value if high is None else high
     width = "" if abs(hi - lo) <= 1e-12 * max(abs(hi), abs(lo), 1e-300) else f"{number(lo)}–{number(hi)}"
     return Quantity(number(value), width, unit, estimated)
+
+
+METHOD_LABELS = {"reported": "reported", "reported-estimate": "developer's estimate",
+                 "third-party-estimate": "third-party estimate", "estimated": "registry estimate"}
+
+
+def provenance_words(fig: Figure | None) -> str:
+    """What a record's figure is when it is not the developer's own count: '' or ' (third-party estimate; confidence: Likely)'."""
+    if fig is None or fig.provenance == "reported":
+        return ""
+    confidence = f"; confidence: {fig.confidence}" if fig.confidence else ""
+    return f" ({METHOD_LABELS[fig.provenance]}{confidence})"
 
 
 def figure_quantity(fig: Figure | None, unit: str = "") -> Quantity:
@@ -253,7 +266,9 @@ def _origin(i: Input, registry: Registry, linker: Linker) -> tuple[str | None, s
         return f"#metric-{i.name}", f"estimated ({i.ref})"
     if i.origin == "hardware":
         return None, f"hardware registry: {i.ref}"
-    return None, "this entry" if i.ref in ("entry", "reported") else f"{i.origin} {i.ref}".strip()
+    if i.ref in ("entry", "reported"):
+        return None, "this entry" if i.origin == "reported" else f"this entry, {METHOD_LABELS.get(i.origin, i.origin)}"
+    return None, f"{i.origin} {i.ref}".strip()
 
 
 def _input_view(i: Input, known: Mapping[str, Source], registry: Registry, linker: Linker) -> InputView:
@@ -267,8 +282,8 @@ def metric_view(m: Metric, model_sources: Mapping[str, Source], book: SourceBook
     inputs = [book.input_view(i, model_sources, linker) for i in m.inputs]
     estimate = metric_view(m.estimate, model_sources, book, linker) if m.estimate is not None else None
     return MetricView(m.name, METRIC_LABELS.get(m.name, m.name.replace("_", " ")),
-                      quantity(m.value, m.low, m.high, m.unit, m.method == "estimated"), m.method, m.path, m.formula,
-                      tuple(inputs), links_for(m.sources, model_sources), m.note, estimate)
+                      quantity(m.value, m.low, m.high, m.unit, m.method != "reported"), m.method, m.path, m.formula,
+                      tuple(inputs), links_for(m.sources, model_sources), m.note, estimate, confidence=m.confidence)
 
 
 def missing_view(name: str, reason: str) -> MetricView:
@@ -342,12 +357,12 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
     known = m.all_sources()
     t = m.training
     facts = [("Released", m.released or "unknown"), ("Domains", ", ".join(m.domains) or "unknown"),
-             ("Parameters", _q(figure_quantity(m.parameters)))]
+             ("Parameters", _fact(m.parameters))]
     if m.active_parameters is not None:
-        facts.append(("Active parameters", _q(figure_quantity(m.active_parameters))))
-    facts += [("Architecture", m.architecture or "unknown"), ("Training tokens", _q(figure_quantity(t.tokens)))]
-    facts.append(("Accelerator count", _q(figure_quantity(t.accelerator_count))))
-    facts.append(("Training duration", _q(figure_quantity(t.duration_hours, "h"))))
+        facts.append(("Active parameters", _fact(m.active_parameters)))
+    facts += [("Architecture", m.architecture or "unknown"), ("Training tokens", _fact(t.tokens))]
+    facts.append(("Accelerator count", _fact(t.accelerator_count)))
+    facts.append(("Training duration", _fact(t.duration_hours, "h")))
     loc = t.location
     facts.append(("Training location", ", ".join(x for x in (loc.datacenter, loc.cloud, loc.country) if x) or "unknown"))
     fact_links: list[tuple[str, Ref]] = []
@@ -391,6 +406,11 @@ def _q(q: Quantity) -> str:
     """A quantity as one line of text."""
     text = q.value + (f" ({q.range})" if q.range else "") + (f" {q.unit}" if q.unit and q.value != "unknown" else "")
     return ("≈ " if q.estimated else "") + text
+
+
+def _fact(fig: Figure | None, unit: str = "") -> str:
+    """A record's figure as a key fact, saying whose estimate it is when it is not the developer's own count."""
+    return _q(figure_quantity(fig, unit)) + provenance_words(fig)
 
 
 def printed(q: Quantity) -> str:

@@ -29,6 +29,7 @@ REQUIRED_ASSUMPTIONS = (
     "ecologits_latency_gamma", "inference_server_power_w", "inference_gpus_per_server", "inference_gpu_memory_gb",
 )
 OPENNESS_FILE = "openness.yaml"
+PRECEDENCE_FILE = "precedence.yaml"  # optional: without it, `audit` puts every source in one tier
 Stamps = Mapping[Path, tuple[int, int] | None]  # every registry file's modification time and size (None: unreadable)
 SPLIT_FROM = 400  # files to read from which a forked process reads half of them (below, forking costs more than it saves)
 
@@ -46,6 +47,7 @@ class Registry:
     assumptions: Mapping[str, Assumption]
     assumption_sources: tuple[Source, ...] = ()
     openness_scoring: Mapping[str, Any] = field(default_factory=dict)
+    precedence: Mapping[str, Any] = field(default_factory=dict)
 
     def assumption(self, key: str) -> Assumption:
         return self.assumptions[key]
@@ -120,6 +122,8 @@ def _shown_folder(cwd: str, folder: str) -> str | None:
 def discover(root: Path) -> list[tuple[str, Path]]:
     """Every record file in the registry folder, by kind, in a stable order."""
     found = [("assumptions", root / ASSUMPTIONS_FILE), ("openness", root / OPENNESS_FILE)]
+    if (root / PRECEDENCE_FILE).is_file():
+        found.append(("precedence", root / PRECEDENCE_FILE))
     for kind, folder in FOLDERS.items():
         directory = root / folder
         if directory.is_symlink():  # reported as a link when read: its files are not the repository's
@@ -180,6 +184,8 @@ def _load(root: Path, schemas: Schemas, cache: FileCache | None) -> Loaded:
     for f in files:
         if isinstance(f.data, Mapping) and f.kind in FOLDERS:
             f.problems += _references(f, by_kind, tolerance)
+        elif isinstance(f.data, Mapping) and f.valid and f.kind == "precedence":
+            f.problems += checks.check_precedence(f.data, f.shown)
     problems = sorted(p for f in files for p in _located(f))
     if any(p.is_error for p in problems):
         return Loaded(None, problems, len(files), stamps)
@@ -379,4 +385,5 @@ def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]],
                     organizations=records["organization"], claims=records["claim"],
                     assumptions=construct.assumptions(raw_assumptions),
                     assumption_sources=sources(raw_assumptions.get("sources")),
-                    openness_scoring=files[1].data)
+                    openness_scoring=files[1].data,
+                    precedence=next((f.data for f in files if f.kind == "precedence"), {}))

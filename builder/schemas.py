@@ -20,7 +20,7 @@ from builder import codecache, limits
 from builder.problems import Problem, dotted
 
 _THIS_MODULE = codecache.fingerprint(__file__)  # part of the key of the validators' kept code
-KINDS = ("model", "hardware", "grid", "organization", "claim", "assumptions", "openness")
+KINDS = ("model", "hardware", "grid", "organization", "claim", "assumptions", "openness", "precedence")
 
 
 def schema_dir() -> Path:

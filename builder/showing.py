@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from builder.derived import ModelReport
 from builder.formatting import number, span
-from builder.metrics import Metric
+from builder.metrics import METHODS, Metric
+from builder.records import Figure
+
+
+def _how(method: str, path: str, confidence: str | None) -> str:
+    """The bracketed method: '[reported]', '[estimated: 6ND]', '[third-party-estimate, confidence: Likely]'."""
+    how = method if method != "estimated" else f"{method}: {path}"
+    return f"[{how}" + (f", confidence: {confidence}" if confidence else "") + "]"
 
 
 def _metric_lines(m: Metric, indent: str = "  ") -> list[str]:
-    how = m.method if m.path == "reported" else f"{m.method}: {m.path}"
-    lines = [f"{indent}{m.name}: {span(m.value, m.low, m.high)} {m.unit}  [{how}]"]
-    if m.method == "reported":
+    lines = [f"{indent}{m.name}: {span(m.value, m.low, m.high)} {m.unit}  {_how(m.method, m.path, m.confidence)}"]
+    if m.sourced:
         lines.append(f"{indent}  source: {', '.join(m.sources) or 'the entry'}" + (f"; note: {m.note}" if m.note else ""))
     else:
         lines.append(f"{indent}  formula: {m.formula}")
@@ -24,6 +30,16 @@ def _metric_lines(m: Metric, indent: str = "  ") -> list[str]:
     return lines
 
 
+def _figure_lines(r: ModelReport) -> list[str]:
+    """The record's own size and training figures, each with who stands behind it."""
+    m, t = r.model, r.model.training
+    named: tuple[tuple[str, Figure | None, str], ...] = (
+        ("parameters", m.parameters, ""), ("active_parameters", m.active_parameters, ""), ("tokens", t.tokens, ""),
+        ("accelerator_count", t.accelerator_count, ""), ("duration_hours", t.duration_hours, " h"))
+    return [f"  {name}: {span(fig.value, *fig.bounds)}{unit}  {_how(fig.provenance, '', fig.confidence)}"
+            for name, fig, unit in named if fig is not None]
+
+
 def show_text(r: ModelReport) -> str:
     m = r.model
     lines = [f"{m.name} ({m.id})", f"  file: {m.path}"]
@@ -31,8 +47,7 @@ def show_text(r: ModelReport) -> str:
         lines.append(f"  organization: {', '.join(m.organizations)}")
     if m.released:
         lines.append(f"  released: {m.released}")
-    if m.parameters is not None:
-        lines.append(f"  parameters: {number(m.parameters.value)}")
+    lines += _figure_lines(r)
     lines.append("training metrics:")
     for metric in r.training.metrics.values():
         lines += _metric_lines(metric)
@@ -56,4 +71,6 @@ def show_text(r: ModelReport) -> str:
     t = r.transparency
     lines.append(f"transparency: {t.share:.0%} of key figures disclosed (" +
                  ", ".join(f"{label}: {'yes' if done else 'no'}" for _, label, done in t.items) + ")")
+    lines.append("methods:")
+    lines += [f"  {name}: {meaning}" for name, meaning in METHODS.items()]
     return "\n".join(lines) + "\n"

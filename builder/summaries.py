@@ -19,15 +19,17 @@ EQUIVALENTS = (
 BITS = (16, 8, 4)
 HARDWARE_CLASSES = (("laptop", "laptop_memory_gb"), ("one consumer GPU", "consumer_gpu_memory_gb"),
                     ("one data-centre GPU", "datacenter_gpu_memory_gb"))
+
+
 def _disclosed(fig: Figure | None) -> bool:
-    """A figure counts as disclosed when a source gives it, not when a third party estimated it."""
-    return fig is not None and not fig.estimated
+    """A figure counts as disclosed when the developer gives it (a count or its own estimate), never a third party's estimate."""
+    return fig is not None and fig.provenance != "third-party-estimate"
 
 
 DISCLOSURES: tuple[tuple[str, str, Callable[[Model], bool]], ...] = (
     ("compute", "training compute", lambda m: _disclosed(m.training.compute_flop)),
     ("hardware", "hardware (accelerator and count or hours)", lambda m: m.training.accelerator is not None
-     and (m.training.accelerator_count is not None or m.training.accelerator_hours is not None)),
+     and (_disclosed(m.training.accelerator_count) or _disclosed(m.training.accelerator_hours))),
     ("energy", "energy", lambda m: _disclosed(m.training.energy_mwh) or _disclosed(m.training.it_energy_mwh)),
     ("emissions", "emissions", lambda m: _disclosed(m.training.emissions_tco2e) or _disclosed(m.training.emissions_market_tco2e)),
     ("location", "training location", lambda m: m.training.location.country is not None or m.training.location.grid is not None),

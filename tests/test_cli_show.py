@@ -43,10 +43,47 @@ def test_show_on_an_invalid_registry_prints_problems_and_exits_1(base_registry: 
     assert "broken.yaml:1:1: name: required field is missing [schema]" in capsys.readouterr().err
 
 
-def test_source_estimates_do_not_count_as_disclosed(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("figure", "disclosed"), [
+    ("{value: 1.0e+20, provenance: third-party-estimate, confidence: Likely}", False),
+    ("{value: 1.0e+20, estimated: true}", True),
+    ("{value: 1.0e+20, provenance: reported-estimate}", True),
+])
+def test_third_party_estimates_do_not_count_as_disclosed(base_registry: Path, capsys: pytest.CaptureFixture[str], figure: str,
+                                                        disclosed: bool) -> None:
+    """The developer's own estimate is a disclosure; someone else's estimate of the developer's run is not."""
     path = base_registry / "models" / "example-model.yaml"
-    path.write_text(path.read_text().replace("  tokens: 2.0e+10\n", "  tokens: 2.0e+10\n  compute_flop: {value: 1.0e+20, estimated: true}\n"))
+    path.write_text(path.read_text().replace("  tokens: 2.0e+10\n", f"  tokens: 2.0e+10\n  compute_flop: {figure}\n"))
     assert main(["show", "example-model", "--registry", str(base_registry), "--json"]) == 0
     items = {i["key"]: i["disclosed"] for i in json.loads(capsys.readouterr().out)["derived"]["transparency"]["items"]}
-    assert items["compute"] is False
+    assert items["compute"] is disclosed
     assert items["emissions"] is True
+
+
+@pytest.mark.parametrize(("figure", "method"), [
+    ("{value: 1.0e+20}", "reported"),
+    ("{value: 1.0e+20, estimated: true}", "reported-estimate"),
+    ("{value: 1.0e+20, provenance: third-party-estimate, confidence: Speculative}", "third-party-estimate"),
+])
+def test_show_gives_each_sourced_figure_its_method_and_confidence(base_registry: Path, capsys: pytest.CaptureFixture[str],
+                                                                 figure: str, method: str) -> None:
+    """Text and JSON name who stands behind the figure; a third party's confidence is kept beside it."""
+    path = base_registry / "models" / "example-model.yaml"
+    path.write_text(path.read_text().replace("  tokens: 2.0e+10\n", f"  tokens: 2.0e+10\n  compute_flop: {figure}\n"))
+    assert main(["show", "example-model", "--registry", str(base_registry)]) == 0
+    text = capsys.readouterr().out
+    confidence = ", confidence: Speculative" if method == "third-party-estimate" else ""
+    assert f"compute_flop: 1e20 FLOP  [{method}{confidence}]" in text
+    assert "  estimated: the registry's estimate" in text and "  third-party-estimate: someone else's estimate" in text
+    assert main(["show", "example-model", "--registry", str(base_registry), "--json"]) == 0
+    compute = json.loads(capsys.readouterr().out)["derived"]["compute_flop"]
+    assert compute["method"] == method
+    assert compute["confidence"] == ("Speculative" if confidence else None)
+    assert compute["estimate"]["method"] == "estimated"
+
+
+def test_show_marks_a_third_party_parameter_count(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = base_registry / "models" / "example-model.yaml"
+    path.write_text(path.read_text().replace("parameters: {value: 1.0e+9, source: paper}",
+                                             "parameters: {value: 1.0e+9, source: paper, provenance: third-party-estimate}"))
+    assert main(["show", "example-model", "--registry", str(base_registry)]) == 0
+    assert "  parameters: 1e9  [third-party-estimate]" in capsys.readouterr().out

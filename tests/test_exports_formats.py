@@ -236,3 +236,28 @@ def test_rows_made_as_tuples_must_name_the_columns_in_order() -> None:
     assert _in_order(columns, ("a", "b"), [("y", "1"), ("x", "2")], ["a"]) == (("x", "2"), ("y", "1"))
     with pytest.raises(ValueError, match="cells differ from columns"):
         _in_order(columns, ("b", "a"), [("1", "y")], ["a"])
+
+
+def test_method_and_provenance_columns_tell_whose_figure_it_is(base_registry: Path, tmp_path: Path) -> None:
+    """A third party's compute estimate is exported as such, with its confidence; a leaked parameter count says so too."""
+    path = base_registry / "models" / "example-model.yaml"
+    text = path.read_text().replace("  tokens: 2.0e+10\n", "  tokens: 2.0e+10\n  compute_flop: {value: 1.0e+20, source: paper, "
+                                    "provenance: third-party-estimate, confidence: Likely}\n  utilization: {value: 0.4, estimated: true}\n")
+    path.write_text(text.replace("parameters: {value: 1.0e+9, source: paper}",
+                                 "parameters: {value: 1.0e+9, source: paper, provenance: third-party-estimate}"))
+    reg = registry.load(base_registry).require()
+    out = tmp_path / "out"
+    exports.export(reg, derived.derive_all(reg), out)
+    row = csv_rows(out / "models.csv")[0]
+    assert (row["compute_flop_method"], row["emissions_tco2e_method"], row["energy_mwh_method"]) == (
+        "third-party-estimate", "reported", "estimated")
+    assert (row["parameters_provenance"], row["training_compute_flop_provenance"], row["training_utilization_provenance"],
+            row["training_pue_provenance"], row["training_energy_mwh_provenance"]) == (
+        "third-party-estimate", "third-party-estimate", "reported-estimate", "reported", "")
+    metrics = {r["metric"]: r for r in csv_rows(out / "derived_metrics.csv") if r["model_id"] == "example-model"}
+    assert (metrics["compute_flop"]["method"], metrics["compute_flop"]["confidence"]) == ("third-party-estimate", "Likely")
+    assert metrics["emissions_tco2e"]["confidence"] == ""
+    fields = {f["name"]: f["description"] for r in tabular(out) if r["name"] == "models" for f in r["schema"]["fields"]}
+    for method in ("reported:", "reported-estimate:", "third-party-estimate:", "estimated:"):
+        assert method in fields["compute_flop_method"]
+    assert "third-party-estimate:" in fields["parameters_provenance"] and "estimated:" not in fields["parameters_provenance"]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from builder import registry as registry_module
-from builder.importers import run_import
+from builder.importers import epoch_provenance, run_import
 from builder.importers.report import Report, progress_printer
 from builder.yamlfile import read
 
@@ -86,11 +86,13 @@ def test_epoch_notable_maps_units_hardware_organizations_and_links(base_registry
     training = model["training"]
     assert model["organization"] == ["example-lab", "other-university"]
     assert model["domains"] == ["language", "multimodal"] and model["released"] == "2024-03-01"
-    assert model["parameters"] == {"value": 7e9, "source": "epoch-notable"}
+    assert model["parameters"] == {"value": 7e9, "source": "epoch-notable", "provenance": "third-party-estimate",
+                                   "confidence": "Likely"}, "no note says the developer published it"
     assert training["accelerator"] == "nvidia-a100-sxm4-80gb" and training["accelerator_count"]["value"] == 8
     assert training["duration_hours"]["value"] == 100 and training["utilization"]["value"] == 0.41
     assert training["tokens"]["value"] == 2e12, "the notes say [tokens]"
-    assert training["compute_flop"]["estimated"] is True and "Likely" in training["compute_flop"]["note"]
+    assert training["compute_flop"]["provenance"] == "third-party-estimate" and "Likely" in training["compute_flop"]["note"]
+    assert "estimated" not in training["compute_flop"], "estimated: true would call it the developer's own estimate"
     assert training["precision"] == "bf16"
     assert "average_power_w" not in training and "6,400 W" in training["note"] and "800 W per accelerator" in training["note"]
     assert model["openness"]["weights"]["value"] == "restricted"
@@ -126,7 +128,8 @@ def test_merge_keeps_hand_written_fields_and_reports_conflicts(base_registry: Pa
 def test_force_takes_the_import(base_registry: Path) -> None:
     notable(base_registry, force=True)
     model = load(base_registry, "models", "example-model")
-    assert model["parameters"] == {"value": 2e9, "source": "epoch-notable"}
+    assert model["parameters"] == {"value": 2e9, "source": "epoch-notable", "provenance": "third-party-estimate",
+                                   "confidence": "Confident"}
     assert model["openness"]["weights"]["value"] == "api-only"
     valid(base_registry)
 
@@ -164,6 +167,54 @@ def test_epoch_full_view_bounds_chip_hours_and_method(base_registry: Path) -> No
     assert training["accelerator_hours"]["value"] == 2000 and training["accelerator"] == "google-tpu-v4"
     assert training["compute_flop"]["source"] == "epoch-models" and "tokens" not in training
     valid(base_registry)
+
+
+def test_epoch_marks_its_estimates_and_the_leaks_it_cites_as_third_party(base_registry: Path) -> None:
+    """A leaked parameter count, a guessed count and duration, an estimated compute: each a third-party estimate, with
+    Epoch's confidence on what that confidence rates (compute, parameters, dataset size)."""
+    chips(base_registry)
+    run_import("epoch", [FIXTURES / "epoch-provenance.csv"], base_registry)
+    leaked = load(base_registry, "models", "leaked-closed-model")
+    training = leaked["training"]
+    assert (leaked["parameters"]["provenance"], leaked["parameters"]["confidence"]) == ("third-party-estimate", "Likely")
+    assert (training["compute_flop"]["provenance"], training["compute_flop"]["confidence"]) == ("third-party-estimate", "Likely")
+    for name in ("accelerator_count", "duration_hours", "utilization"):
+        assert training[name]["provenance"] == "third-party-estimate" and "confidence" not in training[name], name
+    assert "tokens" not in training, "13 trillion tokens is not the 4.9e12 Epoch lists"
+    reg = valid(base_registry)
+    assert reg.models["leaked-closed-model"].parameters is not None
+    assert reg.models["leaked-closed-model"].parameters.provenance == "third-party-estimate"
+
+
+def test_epoch_keeps_figures_its_notes_show_the_developer_published(base_registry: Path) -> None:
+    chips(base_registry)
+    run_import("epoch", [FIXTURES / "epoch-provenance.csv"], base_registry)
+    published = load(base_registry, "models", "published-model")
+    training = published["training"]
+    assert published["parameters"] == {"value": 540350000000.0, "source": "epoch-notable"}, "quoted from the paper"
+    for name in ("compute_flop", "accelerator_count", "duration_hours", "utilization", "tokens"):
+        assert "provenance" not in training[name] and "estimated" not in training[name], name
+    valid(base_registry)
+
+
+def test_epoch_dataset_size_becomes_tokens_only_where_the_notes_state_tokens(base_registry: Path) -> None:
+    chips(base_registry)
+    run_import("epoch", [FIXTURES / "epoch-provenance.csv"], base_registry)
+    tokens = load(base_registry, "models", "published-model")["training"]["tokens"]
+    assert tokens["value"] == 7.8e11 and "780 billion tokens" in tokens["note"], "Epoch's notes carried with the figure"
+    words = load(base_registry, "models", "words-not-tokens-model")["training"]
+    assert "tokens" not in words and "not mapped to tokens" in words["note"], "374B words is not the 499 billion tokens"
+    several = load(base_registry, "models", "several-epochs-model")["training"]["tokens"]
+    assert several["value"] == 2.5e11 and several["provenance"] == "third-party-estimate", "Epoch's epochs x the dataset size"
+    assert "confidence" not in several, "Epoch's 'Unknown' is no confidence"
+
+
+@pytest.mark.parametrize(("method", "expected"), [("Reported", "reported"), ("Reported,Operation counting", "third-party-estimate"),
+                                                  ("Hardware", "third-party-estimate"), ("Third-party estimation", "third-party-estimate")])
+def test_epoch_estimation_method_decides_compute_when_given(method: str, expected: str) -> None:
+    row = {"Training compute notes": '"we used 2e24 FLOP", Table 1', "Confidence": "Likely"}
+    assert epoch_provenance.compute(row, method).provenance == expected
+    assert epoch_provenance.compute(row).provenance == "reported", "without a method the notes decide"
 
 
 def test_owid_grid_countries_cloud_regions_and_green_algorithms(base_registry: Path) -> None:

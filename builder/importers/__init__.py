@@ -19,6 +19,7 @@ from builder.importers import merge as merging
 from builder.importers import yamlout
 from builder.importers.common import Index, Record
 from builder.importers.report import Progress, Report
+from builder.precedence import Precedence
 from builder.problems import dotted
 from builder.schemas import Schemas
 from builder.yamlfile import YamlProblem, parse, read
@@ -155,6 +156,7 @@ def run_import(kind: str, files: Sequence[Path], registry: Path, *, dry_run: boo
 def _resolve(ctx: Context, items: list[Planned], owned: frozenset[str], force: bool) -> list[tuple[Path, str]]:
     schemas = Schemas()
     tolerance = _tolerance(ctx.root)
+    table = _precedence(ctx.root)
     outputs: list[tuple[Path, str]] = []
     for item in items:
         label = f"{FOLDERS[item.kind]}/{item.id}.yaml"
@@ -163,11 +165,13 @@ def _resolve(ctx: Context, items: list[Planned], owned: frozenset[str], force: b
             data, changes, conflicts = item.data, ["new"], _reconcile_hours(item.data, {}, tolerance)
         else:
             mine = owned if item.owned is None else item.owned
-            merged = merging.merge(before.data, item.data, mine, force, "aliases" in yamlout.key_order(item.kind, ()))
+            merged = merging.merge(before.data, item.data, mine, force, "aliases" in yamlout.key_order(item.kind, ()), table)
             data, changes, conflicts = merged.data, merged.changes, merged.conflicts
             conflicts += _reconcile_hours(data, before.data, tolerance)
         for c in conflicts:
             verb = "took the import (--force)" if c.taken else "kept the registry's value (--force takes the import)"
+            if c.why:
+                verb = f"{'took the import' if c.taken else 'kept the registry value'}, {c.why}; the other is kept in disagrees"
             ctx.report.add("conflict", f"{label} {c.path}", f"registry has {_short(c.kept)}, {item.row} has {_short(c.imported)}: {verb}")
         if not changes or (before is not None and data == before.data):
             ctx.report.add("unchanged", label, item.row)
@@ -192,6 +196,15 @@ def _resolve(ctx: Context, items: list[Planned], owned: frozenset[str], force: b
         else:
             ctx.report.add("changed", label, f"{item.row}: {', '.join(_compact(changes))}")
     return outputs
+
+
+def _precedence(root: Path) -> Precedence | None:
+    """The registry's source precedence table, or None without one (conflicts are then only reported, as before)."""
+    try:
+        data, _ = read(root / "precedence.yaml")
+    except (YamlProblem, OSError):
+        return None
+    return Precedence(data) if isinstance(data, dict) else None
 
 
 def _tolerance(root: Path) -> float:

@@ -82,7 +82,8 @@ def yaml_number(value: float) -> str:
 
 
 def figure(value: float | int | None, source: str | list[str], note: str | None = None, *, estimated: bool = False,
-           low: float | int | None = None, high: float | int | None = None) -> Record | None:
+           low: float | int | None = None, high: float | int | None = None, provenance: str | None = None,
+           confidence: str | None = None) -> Record | None:
     """A sourced figure mapping in the schema's key order; None when the value is unknown."""
     if value is None:
         return None
@@ -96,6 +97,10 @@ def figure(value: float | int | None, source: str | list[str], note: str | None 
         out["note"] = text(note)
     if estimated:
         out["estimated"] = True
+    if provenance and provenance != "reported":
+        out["provenance"] = provenance
+    if confidence:
+        out["confidence"] = confidence
     return out
 
 

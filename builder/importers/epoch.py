@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.importers import Context, Planned, sources
+from builder.importers import epoch_provenance as whose
 from builder.importers.common import Record, country, figure, hardware_id, number, put, read_csv_or_skip, slugify, status, text, urls
 
 OWNED = frozenset({"epoch-notable", "epoch-models"})
@@ -62,7 +63,7 @@ def _row(file_name: str, line: int, row: dict[str, str], full_view: bool, seen: 
         model["released"] = row["Publication date"]
     domains = [d.strip().lower() for d in row.get("Domain", "").split(",") if re.match(r"^[a-z0-9][a-z0-9 -]*$", d.strip().lower())]
     put(model, "domains", list(dict.fromkeys(domains)))
-    put(model, "parameters", figure(number(row.get("Parameters")), sid))
+    put(model, "parameters", _judged(number(row.get("Parameters")), sid, whose.parameters(row)))
     training, notes = _training(row, sid, ctx, label)
     put(model, "training", training)
     put(model, "openness", _openness(row, sid))
@@ -91,6 +92,12 @@ def _organizations(row: dict[str, str], sid: str, ctx: Context, file_name: str) 
         yield ctx.plan(Planned("organization", org_id, org, f'Epoch AI {file_name}, organization "{name}"', frozenset({sid})))
 
 
+def _judged(value: float | int | None, sid: str, judged: whose.Judged, note: str | None = None, low: float | int | None = None,
+            high: float | int | None = None) -> Record | None:
+    """A figure with who stands behind it: the developer's count, or Epoch's estimate with Epoch's confidence."""
+    return figure(value, sid, note, provenance=judged.provenance, confidence=judged.confidence, low=low, high=high)
+
+
 def _estimate(row: dict[str, str], sid: str, value: float | int | None, full_view: bool) -> Record | None:
     """Training compute with Epoch's confidence and, in the full view, its bounds and estimation method."""
     confidence = row.get("Confidence", "").strip()
@@ -100,10 +107,9 @@ def _estimate(row: dict[str, str], sid: str, value: float | int | None, full_vie
         notes.append(f"Epoch AI confidence: {confidence}")
     if method:
         notes.append(f"estimation method: {method}")
-    reported = method.lower() == "reported"
     low = number(row.get("Training compute lower bound")) if full_view else None
     high = number(row.get("Training compute upper bound")) if full_view else None
-    return figure(value, sid, "; ".join(notes) or None, estimated=not reported, low=low, high=high)
+    return _judged(value, sid, whose.compute(row, method or None), "; ".join(notes) or None, low=low, high=high)
 
 
 def _training(row: dict[str, str], sid: str, ctx: Context, label: str) -> tuple[Record, list[str]]:
@@ -126,12 +132,14 @@ def _training(row: dict[str, str], sid: str, ctx: Context, label: str) -> tuple[
             notes.append(f"Epoch AI lists several kinds of training hardware: {', '.join(hardware)}; the first is recorded.")
     quantity = number(row.get("Hardware quantity"))
     if isinstance(quantity, int):
-        training["accelerator_count"] = {"value": quantity, "source": sid}
-    put(training, "duration_hours", figure(number(row.get("Training time (hours)")), sid))
-    put(training, "accelerator_hours", figure(number(row.get("Training chip-hours")), sid))
+        training["accelerator_count"] = _judged(quantity, sid, whose.accelerator_count(quantity, row))
+    put(training, "duration_hours", _judged(number(row.get("Training time (hours)")), sid, whose.duration(row)))
+    hours = number(row.get("Training chip-hours"))
+    put(training, "accelerator_hours", _judged(hours, sid, whose.chip_hours(hours, row)) if hours else None)
     utilization = number(row.get("Hardware utilization (MFU)"))
     if utilization is not None and utilization <= 1:
-        training["utilization"] = figure(float(utilization), sid, "model FLOP utilization (MFU) as listed by Epoch AI")
+        training["utilization"] = _judged(float(utilization), sid, whose.utilization(float(utilization), row),
+                                          "model FLOP utilization (MFU) as listed by Epoch AI")
     power = number(row.get("Training power draw (W)"))
     if power is not None:
         per = f" ({power / quantity:,.0f} W per accelerator)" if quantity else ""
@@ -144,18 +152,21 @@ def _training(row: dict[str, str], sid: str, ctx: Context, label: str) -> tuple[
 
 
 def _tokens(row: dict[str, str], sid: str, notes: list[str]) -> Record | None:
-    """Dataset size becomes tokens only when Epoch's dataset-size notes say the unit is tokens ('[tokens]')."""
+    """Dataset size becomes tokens only when Epoch's dataset-size notes state the unit is tokens: tagged '[tokens]', or giving
+    the same count in tokens ('780 billion tokens'); Epoch's notes on the size are kept with the figure."""
     size = next((number(row.get(c)) for c in DATASET_SIZE if row.get(c)), None)
     if size is None:
         return None
     size_notes = row.get("Dataset size notes", "").strip()
-    if not re.match(r"^\[\s*tokens?\s*\]", size_notes, re.IGNORECASE):
+    if not whose.states_tokens(float(size), size_notes):
         notes.append(f"Epoch AI lists a training dataset size of {size:.3g} datapoints without stating the unit as tokens; not mapped to tokens.")
         return None
     epochs = number(row.get("Epochs"))
+    judged = whose.tokens(float(size), float(epochs) if epochs is not None else None, row)
+    said = f"; Epoch AI's dataset-size notes: {size_notes}" if size_notes else ""
     if epochs is not None and epochs != 1:
-        return figure(float(size) * float(epochs), sid, f"Epoch AI dataset size {size:.3g} tokens x {epochs:g} epochs")
-    return figure(size, sid, "Epoch AI dataset size in tokens" + ("" if epochs else "; epochs not given"))
+        return _judged(float(size) * float(epochs), sid, judged, f"Epoch AI dataset size {size:.3g} tokens x {epochs:g} epochs{said}")
+    return _judged(size, sid, judged, "Epoch AI dataset size in tokens" + ("" if epochs else "; epochs not given") + said)
 
 
 def _openness(row: dict[str, str], sid: str) -> Record:

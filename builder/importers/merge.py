@@ -8,6 +8,10 @@ unions; grid intensities are merged entry by entry (year and source), and an imp
 record already gives for that year under another source (a person's `owid` entry, say) is the
 same figure, not a new entry: it is left out, and so is its source when nothing else cites it.
 The name is never replaced: a different upstream name becomes an alias.
+
+With the registry's precedence table, a conflicting figure or status decides by the sources' tiers, not by import order: the
+import's value is taken when its source ranks above the registry's, and either way the losing value is kept in the field's
+`disagrees` list, so `python -m builder audit` shows the conflict (a tie stays for a person to decide there).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from builder.precedence import Precedence
 
 UNION_LISTS = frozenset({"aliases", "domains"})
 
@@ -29,6 +35,7 @@ class Conflict:
     kept: Any
     imported: Any
     taken: bool = False
+    why: str = ""
 
 
 @dataclass
@@ -40,15 +47,21 @@ class Merged:
     conflicts: list[Conflict] = field(default_factory=list)
     aliases: bool = True
     duplicated: set[str] = field(default_factory=set)
+    precedence: Precedence | None = None
+    urls: dict[str, str] = field(default_factory=dict)
 
 
-def merge(existing: Mapping[str, Any], imported: Mapping[str, Any], owned: frozenset[str], force: bool = False, aliases: bool = True) -> Merged:
+def merge(existing: Mapping[str, Any], imported: Mapping[str, Any], owned: frozenset[str], force: bool = False, aliases: bool = True,
+          precedence: Precedence | None = None) -> Merged:
     """Merge `imported` into a copy of `existing`; `owned` are the source ids the import writes (its earlier values may be updated).
 
-    With `aliases` false (records without an aliases field) a different upstream name is simply left out.
+    With `aliases` false (records without an aliases field) a different upstream name is simply left out. With `precedence`, a
+    conflict is decided by the sources' tiers and recorded in the field's `disagrees` list.
     """
     result = Merged(copy.deepcopy(dict(existing)))
     result.aliases = aliases
+    result.precedence = precedence
+    result.urls = {**_urls(imported, {}), **_urls(existing, {})}
     before = {_source_id(s) for s in existing.get("sources") or []}
     _merge_mapping(result.data, imported, (), owned, force, result)
     _drop_uncited(result, before)
@@ -141,15 +154,79 @@ def _merge_mapping(target: dict[str, Any], incoming: Mapping[str, Any], path: tu
             _leaf(target, name, old, new, dotted, owned, force, result)
 
 
+def _urls(data: Any, out: dict[str, str]) -> dict[str, str]:
+    """Source id -> URL of every full source a record defines (to put a hand-cited source in its tier)."""
+    if isinstance(data, Mapping):
+        for k, v in data.items():
+            if k == "sources" and isinstance(v, list):
+                out.update({str(s["id"]): str(s["url"]) for s in v if isinstance(s, Mapping) and "id" in s and "url" in s})
+            else:
+                _urls(v, out)
+    elif isinstance(data, list):
+        for v in data:
+            _urls(v, out)
+    return out
+
+
+def _kept_disagreements(old: Any, new: Any) -> Any:
+    """An updated figure keeps the disagreements a person or an earlier merge recorded on it."""
+    if isinstance(old, Mapping) and isinstance(new, Mapping) and old.get("disagrees") and "disagrees" not in new:
+        return {**new, "disagrees": copy.deepcopy(old["disagrees"])}
+    return new
+
+
+def _disagreement(figure: Mapping[str, Any]) -> dict[str, Any]:
+    return {"value": figure["value"], "source": copy.deepcopy(figure["source"])}
+
+
+def _with_disagreement(figure: Mapping[str, Any], other: Mapping[str, Any]) -> dict[str, Any]:
+    """The figure with `other`'s value and source in its `disagrees` list (once; its own value is never listed)."""
+    out = copy.deepcopy(dict(figure))
+    listed = [d for d in out.get("disagrees") or [] if d.get("value") != out.get("value")]
+    entry = _disagreement(other)
+    if not any(d.get("value") == entry["value"] and d.get("source") == entry["source"] for d in listed):
+        listed.append(entry)
+    out["disagrees"] = listed
+    return out
+
+
+def _by_precedence(target: dict[str, Any], name: str, old: Mapping[str, Any], new: Mapping[str, Any], dotted: str, force: bool,
+                   result: Merged) -> None:
+    """A conflict between two sourced values: the higher tier wins (or --force takes the import), the loser is recorded."""
+    assert result.precedence is not None
+    mine = result.precedence.best(_refs(old.get("source")), result.urls)
+    theirs = result.precedence.best(_refs(new.get("source")), result.urls)
+    take = force or theirs.rank < mine.rank
+    if take:
+        why = "--force" if force and theirs.rank >= mine.rank else f"precedence: a {theirs.label} ranks above a {mine.label}"
+        target[name] = _with_disagreement(new, old)
+    else:
+        why = (f"precedence: a {mine.label} ranks above a {theirs.label}" if mine.rank < theirs.rank
+               else f"both are a {mine.label}: recorded in disagrees for a person to decide (builder audit)")
+        updated = _with_disagreement(old, new)
+        if updated == old:
+            return  # recorded by an earlier run: nothing new to report
+        target[name] = updated
+    result.changes.append(dotted)
+    result.conflicts.append(Conflict(dotted, old, new, take, why))
+
+
+def _sourced(value: Any) -> bool:
+    return isinstance(value, Mapping) and "value" in value and bool(_refs(value.get("source")))
+
+
 def _leaf(target: dict[str, Any], name: str, old: Any, new: Any, dotted: str, owned: frozenset[str], force: bool, result: Merged) -> None:
     if _cites(old, owned) and (_cites(new, owned) or not isinstance(new, Mapping)):
-        target[name] = copy.deepcopy(new)
+        target[name] = copy.deepcopy(_kept_disagreements(old, new))
         result.changes.append(dotted)
         return
     if _value(old) == _value(new) and (not isinstance(old, Mapping) or "value" in old):
         return
     if isinstance(old, str) and isinstance(new, str) and old.startswith("https://") and old.rstrip("/") == new.rstrip("/"):
         return  # same figure, written or cited differently by hand: keep the person's wording
+    if result.precedence is not None and _sourced(old) and _sourced(new):
+        _by_precedence(target, name, old, new, dotted, force, result)
+        return
     result.conflicts.append(Conflict(dotted, old, new, force))
     if force:
         target[name] = copy.deepcopy(new)
