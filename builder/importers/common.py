@@ -118,6 +118,9 @@ def put(target: Record, name: str, value: Any) -> None:
         target[name] = value
 
 
+MAX_CELL = 131_072  # characters in one CSV cell (the csv module's default limit); an upstream cell longer is refused
+
+
 def read_csv_or_skip(path: Path, report: Report) -> tuple[list[str], list[tuple[int, dict[str, str]]]] | None:
     """read_csv, or None after reporting the file as skipped with why it cannot be read."""
     try:
@@ -134,6 +137,7 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     comments: that row is skipped and the second is the header.
     """
     reader = csv.reader(upstream.csv_text(path))  # Unreadable: not UTF-8, a NUL
+    csv.field_size_limit(MAX_CELL)  # process-wide, and some libraries raise it on import: a huge cell must still be refused
     try:
         header = [h.strip() for h in next(reader, [])]
         if header and header[0].lower() == "index":
