@@ -205,6 +205,7 @@ class Hardware:
     tdp_w: Figure | None = None
     memory_gb: Figure | None = None
     peak_flops: Mapping[str, Figure] = field(default_factory=dict)
+    system_power_w: Figure | None = None
     sources: tuple[Source, ...] = ()
 
 
@@ -273,6 +274,20 @@ class Assumption:
     high: float
     sources: tuple[str, ...] = ()
     rationale: str | None = None
+    note: str | None = None
+    distribution: str = "triangular"
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Who runs the data centres some organizations train in, and the assumption with its published fleet PUE."""
+
+    id: str
+    name: str
+    pue: str
+    organizations: tuple[str, ...] = ()
+    clouds: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
     note: str | None = None
 
 
