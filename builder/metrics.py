@@ -47,6 +47,11 @@ class Input:
     rule: str | None = None
     spread: Range | None = field(default=None, compare=False, repr=False)
 
+    @property
+    def spread_range(self) -> Range:
+        """The input's distribution (see rng)."""
+        return rng(self)
+
     def as_dict(self) -> dict[str, Any]:
         _finite(self.name, self.value, self.low, self.high)
         return {"name": self.name, "value": self.value, "low": self.low, "high": self.high, "unit": self.unit,
@@ -187,7 +192,10 @@ class Context:
             share = self.assumptions["grid_share_in_organization_country"].value
             world = self.assumptions["world_grid_intensity_g_per_kwh"]
             country = Range.lognormal("country", entry.g_per_kwh, entry.low or entry.g_per_kwh, entry.high or entry.g_per_kwh)
-            found = self._mixtures[key] = _mixture_percentiles(share, country, world)
+            if grid.kind == "country":
+                country = country * self.assumption("grid_within_country_factor").spread_range
+            merged = Range.lognormal("country", country.value, country.low, country.high)
+            found = self._mixtures[key] = _mixture_percentiles(share, merged, world)
         return found
 
 
@@ -517,7 +525,11 @@ class ModelDerivation:
         which = "grid or cloud region" if self.t.location.grid else "country"
         source = Input("grid_intensity", entry.g_per_kwh, low, high, "gCO2e/kWh", "grid", grid.id, entry.sources, entry.note,
                        f"training location's {which} named in the entry")
-        return estimated("carbon_intensity_g_per_kwh", rng(source), "grid", f"grid record {grid.id} for {said}", (source,))
+        if grid.kind != "country":
+            return estimated("carbon_intensity_g_per_kwh", rng(source), "grid", f"grid record {grid.id} for {said}", (source,))
+        within = self.ctx.assumption("grid_within_country_factor", rule="a country's average stands for a data centre's grid")
+        return estimated("carbon_intensity_g_per_kwh", rng(source) * rng(within), "grid",
+                         f"grid record {grid.id} for {said} x a data centre's grid / its country's average", (source, within))
 
     def _intensity_from_organization(self) -> Metric | str:
         for org in self.model.organizations:
@@ -651,6 +663,10 @@ def derive(model: Model, ctx: Context) -> Derived:
     energy or emissions figure, the holdout: what the registry would estimate had the model published none of them."""
     d = ModelDerivation(model, ctx)
     metrics = {name: m for name in TRAINING_METRICS if (m := d.get(name)) is not None}
+    intensity = metrics.get("carbon_intensity_g_per_kwh")
+    if intensity is not None and intensity.method == "estimated" and "energy_mwh" not in metrics:
+        del metrics["carbon_intensity_g_per_kwh"]
+        d.missing["carbon_intensity_g_per_kwh"] = "not estimated while the energy is unknown: it would estimate nothing"
     reported_here = [name for name in HOLDOUT_METRICS if name in metrics and metrics[name].method != "estimated"]
     if reported_here:
         blind = ModelDerivation(holdout_model(model), ctx)

@@ -23,7 +23,8 @@ FOLDERS = {"model": "models", "hardware": "hardware", "grid": "grids", "organiza
 ASSUMPTIONS_FILE = "assumptions.yaml"
 REQUIRED_ASSUMPTIONS = (
     "accelerator_hours_tolerance", "cross_check_factor", "utilization", "power_share_of_tdp", "power_share_of_tdp_gpu",
-    "power_share_of_tdp_tpu", "grid_share_in_organization_country", "pue_hyperscale", "pue_onprem",
+    "power_share_of_tdp_tpu", "grid_share_in_organization_country", "grid_within_country_factor",
+    "pue_hyperscale", "pue_onprem",
     "pue_default", "world_grid_intensity_g_per_kwh", "hardware_current_years", "running_memory_overhead_factor",
     "laptop_memory_gb", "consumer_gpu_memory_gb", "datacenter_gpu_memory_gb", "inference_batch_size", "inference_weight_bits",
     "ecologits_energy_alpha", "ecologits_energy_beta", "ecologits_energy_gamma", "ecologits_latency_alpha", "ecologits_latency_beta",

@@ -7,20 +7,34 @@ from builder.formatting import number, span
 from builder.metrics import Metric
 
 
+def _likely(m: Metric) -> str:
+    """An estimate's value with its likely range (90%), the hull beside it; a reported figure with its own range."""
+    if m.method != "estimated" or m.low == m.high:
+        return f"{span(m.value, m.low, m.high)} {m.unit}"
+    hull_low, hull_high = m.hull
+    return (f"{number(m.value)} {m.unit}, likely range (90%) {number(m.low)}-{number(m.high)} "
+            f"(extremes {number(hull_low)}-{number(hull_high)})")
+
+
 def _metric_lines(m: Metric, indent: str = "  ") -> list[str]:
     how = m.method if m.path == "reported" else f"{m.method}: {m.path}"
-    lines = [f"{indent}{m.name}: {span(m.value, m.low, m.high)} {m.unit}  [{how}]"]
-    if m.method == "reported":
+    lines = [f"{indent}{m.name}: {_likely(m)}  [{how}]"]
+    if m.method != "estimated":
         lines.append(f"{indent}  source: {', '.join(m.sources) or 'the entry'}" + (f"; note: {m.note}" if m.note else ""))
     else:
         lines.append(f"{indent}  formula: {m.formula}")
         for i in m.inputs:
             origin = f"{i.origin} {i.ref}".strip()
             cited = f"; sources: {', '.join(i.sources)}" if i.sources else ""
-            lines.append(f"{indent}    {i.name} = {span(i.value, i.low, i.high)} {i.unit} ({origin}{cited})")
+            rule = f"; rule: {i.rule}" if i.rule else ""
+            lines.append(f"{indent}    {i.name} = {span(i.value, i.low, i.high)} {i.unit} ({origin}{cited}{rule})")
     if m.estimate is not None:
         lines.append(f"{indent}  independent estimate:")
         lines += _metric_lines(m.estimate, indent + "    ")
+    if m.holdout is not None:
+        h = m.holdout
+        lines.append(f"{indent}  holdout (estimated as if no energy, emissions, power, PUE or location were published): "
+                     f"{number(h.value)} {h.unit}, likely range (90%) {number(h.low)}-{number(h.high)} [{h.path}]")
     return lines
 
 
@@ -41,7 +55,7 @@ def show_text(r: ModelReport) -> str:
     if r.equivalents:
         lines.append("equivalents:")
         for metric in r.equivalents.values():
-            lines.append(f"  {span(metric.value, metric.low, metric.high)} {metric.unit}  [{metric.formula}]")
+            lines.append(f"  {_likely(metric)}  [{metric.formula}]")
     lines.append("access:")
     for need in r.access.memory:
         lines.append(f"  weights at {need.bits}-bit: {number(need.gigabytes)} GB, fits {need.fits}")
