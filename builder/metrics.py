@@ -46,6 +46,7 @@ class Input:
     note: str | None = None
     rule: str | None = None
     spread: Range | None = field(default=None, compare=False, repr=False)
+    scope: str | None = None  # its own scope where it differs from the record's training.scope
 
     @property
     def spread_range(self) -> Range:
@@ -76,6 +77,7 @@ class Metric:
     estimate: Metric | None = None
     spread: Range | None = field(default=None, compare=False, repr=False)
     holdout: Metric | None = None
+    scope: str | None = None  # its own scope where it differs from the record's training.scope
 
     @property
     def range(self) -> Range:
@@ -92,7 +94,7 @@ class Metric:
     def as_input(self, name: str | None = None) -> Input:
         ref = self.path if self.method == "estimated" else ""
         return Input(name or self.name, self.value, self.low, self.high, self.unit, self.method, ref, self.sources, self.note,
-                     spread=self.range)
+                     spread=self.range, scope=self.scope)
 
     def as_dict(self) -> dict[str, Any]:
         _finite(self.name, self.value, self.low, self.high)
@@ -104,6 +106,8 @@ class Metric:
             _finite(self.name, hull_low, hull_high)
             body["interval"] = INTERVAL_NAME
             body["hull"] = {"low": hull_low, "high": hull_high}
+        if self.scope is not None:
+            body["scope"] = self.scope
         if self.estimate is not None:
             body["estimate"] = self.estimate.as_dict()
         if self.holdout is not None:
@@ -261,12 +265,12 @@ def reported(name: str, fig: Figure, unit: str) -> Metric:
     low, high = fig.bounds
     path = "source's estimate" if fig.estimated else "reported"
     formula = "as estimated by the source (not a measurement)" if fig.estimated else "as published by the source"
-    return Metric(name, fig.value, low, high, unit, "reported", path, formula, (), fig.sources, fig.note)
+    return Metric(name, fig.value, low, high, unit, "reported", path, formula, (), fig.sources, fig.note, scope=fig.scope)
 
 
 def figure_input(name: str, fig: Figure, unit: str, ref: str = "entry", rule: str | None = None) -> Input:
     low, high = fig.bounds
-    return Input(name, fig.value, low, high, unit, "reported", ref, fig.sources, fig.note, rule)
+    return Input(name, fig.value, low, high, unit, "reported", ref, fig.sources, fig.note, rule, scope=fig.scope)
 
 
 def estimated(name: str, r: Range, path: str, formula: str, inputs: tuple[Input, ...], note: str | None = None) -> Metric:
@@ -309,17 +313,34 @@ class ModelDerivation:
         reasons: list[str] = []
         estimates: list[Metric] = []
         for path in paths:
-            result = path()
+            result = self._scoped(path())
             if isinstance(result, Metric):
                 estimates.append(result)
                 break
             reasons.append(result)
         if fig is not None:
-            return replace(reported(name, fig, UNITS[name]), estimate=estimates[0] if estimates else None)
+            figure_metric = reported(name, fig, UNITS[name])
+            if estimates and estimates[0].scope != fig.scope:
+                said = {None: f"the record's scope ({self.t.scope or 'not stated'})"}
+                note = (f"no independent estimate beside it: the figure covers {fig.scope or said[None]}, the other published "
+                        f"figures {estimates[0].scope or said[None]}")
+                return replace(figure_metric, note="; ".join(x for x in (fig.note, note) if x))
+            return replace(figure_metric, estimate=estimates[0] if estimates else None)
         if estimates:
             return estimates[0]
         self.missing[name] = "; ".join(reasons) if reasons else "not reported"
         return None
+
+    @staticmethod
+    def _scoped(result: Metric | str) -> Metric | str:
+        """An estimate whose inputs all share one scope, carrying it; never one that combines figures of different scopes."""
+        if isinstance(result, str):
+            return result
+        scopes = {i.scope for i in result.inputs if i.origin == "estimated" or i.ref in ("entry", "") and i.origin != "assumption"}
+        if len(scopes) > 1:
+            named = ", ".join(sorted(s or "the record's scope" for s in scopes))
+            return f"{result.path}: its inputs cover different scopes ({named}) and are never combined"
+        return replace(result, scope=scopes.pop()) if scopes and None not in scopes else result
 
     def _accelerator_hours(self) -> Metric | None:
         return self._choose("accelerator_hours", self.t.accelerator_hours, [self._hours_from_count])

@@ -36,6 +36,7 @@ class Figure:
     estimated: bool = False
     provenance: str = "reported"
     confidence: str | None = None
+    scope: str | None = None  # a training figure's own scope, where it differs from training.scope
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -320,8 +321,10 @@ def figure(raw: Any, default_sources: tuple[str, ...]) -> Figure | None:
             return None
         estimated = bool(raw.get("estimated", False))
         provenance = raw.get("provenance") or ("reported-estimate" if estimated else "reported")
+        scope = raw.get("scope")
         return Figure(raw["value"], raw.get("low"), raw.get("high"), refs(raw.get("source")) or default_sources,
-                      raw.get("note"), estimated or provenance != "reported", provenance, raw.get("confidence"))
+                      raw.get("note"), estimated or provenance != "reported", provenance, raw.get("confidence"),
+                      scope if isinstance(scope, str) else None)
     return Figure(raw, sources=default_sources)
 
 

@@ -132,7 +132,8 @@ def test_missing_metrics_say_why_and_are_never_zero(base_registry: Path) -> None
     path.write_text("id: bare\nname: Bare\nsources: [{id: s, title: S, url: 'https://example.org'}]\n")
     reg = registry.load(base_registry).require()
     d = derive(reg.models["bare"], Context(reg.assumptions, reg.hardware, reg.grids))
-    assert set(d.metrics) == {"carbon_intensity_g_per_kwh"}
+    assert set(d.metrics) == set()  # not even the world-average intensity: with no energy it would estimate nothing
+    assert "energy is unknown" in d.missing["carbon_intensity_g_per_kwh"]
     assert d.missing["compute_flop"] == "not both parameters and training tokens; no accelerator-hours for the hardware path"
     assert "energy_mwh" in d.missing and "emissions_tco2e" in d.missing
 
@@ -217,3 +218,19 @@ def test_water_estimate_beside_an_on_site_figure_covers_on_site_only(base_regist
     assert water.method == "reported"
     assert water.estimate is not None and water.estimate.path == "on-site"
     assert water.estimate.value == pytest.approx(0.24 * 0.5)
+
+
+def test_figures_of_different_scopes_are_never_combined(base_registry: Path) -> None:
+    """A fine-tune's compute including its base model's pretraining is not checked against the fine-tune's own hours, nor
+    turned into energy beside them."""
+    _edit(base_registry, "  tokens: 2.0e+10\n", "  tokens: 2.0e+10\n  compute_flop: {value: 1.0e+23, scope: with-base-model}\n")
+    d = _derive(base_registry)
+    compute = d.metrics["compute_flop"]
+    assert compute.scope == "with-base-model" and compute.estimate is None
+    assert compute.note is not None and "covers with-base-model" in compute.note
+    assert compute.as_dict()["scope"] == "with-base-model"
+    assert not [c for c in d.checks if c.pointer == ("training", "compute_flop")]
+    for line in ("  accelerator_count: 8\n", "  duration_hours: 100\n", "  accelerator_hours: 800\n", "  average_power_w: 300\n"):
+        _edit(base_registry, line, "")
+    it = _derive(base_registry).metrics["it_energy_mwh"]
+    assert it.path == "compute / efficiency" and it.scope == "with-base-model"
