@@ -16,6 +16,7 @@ from builder.records import (
     Lifecycle,
     Location,
     Model,
+    Operator,
     Organization,
     Price,
     Raw,
@@ -117,7 +118,7 @@ def hardware(data: Raw, path: str) -> Hardware:
     return Hardware(id=data["id"], name=data["name"], path=path, data=data, kind=data["kind"], vendor=data.get("vendor"),
                     aliases=tuple(data.get("aliases") or ()), released=data.get("released"),
                     tdp_w=figure(data.get("tdp_w"), top_ids), memory_gb=figure(data.get("memory_gb"), top_ids),
-                    peak_flops=peaks, sources=sources(data.get("sources")))
+                    peak_flops=peaks, system_power_w=figure(data.get("system_power_w"), top_ids), sources=sources(data.get("sources")))
 
 
 def grid(data: Raw, path: str) -> Grid:
@@ -148,8 +149,15 @@ def assumptions(data: Raw) -> dict[str, Assumption]:
     for key, raw in data["assumptions"].items():
         value = raw["value"]
         out[key] = Assumption(key, raw["description"], raw["unit"], value, raw.get("low", value), raw.get("high", value),
-                              refs(raw.get("source")), raw.get("rationale"), raw.get("note"))
+                              refs(raw.get("source")), raw.get("rationale"), raw.get("note"), raw.get("distribution", "triangular"))
     return out
+
+
+def operators(data: Raw) -> dict[str, Operator]:
+    """Data-centre operators by id, from the assumptions file's `operators` section."""
+    return {key: Operator(key, raw["name"], raw["pue"], tuple(raw.get("organizations") or ()), tuple(raw.get("clouds") or ()),
+                          refs(raw.get("source")), raw.get("note"))
+            for key, raw in (data.get("operators") or {}).items()}
 
 
 def any_record(kind: str, data: Raw, path: str) -> Any:

@@ -56,7 +56,18 @@ class ModelReport:
 
 
 def context(registry: Registry) -> Context:
-    return Context(registry.assumptions, registry.hardware, registry.grids)
+    return Context(registry.assumptions, registry.hardware, registry.grids, registry.organizations, registry.operators,
+                   registry.organization_kinds, fleet(registry))
+
+
+def fleet(registry: Registry) -> dict[str, tuple[int, ...]]:
+    """The training years of the models naming each accelerator: the weights of the hardware of an era."""
+    found: dict[str, list[int]] = {}
+    for model in registry.models.values():
+        year = metrics.training_year(model)
+        if model.training.accelerator and year is not None:
+            found.setdefault(model.training.accelerator, []).append(year)
+    return {hw: tuple(sorted(years)) for hw, years in sorted(found.items())}
 
 
 def report(model: Model, registry: Registry, ctx: Context) -> ModelReport:
@@ -114,6 +125,8 @@ def _same_inputs(before: Registry, now: Registry) -> bool:
         return a.keys() == b.keys() and all(a[k] is b[k] for k in a)
 
     return (same(before.hardware, now.hardware) and same(before.grids, now.grids) and before.assumptions == now.assumptions
+            and same(before.organizations, now.organizations) and before.operators == now.operators
+            and before.organization_kinds == now.organization_kinds and fleet(before) == fleet(now)
             and before.openness_scoring == now.openness_scoring)
 
 

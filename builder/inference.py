@@ -85,7 +85,7 @@ def break_even(training_emissions: Metric, disclosures: Sequence[Disclosure]) ->
     for d in disclosures:
         if d.emissions_g is None or min(d.emissions_g.value, *d.emissions_g.bounds) <= 0:  # a range down to 0 has no upper break-even
             continue
-        per_query = Range(d.emissions_g.value, *d.emissions_g.bounds) / d.queries
+        per_query = Range.lognormal("emissions_g_per_query", d.emissions_g.value, *d.emissions_g.bounds) / d.queries
         queries = training_emissions.range * GRAMS_PER_TONNE / per_query
         cautions = []
         if d.accounting == "market":
@@ -97,48 +97,83 @@ def break_even(training_emissions: Metric, disclosures: Sequence[Disclosure]) ->
         per_query_input = Input("emissions_g_per_query", per_query.value, per_query.low, per_query.high, "gCO2e", d.kind, d.query, d.sources)
         return Metric("break_even_queries", queries.value, queries.low, queries.high, "queries", "estimated", "training / per-query",
                       "training emissions_tco2e x 1,000,000 g/t / emissions per query (g)", (training_emissions.as_input(), per_query_input),
-                      note=note)
+                      note=note, spread=queries)
     return None
 
 
 OPEN_WEIGHTS = ("open", "gated", "restricted")
 SECONDS_PER_HOUR = 3600
+BITS_PER_BYTE = 8
 ECOLOGITS = ("ecologits_energy_alpha", "ecologits_energy_beta", "ecologits_energy_gamma", "ecologits_latency_alpha",
              "ecologits_latency_beta", "ecologits_latency_gamma")
+SERVING = ("inference_batch_size", "inference_weight_bits", "inference_server_power_w", "inference_gpus_per_server",
+           "inference_gpu_memory_gb", "running_memory_overhead_factor")
+TEXT_DOMAINS = frozenset({"language"})
+NOT_GENERATIVE = ("encoder-only", "bert", "embedding", "classifier", "retriev")
+
+
+def text_generation(model: Model) -> str | None:
+    """Why a per-output-token language-model estimate does not apply to this model, or None when it does: its domains
+    include language and its architecture, where stated, is not an encoder-only (non-generative) one."""
+    if not TEXT_DOMAINS & set(model.domains):
+        return "estimated only for text-generation models (domain language); this model's domains are " + \
+            (", ".join(model.domains) or "not stated")
+    arch = (model.architecture or "").lower()
+    if any(word in arch for word in NOT_GENERATIVE) and "decoder" not in arch:
+        return f"estimated only for text-generation models; the architecture ({model.architecture}) does not generate text"
+    return None
+
+
+def ecologits_wh_per_token(active_b: float, total_b: float, batch: float, bits: float, c: dict[str, float]) -> float:
+    """IT energy of one output token (Wh) by the released EcoLogits method (ecologits 0.11.3, ecologits/impacts/llm.py):
+    GPU energy and latency fitted on active parameters and batch size; GPUs to hold the weights rounded up to a power of
+    two; the server's own power shared over the GPUs it holds and the batch."""
+    memory = c["running_memory_overhead_factor"] * total_b * bits / BITS_PER_BYTE
+    gpus = 2 ** math.ceil(math.log2(math.ceil(memory / c["inference_gpu_memory_gb"])))
+    gpu_wh = c["ecologits_energy_alpha"] * math.exp(c["ecologits_energy_beta"] * batch) * active_b + c["ecologits_energy_gamma"]
+    latency_s = c["ecologits_latency_alpha"] * active_b + c["ecologits_latency_beta"] * batch + c["ecologits_latency_gamma"]
+    server_wh = latency_s / SECONDS_PER_HOUR * c["inference_server_power_w"] * gpus / c["inference_gpus_per_server"] / batch
+    return float(server_wh + gpus * gpu_wh)
 
 
 def estimate_energy(model: Model, ctx: Context) -> Metric | str:
-    """Inference energy per 1,000 output tokens for an open-weights model, by EcoLogits' method, over a range of batch sizes
-    and weight precisions; or why it cannot be estimated."""
+    """Inference energy per 1,000 output tokens for an open-weights text-generation model, by the released EcoLogits method;
+    the 90% range propagates the batch size, the weight precision and the PUE; or why it cannot be estimated."""
     weights = model.openness.get("weights")
     if weights is None or weights.value not in OPEN_WEIGHTS:
         return "estimated only for models whose weights can be run by others (open, gated or restricted)"
+    not_text = text_generation(model)
+    if not_text is not None:
+        return not_text
     if model.parameters is None:
         return "the number of parameters is unknown"
     total = figure_input("parameters", model.parameters, "parameters")
     active = figure_input("active_parameters", model.active_parameters, "parameters") if model.active_parameters else total
-    a = {key: ctx.assumption(key) for key in (*ECOLOGITS, "inference_batch_size", "inference_weight_bits", "inference_server_power_w",
-                                                "inference_gpus_per_server", "inference_gpu_memory_gb", "running_memory_overhead_factor")}
-    pue = ctx.assumption("pue_hyperscale", "pue")
+    a = {key: ctx.assumption(key) for key in (*ECOLOGITS, *SERVING)}
+    pue = ctx.assumption("pue_hyperscale", "pue", "served by a cloud or hyperscale operator (as EcoLogits' providers)")
+    c = {key: i.value for key, i in a.items()}
+    p_active, p_total = active.value / 1e9, total.value / 1e9
 
-    def server_wh(batch: float, bits: float) -> float:
-        p_active, p_total = active.value / 1e9, total.value / 1e9
-        gpus = math.ceil(a["running_memory_overhead_factor"].value * p_total * bits / 8 / a["inference_gpu_memory_gb"].value)
-        gpu_wh = a["ecologits_energy_alpha"].value * math.exp(a["ecologits_energy_beta"].value * batch) * p_active \
-            + a["ecologits_energy_gamma"].value
-        latency_s = a["ecologits_latency_alpha"].value * p_active + a["ecologits_latency_beta"].value * batch + a["ecologits_latency_gamma"].value
-        host_wh = latency_s * a["inference_server_power_w"].value * gpus / a["inference_gpus_per_server"].value / batch / SECONDS_PER_HOUR
-        return TOKENS_PER_UNIT * (gpus * gpu_wh + host_wh)
+    def at(**changed: float) -> float:
+        batch, bits = changed.get("batch", c["inference_batch_size"]), changed.get("bits", c["inference_weight_bits"])
+        return TOKENS_PER_UNIT * ecologits_wh_per_token(p_active, p_total, batch, bits, c)
 
-    batch, bits = a["inference_batch_size"], a["inference_weight_bits"]
-    ends = [server_wh(b, q) for b in (batch.low, batch.value, batch.high) for q in (bits.low, bits.value, bits.high)]
-    server = Range(server_wh(batch.value, bits.value), min(ends), max(ends))
+    central = at()
+    server = Range.exact(central)
+    for name, key in (("batch", "inference_batch_size"), ("bits", "inference_weight_bits")):
+        ends = [at(**{name: x}) / central for x in (rng(a[key]).low, rng(a[key]).high)]
+        server = server * Range.lognormal(f"assumption:{key}", 1.0, min(1.0, *ends), max(1.0, *ends))
+    grid = [at(batch=b, bits=q) for b in (a["inference_batch_size"].low, a["inference_batch_size"].high)
+            for q in (a["inference_weight_bits"].low, a["inference_weight_bits"].high)]
+    server = Range(server.value, server.low, server.high, min(server.low, *grid), max(server.high, *grid), server.terms)
     energy = server * rng(pue)
     which = "active_parameters" if model.active_parameters else "parameters"
     return Metric(
         "inference_energy_wh_per_1000_tokens", energy.value, energy.low, energy.high, "Wh per 1,000 output tokens", "estimated",
         "EcoLogits method", f"1,000 x PUE x (GPUs x (alpha x exp(beta x batch) x {which} in billions + gamma) + "
-        "host power x latency per token x GPUs / GPUs per server / batch); GPUs = ceil(overhead x parameters x bits / 8 / GPU memory)",
+        "server power x latency per token / 3600 x GPUs / GPUs per server / batch); GPUs = overhead x parameters x bits / 8 / "
+        "GPU memory, rounded up to a whole number and then to a power of two (ecologits 0.11.3)",
         (active, *([total] if active is not total else []), *a.values(), pue),
-        note="scope: accelerators, host and cooling; excludes idle capacity, networking and embodied hardware. The range spans "
-             "batch sizes and 4- to 16-bit weights; the fit itself (H100, vLLM) adds uncertainty not shown.")
+        note="scope: accelerators, host and cooling; excludes idle capacity, networking and embodied hardware. The range "
+             "propagates the batch size, 4- to 16-bit weights and the PUE; the fit itself (H100, vLLM) adds uncertainty not shown.",
+        spread=energy)

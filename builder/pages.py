@@ -16,7 +16,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
 
-from builder import charts, codecache, export_package, exports, fieldref, pagetables, pageviews
+from builder import calibration, charts, codecache, export_package, exports, fieldref, pagetables, pageviews
 from builder.derived import ModelReport, Reports
 from builder.formatting import number
 from builder.metrics import METHODS
@@ -205,7 +205,46 @@ def methodology(reports: Mapping[str, ModelReport], registry: Registry) -> dict[
     return {"formulas": [(*k, n) for k, n in sorted(used.items())], "assumptions": assumptions, "openness": openness, "ecologits": ecologits,
             "methods": [(name, meaning, methods[name]) for name, meaning in METHODS.items()],
             "precedence": {"description": str(precedence.get("description", "")), "tiers": list(precedence.get("tiers") or ()),
-                           "rules": list(precedence.get("rules") or ())} if precedence else None}
+                           "rules": list(precedence.get("rules") or ())} if precedence else None,
+            "rules": rules_in_use(reports), "operators": operators(registry, known), "calibration": calibration_view(reports),
+            "organization_kinds": [(kind, entry["pue"], entry["rationale"]) for kind, entry in sorted(registry.organization_kinds.items())]}
+
+
+def rules_in_use(reports: Mapping[str, ModelReport]) -> list[tuple[str, str, int]]:
+    """(input, rule, models) for every rule that chose an input of a training estimate, most used first."""
+    used: Counter[tuple[str, str]] = Counter()
+    for r in reports.values():
+        for m in r.training.metrics.values():
+            if m.method == "estimated":
+                used.update({(i.name, _rule_kind(i.rule)) for i in m.inputs if i.rule})
+    return [(name, rule, n) for (name, rule), n in sorted(used.items(), key=lambda item: (item[0][0], -item[1], item[0][1]))]
+
+
+def _rule_kind(rule: str) -> str:
+    """A rule without the organization it names (so that 'trained by meta' and 'trained by google' count as one rule)."""
+    return re.sub(r"(trained by|the country of) [a-z0-9-]+", r"\1 <organization>", rule)
+
+
+def operators(registry: Registry, known: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The data-centre operators with the organizations taken to train there and their fleet PUE."""
+    out = []
+    for op in registry.operators.values():
+        a = registry.assumptions.get(op.pue)
+        q = quantity(a.value, a.low, a.high) if a is not None else quantity(None)
+        out.append({"name": op.name, "organizations": ", ".join(op.organizations), "clouds": ", ".join(op.clouds), "pue": op.pue,
+                    "value": q.value, "range": q.range, "sources": links_for(op.sources, known), "note": op.note or ""})
+    return out
+
+
+def calibration_view(reports: Mapping[str, ModelReport]) -> dict[str, Any]:
+    """Coverage and median error of the holdout estimates, overall, by metric and case by case."""
+    cal = calibration.of_reports(reports)
+    rows = [(calibration.LABELS.get(name, name), c.count, c.inside, f"{c.share_inside:.0%}", f"{c.median_ratio:.2f}")
+            for name, c in cal.by_metric().items()]
+    cases = [(c.model_id, calibration.LABELS.get(c.metric, c.metric), number(c.reported), number(c.value),
+              f"{number(c.low)}–{number(c.high)}", "yes" if c.inside else "no", f"{c.ratio:.2f}") for c in cal.cases]
+    return {"count": cal.count, "inside": cal.inside, "share": f"{cal.share_inside:.0%}", "median": f"{cal.median_ratio:.2f}",
+            "rows": rows, "cases": cases}
 
 
 IndexRows = Callable[[], list[pagetables.IndexRow]]

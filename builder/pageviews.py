@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -69,6 +69,7 @@ class Quantity:
     range: str = ""
     unit: str = ""
     estimated: bool = False
+    likely: bool = False  # the range is a propagated 90% interval, not a source's own range
 
 
 @dataclass(frozen=True)
@@ -154,9 +155,11 @@ class ModelView:
     lifecycle: list[LifecycleView] = field(default_factory=list)
 
 
-def quantity(value: float | None, low: float | None = None, high: float | None = None, unit: str = "", estimated: bool = False) -> Quantity:
+def quantity(value: float | None, low: float | None = None, high: float | None = None, unit: str = "", estimated: bool = False,
+             likely: bool = False) -> Quantity:
     """Unknown stays 'unknown'; a range is printed only when it has width."""
-    return _quantity(value, low, high, unit, estimated)
+    q = _quantity(value, low, high, unit, estimated)
+    return replace(q, likely=True) if likely and q.range else q
 
 
 @functools.lru_cache(maxsize=1 << 16, typed=True)  # pages print the same assumption, accelerator or grid figure thousands of times
@@ -282,8 +285,8 @@ def metric_view(m: Metric, model_sources: Mapping[str, Source], book: SourceBook
     inputs = [book.input_view(i, model_sources, linker) for i in m.inputs]
     estimate = metric_view(m.estimate, model_sources, book, linker) if m.estimate is not None else None
     return MetricView(m.name, METRIC_LABELS.get(m.name, m.name.replace("_", " ")),
-                      quantity(m.value, m.low, m.high, m.unit, m.method != "reported"), m.method, m.path, m.formula,
-                      tuple(inputs), links_for(m.sources, model_sources), m.note, estimate, confidence=m.confidence)
+                      quantity(m.value, m.low, m.high, m.unit, m.method != "reported", m.method == "estimated"), m.method, m.path,
+                      m.formula, tuple(inputs), links_for(m.sources, model_sources), m.note, estimate, confidence=m.confidence)
 
 
 def missing_view(name: str, reason: str) -> MetricView:

@@ -36,6 +36,7 @@ class Figure:
     estimated: bool = False
     provenance: str = "reported"
     confidence: str | None = None
+    scope: str | None = None  # a training figure's own scope, where it differs from training.scope
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -205,6 +206,7 @@ class Hardware:
     tdp_w: Figure | None = None
     memory_gb: Figure | None = None
     peak_flops: Mapping[str, Figure] = field(default_factory=dict)
+    system_power_w: Figure | None = None
     sources: tuple[Source, ...] = ()
 
 
@@ -274,6 +276,20 @@ class Assumption:
     sources: tuple[str, ...] = ()
     rationale: str | None = None
     note: str | None = None
+    distribution: str = "triangular"
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Who runs the data centres some organizations train in, and the assumption with its published fleet PUE."""
+
+    id: str
+    name: str
+    pue: str
+    organizations: tuple[str, ...] = ()
+    clouds: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    note: str | None = None
 
 
 def source(raw: Raw) -> Source:
@@ -305,8 +321,10 @@ def figure(raw: Any, default_sources: tuple[str, ...]) -> Figure | None:
             return None
         estimated = bool(raw.get("estimated", False))
         provenance = raw.get("provenance") or ("reported-estimate" if estimated else "reported")
+        scope = raw.get("scope")
         return Figure(raw["value"], raw.get("low"), raw.get("high"), refs(raw.get("source")) or default_sources,
-                      raw.get("note"), estimated or provenance != "reported", provenance, raw.get("confidence"))
+                      raw.get("note"), estimated or provenance != "reported", provenance, raw.get("confidence"),
+                      scope if isinstance(scope, str) else None)
     return Figure(raw, sources=default_sources)
 
 

@@ -15,14 +15,16 @@ from typing import Any
 from builder import checks, construct, limits, reserved, spreadsheet
 from builder.background import BackgroundError, Results
 from builder.problems import Problem, RegistryError
-from builder.records import Assumption, Claim, Grid, Hardware, Model, Organization, Source, sources
+from builder.records import Assumption, Claim, Grid, Hardware, Model, Operator, Organization, Source, sources
 from builder.schemas import Schemas
 from builder.yamlfile import Locator, YamlProblem, read
 
 FOLDERS = {"model": "models", "hardware": "hardware", "grid": "grids", "organization": "organizations", "claim": "claims"}
 ASSUMPTIONS_FILE = "assumptions.yaml"
 REQUIRED_ASSUMPTIONS = (
-    "accelerator_hours_tolerance", "cross_check_factor", "utilization", "power_share_of_tdp", "pue_hyperscale", "pue_onprem",
+    "accelerator_hours_tolerance", "cross_check_factor", "utilization", "power_share_of_tdp", "power_share_of_tdp_gpu",
+    "power_share_of_tdp_tpu", "grid_share_in_organization_country", "grid_within_country_factor",
+    "pue_hyperscale", "pue_onprem",
     "pue_default", "world_grid_intensity_g_per_kwh", "hardware_current_years", "running_memory_overhead_factor",
     "laptop_memory_gb", "consumer_gpu_memory_gb", "datacenter_gpu_memory_gb", "inference_batch_size", "inference_weight_bits",
     "ecologits_energy_alpha", "ecologits_energy_beta", "ecologits_energy_gamma", "ecologits_latency_alpha", "ecologits_latency_beta",
@@ -48,6 +50,8 @@ class Registry:
     assumption_sources: tuple[Source, ...] = ()
     openness_scoring: Mapping[str, Any] = field(default_factory=dict)
     precedence: Mapping[str, Any] = field(default_factory=dict)
+    operators: Mapping[str, Operator] = field(default_factory=dict)
+    organization_kinds: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def assumption(self, key: str) -> Assumption:
         return self.assumptions[key]
@@ -291,6 +295,11 @@ def _tolerance(f: _File) -> float:
         if key not in given:
             f.problems.append(checks.problem(f.shown, "assumption-missing", ("assumptions",),
                                              f"the assumption '{key}' is missing: the builder uses it"))
+    for section in ("operators", "organization_kinds"):
+        for name, entry in (f.data.get(section) or {}).items():
+            if entry["pue"] not in given:
+                f.problems.append(checks.problem(f.shown, "assumption-missing", (section, name, "pue"),
+                                                 f"the PUE assumption '{entry['pue']}' is not in assumptions: add it or name one that is"))
     f.valid = not any(p.is_error for p in f.problems)
     entry = given.get("accelerator_hours_tolerance")
     return float(entry["value"]) if entry else 0.0
@@ -385,5 +394,6 @@ def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]],
                     organizations=records["organization"], claims=records["claim"],
                     assumptions=construct.assumptions(raw_assumptions),
                     assumption_sources=sources(raw_assumptions.get("sources")),
-                    openness_scoring=files[1].data,
+                    openness_scoring=files[1].data, operators=construct.operators(raw_assumptions),
+                    organization_kinds=raw_assumptions.get("organization_kinds") or {},
                     precedence=next((f.data for f in files if f.kind == "precedence"), {}))

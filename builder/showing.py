@@ -14,8 +14,17 @@ def _how(method: str, path: str, confidence: str | None) -> str:
     return f"[{how}" + (f", confidence: {confidence}" if confidence else "") + "]"
 
 
+def _likely(m: Metric) -> str:
+    """An estimate's value with its likely range (90%), the hull beside it; a reported figure with its own range."""
+    if m.method != "estimated" or m.low == m.high:
+        return f"{span(m.value, m.low, m.high)} {m.unit}"
+    hull_low, hull_high = m.hull
+    return (f"{number(m.value)} {m.unit}, likely range (90%) {number(m.low)}-{number(m.high)} "
+            f"(extremes {number(hull_low)}-{number(hull_high)})")
+
+
 def _metric_lines(m: Metric, indent: str = "  ") -> list[str]:
-    lines = [f"{indent}{m.name}: {span(m.value, m.low, m.high)} {m.unit}  {_how(m.method, m.path, m.confidence)}"]
+    lines = [f"{indent}{m.name}: {_likely(m)}  {_how(m.method, m.path, m.confidence)}"]
     if m.sourced:
         lines.append(f"{indent}  source: {', '.join(m.sources) or 'the entry'}" + (f"; note: {m.note}" if m.note else ""))
     else:
@@ -23,10 +32,15 @@ def _metric_lines(m: Metric, indent: str = "  ") -> list[str]:
         for i in m.inputs:
             origin = f"{i.origin} {i.ref}".strip()
             cited = f"; sources: {', '.join(i.sources)}" if i.sources else ""
-            lines.append(f"{indent}    {i.name} = {span(i.value, i.low, i.high)} {i.unit} ({origin}{cited})")
+            rule = f"; rule: {i.rule}" if i.rule else ""
+            lines.append(f"{indent}    {i.name} = {span(i.value, i.low, i.high)} {i.unit} ({origin}{cited}{rule})")
     if m.estimate is not None:
         lines.append(f"{indent}  independent estimate:")
         lines += _metric_lines(m.estimate, indent + "    ")
+    if m.holdout is not None:
+        h = m.holdout
+        lines.append(f"{indent}  holdout (estimated as if no energy, emissions, power, PUE or location were published): "
+                     f"{number(h.value)} {h.unit}, likely range (90%) {number(h.low)}-{number(h.high)} [{h.path}]")
     return lines
 
 
@@ -56,7 +70,7 @@ def show_text(r: ModelReport) -> str:
     if r.equivalents:
         lines.append("equivalents:")
         for metric in r.equivalents.values():
-            lines.append(f"  {span(metric.value, metric.low, metric.high)} {metric.unit}  [{metric.formula}]")
+            lines.append(f"  {_likely(metric)}  [{metric.formula}]")
     lines.append("access:")
     for need in r.access.memory:
         lines.append(f"  weights at {need.bits}-bit: {number(need.gigabytes)} GB, fits {need.fits}")

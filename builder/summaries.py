@@ -45,7 +45,8 @@ def equivalents(metrics: Mapping[str, Metric], ctx: Context) -> dict[str, Metric
             continue
         factor = ctx.assumption(key)
         r = metric.range / rng(factor)
-        out[name] = Metric(name, r.value, r.low, r.high, unit, "estimated", "equivalent", formula, (metric.as_input(), factor))
+        out[name] = Metric(name, r.value, r.low, r.high, unit, "estimated", "equivalent", formula, (metric.as_input(), factor),
+                           spread=r)
     return out
 
 

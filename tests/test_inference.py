@@ -86,7 +86,8 @@ def _estimate(base_registry: Path, weights: str = "open", extra: str = "") -> Me
 
 
 def _server_wh(p_active: float, p_total: float, batch: float, bits: float) -> float:
-    gpus = math.ceil(1.2 * p_total * bits / 8 / 80)
+    """The fixture's constants in EcoLogits' released formula, GPUs rounded up to a power of two."""
+    gpus = 2 ** math.ceil(math.log2(math.ceil(1.2 * p_total * bits / 8 / 80)))
     gpu = 6.47e-6 * math.exp(-2.60e-3 * batch) * p_active + 1.04e-5
     host = (6.78e-4 * p_active + 3.12e-4 * batch + 1.94e-2) * 1000 * gpus / 8 / batch / 3600
     return 1000 * (gpus * gpu + host)
@@ -96,10 +97,32 @@ def test_inference_energy_by_ecologits_method(base_registry: Path) -> None:
     result = _estimate(base_registry)
     assert isinstance(result, Metric)
     assert result.value == pytest.approx(_server_wh(1.0, 1.0, 64, 16) * 1.1)
-    ends = [_server_wh(1.0, 1.0, b, q) for b in (16, 64, 256) for q in (4, 16)]
-    assert result.low == pytest.approx(min(ends) * 1.05)
-    assert result.high == pytest.approx(max(ends) * 1.2)
+    ends = [_server_wh(1.0, 1.0, b, q) for b in (16, 256) for q in (4, 16)]
+    assert result.hull == pytest.approx((min(ends) * 1.05, max(ends) * 1.2))
+    assert result.hull[0] < result.low < result.value < result.high < result.hull[1]
     assert result.method == "estimated" and "exp(beta x batch)" in result.formula
+
+
+def test_gpus_are_rounded_up_to_a_power_of_two(base_registry: Path) -> None:
+    """300B parameters at 16 bits need 720 GB, 9 GPUs of 80 GB: EcoLogits serves them on 16."""
+    path = base_registry / "models" / "example-model.yaml"
+    path.write_text(path.read_text().replace("parameters: {value: 1.0e+9, source: paper}", "parameters: {value: 3.0e+11, source: paper}"))
+    result = _estimate(base_registry)
+    assert isinstance(result, Metric)
+    assert result.value == pytest.approx(_server_wh(300.0, 300.0, 64, 16) * 1.1)
+    nine = 1000 * (9 * (6.47e-6 * math.exp(-2.60e-3 * 64) * 300 + 1.04e-5)
+                   + (6.78e-4 * 300 + 3.12e-4 * 64 + 1.94e-2) * 1000 * 9 / 8 / 64 / 3600) * 1.1
+    assert result.value > nine * 1.7
+
+
+def test_no_per_token_estimate_for_a_model_that_does_not_generate_text(base_registry: Path) -> None:
+    path = base_registry / "models" / "example-model.yaml"
+    path.write_text(path.read_text().replace("domains: [language]", "domains: [vision]"))
+    result = _estimate(base_registry)
+    assert isinstance(result, str) and "text-generation" in result and "vision" in result
+    path.write_text(path.read_text().replace("domains: [vision]", "domains: [language]\narchitecture: encoder-only transformer (BERT)"))
+    result = _estimate(base_registry)
+    assert isinstance(result, str) and "does not generate text" in result
 
 
 def test_inference_estimate_uses_active_parameters_and_counts_gpus_from_total(base_registry: Path) -> None:

@@ -61,8 +61,14 @@ def test_energy_from_hours_and_published_power_then_pue(base_registry: Path) -> 
 def test_tdp_share_range_propagates_when_power_is_unknown(base_registry: Path) -> None:
     _edit(base_registry, "  average_power_w: 300\n", "")
     it = _derive(base_registry).metrics["it_energy_mwh"]
-    assert (it.value, it.low, it.high) == pytest.approx((800 * 400 * 0.75 / 1e6, 800 * 400 * 0.5 / 1e6, 800 * 400 * 1.0 / 1e6))
+    assert (it.value, *it.hull) == pytest.approx((800 * 400 * 0.75 / 1e6, 800 * 400 * 0.5 / 1e6, 800 * 400 * 1.0 / 1e6))
+    # The only uncertain input is the share, triangular over 0.5-1.0 with its mode at 0.75: its 5th percentile is
+    # 0.5 + sqrt(0.05 x 0.5 x 0.25) and its 95th 1.0 - the same, so the 90% range is those times the exact inputs.
+    tail = (0.05 * 0.5 * 0.25) ** 0.5
+    assert (it.low, it.high) == pytest.approx((800 * 400 * (0.5 + tail) / 1e6, 800 * 400 * (1.0 - tail) / 1e6))
     assert {i.origin for i in it.inputs} == {"reported", "assumption"}
+    share = next(i for i in it.inputs if i.name == "power_share_of_tdp")
+    assert (share.ref, share.rule) == ("power_share_of_tdp_gpu", "accelerator kind 'gpu'")
 
 
 def test_compute_path_when_hours_are_unknown(base_registry: Path) -> None:
@@ -72,7 +78,8 @@ def test_compute_path_when_hours_are_unknown(base_registry: Path) -> None:
     it = d.metrics["it_energy_mwh"]
     assert it.path == "compute / efficiency"
     assert it.value == pytest.approx(1.2e20 / (3.12e14 * 0.4) * 300 / 3.6e9)
-    assert it.low == pytest.approx(1.2e20 / (3.12e14 * 0.5) * 300 / 3.6e9)
+    assert it.hull[0] == pytest.approx(1.2e20 / (3.12e14 * 0.5) * 300 / 3.6e9)
+    assert it.hull[0] < it.low < it.value < it.high < it.hull[1]
     assert "accelerator_hours" in d.missing
 
 
@@ -83,8 +90,7 @@ def test_era_hardware_range_when_no_accelerator_is_named(base_registry: Path) ->
     assert it.path == "compute / hardware of the era"
     efficiency = 3.12e14 / 400
     assert it.value == pytest.approx(1.2e20 / (efficiency * 0.4) * 0.75 / 3.6e9)
-    assert it.low == pytest.approx(1.2e20 / (efficiency * 0.5) * 0.5 / 3.6e9)
-    assert it.high == pytest.approx(1.2e20 / (efficiency * 0.2) * 1.0 / 3.6e9)
+    assert it.hull == pytest.approx((1.2e20 / (efficiency * 0.5) * 0.5 / 3.6e9, 1.2e20 / (efficiency * 0.2) * 1.0 / 3.6e9))
 
 
 def test_models_sharing_a_context_get_the_era_at_their_own_precision(base_registry: Path) -> None:
@@ -102,7 +108,9 @@ def test_models_sharing_a_context_get_the_era_at_their_own_precision(base_regist
 def test_world_average_when_location_is_unknown(base_registry: Path) -> None:
     _edit(base_registry, "  location: {country: FR, grid: fr}\n", "")
     ci = _derive(base_registry).metrics["carbon_intensity_g_per_kwh"]
-    assert (ci.path, ci.value, ci.low, ci.high) == ("world average", 500, 100, 900)
+    assert (ci.path, ci.value, ci.hull) == ("world average", 500, (100, 900))
+    # triangular 100-900 with its mode at 500: 5th and 95th percentiles 100 + sqrt(0.05 x 800 x 400) and 900 - the same
+    assert (ci.low, ci.high) == pytest.approx((100 + (0.05 * 800 * 400) ** 0.5, 900 - (0.05 * 800 * 400) ** 0.5))
 
 
 def test_nearest_grid_year_is_said(base_registry: Path) -> None:
@@ -124,7 +132,8 @@ def test_missing_metrics_say_why_and_are_never_zero(base_registry: Path) -> None
     path.write_text("id: bare\nname: Bare\nsources: [{id: s, title: S, url: 'https://example.org'}]\n")
     reg = registry.load(base_registry).require()
     d = derive(reg.models["bare"], Context(reg.assumptions, reg.hardware, reg.grids))
-    assert set(d.metrics) == {"carbon_intensity_g_per_kwh"}
+    assert set(d.metrics) == set()  # not even the world-average intensity: with no energy it would estimate nothing
+    assert "energy is unknown" in d.missing["carbon_intensity_g_per_kwh"]
     assert d.missing["compute_flop"] == "not both parameters and training tokens; no accelerator-hours for the hardware path"
     assert "energy_mwh" in d.missing and "emissions_tco2e" in d.missing
 
@@ -193,7 +202,7 @@ def test_water_is_estimated_on_site_plus_off_site(base_registry: Path) -> None:
     assert water.path == "on-site + off-site"
     assert water.note == "scope: water-off-site, water-on-site"
     assert water.value == pytest.approx(0.24 * 0.5 + 0.288 * 3)
-    assert water.low == pytest.approx(0.24 * 0.2 + 0.288 * 1)
+    assert water.hull[0] == pytest.approx(0.24 * 0.2 + 0.288 * 1)
 
 
 def test_water_without_defaults_is_missing_with_a_reason(base_registry: Path) -> None:
@@ -209,3 +218,19 @@ def test_water_estimate_beside_an_on_site_figure_covers_on_site_only(base_regist
     assert water.method == "reported"
     assert water.estimate is not None and water.estimate.path == "on-site"
     assert water.estimate.value == pytest.approx(0.24 * 0.5)
+
+
+def test_figures_of_different_scopes_are_never_combined(base_registry: Path) -> None:
+    """A fine-tune's compute including its base model's pretraining is not checked against the fine-tune's own hours, nor
+    turned into energy beside them."""
+    _edit(base_registry, "  tokens: 2.0e+10\n", "  tokens: 2.0e+10\n  compute_flop: {value: 1.0e+23, scope: with-base-model}\n")
+    d = _derive(base_registry)
+    compute = d.metrics["compute_flop"]
+    assert compute.scope == "with-base-model" and compute.estimate is None
+    assert compute.note is not None and "covers with-base-model" in compute.note
+    assert compute.as_dict()["scope"] == "with-base-model"
+    assert not [c for c in d.checks if c.pointer == ("training", "compute_flop")]
+    for line in ("  accelerator_count: 8\n", "  duration_hours: 100\n", "  accelerator_hours: 800\n", "  average_power_w: 300\n"):
+        _edit(base_registry, line, "")
+    it = _derive(base_registry).metrics["it_energy_mwh"]
+    assert it.path == "compute / efficiency" and it.scope == "with-base-model"

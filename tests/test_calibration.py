@@ -1,0 +1,78 @@
+"""Holdout estimates beside published energy and emissions, and the calibration figures the README and methodology publish."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from statistics import median
+
+import pytest
+
+from builder import calibration, derived, registry
+from builder.metrics import Context, derive
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_a_published_emissions_figure_gets_a_holdout_made_without_its_energy_inputs(base_registry: Path) -> None:
+    reg = registry.load(base_registry).require()
+    d = derive(reg.models["example-model"], Context(reg.assumptions, reg.hardware, reg.grids))
+    emissions = d.metrics["emissions_tco2e"]
+    assert emissions.method == "reported" and emissions.holdout is not None
+    # The holdout forgets the published 300 W, PUE 1.2 and French grid: 800 h x 400 W TDP x 0.75 (the GPU share) x PUE 1.5
+    # (operator unknown) x 500 g/kWh (the world, no location) / 1e6.
+    assert emissions.holdout.value == pytest.approx(800 * 400 * 0.75 / 1e6 * 1.5 * 500 / 1000)
+    assert emissions.holdout.low < emissions.holdout.value < emissions.holdout.high
+    body = emissions.as_dict()["holdout"]
+    assert set(body) == {"value", "low", "high", "path"} and body["value"] == emissions.holdout.value
+    # The published figure itself is untouched, and its independent estimate still uses the published inputs.
+    assert emissions.value == 0.02 and emissions.estimate is not None
+
+
+def test_no_holdout_for_an_estimated_figure(base_registry: Path) -> None:
+    path = base_registry / "models" / "example-model.yaml"
+    path.write_text(path.read_text().replace('  emissions_tco2e: {value: 0.02, note: "as published"}\n', ""))
+    reg = registry.load(base_registry).require()
+    d = derive(reg.models["example-model"], Context(reg.assumptions, reg.hardware, reg.grids))
+    assert d.metrics["emissions_tco2e"].method == "estimated" and d.metrics["emissions_tco2e"].holdout is None
+    assert "holdout" not in d.metrics["emissions_tco2e"].as_dict()
+
+
+@pytest.fixture(scope="module")
+def real() -> dict[str, derived.ModelReport]:
+    return derived.derive_all(registry.load(ROOT / "registry").require())
+
+
+def test_calibration_figures_recomputed_from_the_exported_holdouts(real: dict[str, derived.ModelReport]) -> None:
+    """Share inside the 90% range and median error, from `derived.<metric>.holdout` as `show --json` and the exports give it."""
+    inside, ratios = 0, []
+    for report in real.values():
+        body = report.derived_json()
+        for name in ("it_energy_mwh", "energy_mwh", "emissions_tco2e"):
+            figure = body.get(name)
+            if figure is None or "holdout" not in figure or figure["value"] <= 0:
+                continue
+            h = figure["holdout"]
+            inside += h["low"] <= figure["value"] <= h["high"]
+            ratios.append(max(h["value"] / figure["value"], figure["value"] / h["value"]))
+    cal = calibration.of_reports(real)
+    assert (cal.count, cal.inside) == (len(ratios), inside)
+    assert cal.median_ratio == pytest.approx(median(ratios))
+    readme = (ROOT / "README.md").read_text()
+    said = re.search(r"\*\*(\d+) of the (\d+) published energy and emissions figures \((\d+)%\) lie inside their\s+holdout's "
+                     r"likely range \(90%\)\*\*, and the \*\*median error is a factor of ([\d.]+)\*\*", readme)
+    assert said is not None, "the README states the calibration figures"
+    assert (int(said[1]), int(said[2]), int(said[3])) == (inside, len(ratios), round(100 * inside / len(ratios)))
+    assert said[4] == f"{median(ratios):.2f}"
+
+
+def test_ranges_keep_their_coverage(real: dict[str, derived.ModelReport]) -> None:
+    """Narrowing ranges at the cost of coverage is not progress: at least 80% of published figures stay inside."""
+    assert calibration.of_reports(real).share_inside >= 0.8
+
+
+def test_median_likely_range_of_estimated_emissions_is_at_most_ten_fold(real: dict[str, derived.ModelReport]) -> None:
+    widths = [m.high / m.low for r in real.values() if (m := r.training.metrics.get("emissions_tco2e")) and m.method == "estimated"]
+    assert len(widths) > 100
+    assert median(widths) <= 10
+    assert all(m.hull[0] <= m.low <= m.value <= m.high <= m.hull[1] for r in real.values() for m in r.training.metrics.values())
