@@ -178,11 +178,11 @@ def test_search_looks_up_names_and_facts_not_every_figure(browser: Any, served: 
     page.goto(served)
     page.click("#rg-search-input")
     page.keyboard.type(typed)
-    first = page.locator("#rg-search-results li").first
-    first.wait_for()
-    if found is None:
-        assert first.inner_text() == f"No match for “{typed}”."
+    if found is None:  # each keystroke searches: wait for the answer to the whole word, not to a prefix of it
+        page.locator("#rg-search-results li", has_text=f"No match for “{typed}”.").wait_for()
+        assert page.locator("#rg-search-results li").all_inner_texts() == [f"No match for “{typed}”."]
     else:
+        page.locator("#rg-search-results li").first.wait_for()
         assert found in page.locator("#rg-search-results a").all_inner_texts()
     page.close()
 
