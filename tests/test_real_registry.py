@@ -35,9 +35,12 @@ REFERENCE_RUNS = {
     "llama-33b": ("energy_mwh", "emissions_tco2e"),
     "llama-65b": ("energy_mwh", "emissions_tco2e", "compute_flop"),
     "opt-175b": ("energy_mwh",),
-    # Luccioni et al. 2022 (BLOOM): 1,082,990 GPU-hours x 400 W; Gopher's 380 t as tabulated there.
+    # Luccioni et al. 2022 (BLOOM): 1,082,990 GPU-hours x 400 W; Gopher's energy as tabulated there (its 380 t is
+    # net of carbon-free energy, so market-based, which the builder never derives).
     "bloom": ("it_energy_mwh",),
-    "gopher": ("it_energy_mwh", "emissions_tco2e"),
+    "gopher": ("it_energy_mwh",),
+    # Thoppilan et al. 2022 (LaMDA), Sec. 10: 1,024 TPU-v3 x 57.7 days x 289 W x PUE 1.10 x 0.056 kg/kWh.
+    "lamda": ("energy_mwh", "emissions_tco2e", "compute_flop"),
 }
 
 
