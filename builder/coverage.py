@@ -49,12 +49,20 @@ class Counts:
     tokens: int
     mixture_of_experts: int
     moe_with_active_parameters: int
+    moe_active_parameters_unpublished: int
     moe_without_active_parameters: tuple[str, ...]
 
 
 def is_mixture_of_experts(model: Model) -> bool:
-    """A model is counted as mixture-of-experts when its record says so (architecture) or gives active parameters."""
-    return model.active_parameters is not None or bool(model.architecture and _MOE.search(model.architecture))
+    """A model is counted as mixture-of-experts when its record says so (architecture) or has an active_parameters field
+    (a figure, or null with a note saying why no count is published)."""
+    return "active_parameters" in model.data or bool(model.architecture and _MOE.search(model.architecture))
+
+
+def _unpublished_explained(model: Model) -> bool:
+    """active_parameters is null with a note: the record says why the developer's count is unknown."""
+    raw = model.data.get("active_parameters")
+    return isinstance(raw, dict) and raw.get("value") is None and bool(raw.get("note"))
 
 
 def _record_figure(model: Model, name: str) -> Figure | None:
@@ -119,7 +127,9 @@ def counts(models: Mapping[str, Model]) -> Counts:
         tokens=sum(1 for x in t if x.tokens is not None),
         mixture_of_experts=len(moe),
         moe_with_active_parameters=sum(1 for m in moe if m.active_parameters is not None),
-        moe_without_active_parameters=tuple(sorted(m.id for m in moe if m.active_parameters is None)))
+        moe_active_parameters_unpublished=sum(1 for m in moe if _unpublished_explained(m)),
+        moe_without_active_parameters=tuple(sorted(m.id for m in moe if m.active_parameters is None
+                                                   and not _unpublished_explained(m))))
 
 
 def _short(value: float | None) -> str:

@@ -35,7 +35,12 @@ def test_counts_name_mixture_of_experts_without_active_parameters(base_registry:
     counts = coverage.counts(registry.load(base_registry).require().models)
     assert (counts.energy_or_emissions, counts.accelerator_hours, counts.tokens) == (1, 1, 1)
     assert counts.moe_without_active_parameters == ("example-model",)
-    _edit(base_registry, "parameters:", "active_parameters: {value: 2.0e+8, source: paper}\nparameters:")
+    _edit(base_registry, "parameters:", "active_parameters: {value: null, note: only a share is published}\nparameters:")
+    counts = coverage.counts(registry.load(base_registry).require().models)
+    assert (counts.moe_with_active_parameters, counts.moe_active_parameters_unpublished) == (0, 1)
+    assert counts.moe_without_active_parameters == ()
+    _edit(base_registry, "active_parameters: {value: null, note: only a share is published}",
+          "active_parameters: {value: 2.0e+8, source: paper}")
     counts = coverage.counts(registry.load(base_registry).require().models)
     assert (counts.mixture_of_experts, counts.moe_with_active_parameters, counts.moe_without_active_parameters) == (1, 1, ())
 
