@@ -132,6 +132,11 @@ def counts(models: Mapping[str, Model]) -> Counts:
                                                    and not _unpublished_explained(m))))
 
 
+def heading(label: str, unit: str) -> str:
+    """A column heading with its unit, when it has one."""
+    return f"{label} ({unit})" if unit else label
+
+
 def _short(value: float | None) -> str:
     """A compact number for the README table (3 significant digits)."""
     return "" if value is None else f"{value:.3g}"
@@ -139,7 +144,7 @@ def _short(value: float | None) -> str:
 
 def markdown(rows: list[Row]) -> str:
     """The coverage table as Markdown for the README: one line per model, each figure's state and value."""
-    head = "| # | Model | " + " | ".join(label for _, label, _ in FIELDS) + " |"
+    head = "| # | Model | " + " | ".join(heading(label, unit) for _, label, unit in FIELDS) + " |"
     lines = [head, "|" + "---|" * (len(FIELDS) + 2)]
     marks = {DISCLOSED: "disclosed", SOURCE_ESTIMATE: "source est.", REGISTRY_ESTIMATE: "registry est.",
              UNKNOWN: "unknown"}

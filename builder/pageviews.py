@@ -729,5 +729,5 @@ def coverage_page(reports: Mapping[str, ModelReport]) -> CoveragePage:
                   for n, r in enumerate(rows, 1))
     tally = tuple((label, tuple(by_state.values())) for label, by_state in coverage.tally(rows).items())
     models = {mid: r.model for mid, r in reports.items()}
-    return CoveragePage(coverage.TOP, tuple(label for _, label, _ in coverage.FIELDS), shown, tally, coverage.STATES,
-                        coverage.counts(models), len(models))
+    columns = tuple(coverage.heading(label, unit) for _, label, unit in coverage.FIELDS)
+    return CoveragePage(coverage.TOP, columns, shown, tally, coverage.STATES, coverage.counts(models), len(models))
