@@ -67,7 +67,7 @@ def test_reference_training_runs_reproduce_their_published_figures() -> None:
 
 # Published figures counted across the registry (issue 23's data campaign). Raise a floor when figures are added; a count
 # below its floor means published figures were lost. Targets: 100 energy or emissions, 200 accelerator-hours, 300 tokens.
-COVERAGE_FLOORS = {"energy_or_emissions": 29, "accelerator_hours": 183, "tokens": 70, "moe_with_active_parameters": 47}
+COVERAGE_FLOORS = {"energy_or_emissions": 29, "accelerator_hours": 185, "tokens": 88, "moe_with_active_parameters": 47}
 
 
 def test_published_figures_do_not_silently_drop() -> None:
