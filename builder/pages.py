@@ -329,6 +329,8 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
     out.append(page(env.get_template("methodology.md.j2"), "methodology.md", {}, lambda: methodology(reports, registry)))
     out.append(page(env.get_template("fields.md.j2"), "fields.md", {}, lambda: {"kinds": fieldref.reference(Schemas())}))
     out.append(page(env.get_template("inference.md.j2"), "inference.md", {}, lambda: {"p": pageviews.inference_page(reports)}))
+    out.append(page(env.get_template("coverage.md.j2"), "coverage.md", {},
+                    lambda: {"p": pageviews.coverage_page(reports)}))
 
     version = version or exports.dataset_version(registry.root)
     if downloads is None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from builder import inference
+from builder import coverage, inference
 from builder.derived import ModelReport
 from builder.formatting import number
 from builder.metrics import TRAINING_METRICS, UNITS, Input, Metric
@@ -732,3 +732,38 @@ def claim_view(claim_id: str, registry: Registry) -> EntityView:
                       models_heading="Related models", models=[Ref(linker.page("models", i), registry.models[i].name)
                                                                for i in c.related_models if i in registry.models],
                       sources=[source_link(s) for s in c.sources])
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One model of the coverage page: its link, and per figure the state and the value shown."""
+
+    rank: int
+    model: Ref
+    cells: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class CoveragePage:
+    """The models with the most training compute: what is disclosed, estimated and unknown; registry-wide counts."""
+
+    top: int
+    columns: tuple[str, ...]
+    rows: tuple[CoverageRow, ...]
+    tally: tuple[tuple[str, tuple[int, ...]], ...]
+    states: tuple[str, ...]
+    counts: coverage.Counts
+    models: int
+
+
+def coverage_page(reports: Mapping[str, ModelReport]) -> CoveragePage:
+    """The coverage table (rank, model, each figure's state and value) with a per-column tally of states."""
+    linker = Linker("../")
+    rows = coverage.top_rows(reports)
+    shown = tuple(CoverageRow(n, Ref(linker.page("models", r.model_id), r.name),
+                              tuple((c.state, "" if c.value is None else number(c.value)) for c in r.cells))
+                  for n, r in enumerate(rows, 1))
+    tally = tuple((label, tuple(by_state.values())) for label, by_state in coverage.tally(rows).items())
+    models = {mid: r.model for mid, r in reports.items()}
+    columns = tuple(coverage.heading(label, unit) for _, label, unit in coverage.FIELDS)
+    return CoveragePage(coverage.TOP, columns, shown, tally, coverage.STATES, coverage.counts(models), len(models))

@@ -110,6 +110,7 @@ def make_project(target: Path) -> Path:
     config["watch"] = []
     config["nav"] = [{"Home": "index.md"}, {"Models": "models/index.md"}, {"Organizations": "organizations/index.md"},
                      {"Hardware": "hardware/index.md"}, {"Electricity grids": "grids/index.md"}, {"Inference": "inference.md"},
+                     {"Coverage": "coverage.md"},
                      {"Methodology": "methodology.md"},
                      {"Contribute": "contribute.md"}, {"Field reference": "fields.md"}]
     path = target / "mkdocs.yml"
