@@ -129,6 +129,12 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     comments: that row is skipped and the second is the header.
     """
     reader = csv.reader(upstream.csv_text(path))  # Unreadable: not UTF-8, a NUL
+    with upstream.cell_limit():
+        return _rows(reader)
+
+
+def _rows(reader: Any) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """read_csv's header and rows from a reader, or Unreadable at the line where reading failed."""
     try:
         header = [h.strip() for h in next(reader, [])]
         if header and header[0].lower() == "index":
