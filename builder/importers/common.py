@@ -118,9 +118,6 @@ def put(target: Record, name: str, value: Any) -> None:
         target[name] = value
 
 
-MAX_CELL = 131_072  # characters in one CSV cell (the csv module's default limit); an upstream cell longer is refused
-
-
 def read_csv_or_skip(path: Path, report: Report) -> tuple[list[str], list[tuple[int, dict[str, str]]]] | None:
     """read_csv, or None after reporting the file as skipped with why it cannot be read."""
     try:
@@ -137,7 +134,12 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     comments: that row is skipped and the second is the header.
     """
     reader = csv.reader(upstream.csv_text(path))  # Unreadable: not UTF-8, a NUL
-    csv.field_size_limit(MAX_CELL)  # process-wide, and some libraries raise it on import: a huge cell must still be refused
+    with upstream.cell_limit():
+        return _rows(reader)
+
+
+def _rows(reader: Any) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """read_csv's header and rows from a reader, or Unreadable at the line where reading failed."""
     try:
         header = [h.strip() for h in next(reader, [])]
         if header and header[0].lower() == "index":
