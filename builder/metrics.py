@@ -368,7 +368,7 @@ class ModelDerivation:
         """An estimate whose inputs all share one scope, carrying it; never one that combines figures of different scopes."""
         if isinstance(result, str):
             return result
-        scopes = {i.scope for i in result.inputs if i.origin == "estimated" or i.ref in ("entry", "") and i.origin != "assumption"}
+        scopes = {i.scope for i in result.inputs if i.origin == "estimated" or (i.ref in ("entry", "") and i.origin != "assumption")}
         if len(scopes) > 1:
             named = ", ".join(sorted(s or "the record's scope" for s in scopes))
             return f"{result.path}: its inputs cover different scopes ({named}) and are never combined"
