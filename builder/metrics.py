@@ -297,7 +297,7 @@ def reported(name: str, fig: Figure, unit: str) -> Metric:
     low, high = fig.bounds
     path = "source's estimate" if fig.estimated else "reported"
     formula = "as estimated by the source (not a measurement)" if fig.estimated else "as published by the source"
-    return Metric(name, fig.value, low, high, unit, "reported", path, formula, (), fig.sources, fig.note, scope=fig.scope)
+    return Metric(name, fig.value, low, high, unit, "reported", path, formula, (), fig.sources, fig.note)
 
 
 def figure_input(name: str, fig: Figure, unit: str, ref: str = "entry", rule: str | None = None) -> Input:
@@ -351,7 +351,7 @@ class ModelDerivation:
                 break
             reasons.append(result)
         if fig is not None:
-            figure_metric = reported(name, fig, UNITS[name])
+            figure_metric = replace(reported(name, fig, UNITS[name]), scope=fig.scope)
             if estimates and estimates[0].scope != fig.scope:
                 said = {None: f"the record's scope ({self.t.scope or 'not stated'})"}
                 note = (f"no independent estimate beside it: the figure covers {fig.scope or said[None]}, the other published "
