@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from builder import calibration, charts, codecache, export_package, exports, fieldref, pagetables, pageviews
 from builder.derived import ModelReport, Reports
+from builder.derived import context as derived_context
 from builder.formatting import number
 from builder.metrics import METHODS
 from builder.pageviews import Ref, links_for, quantity
@@ -206,7 +207,7 @@ def methodology(reports: Mapping[str, ModelReport], registry: Registry) -> dict[
             "methods": [(name, meaning, methods[name]) for name, meaning in METHODS.items()],
             "precedence": {"description": str(precedence.get("description", "")), "tiers": list(precedence.get("tiers") or ()),
                            "rules": list(precedence.get("rules") or ())} if precedence else None,
-            "rules": rules_in_use(reports), "operators": operators(registry, known), "calibration": calibration_view(reports),
+            "rules": rules_in_use(reports), "operators": operators(registry, known), "calibration": calibration_view(reports, registry),
             "organization_kinds": [(kind, entry["pue"], entry["rationale"]) for kind, entry in sorted(registry.organization_kinds.items())]}
 
 
@@ -222,7 +223,8 @@ def rules_in_use(reports: Mapping[str, ModelReport]) -> list[tuple[str, str, int
 
 def _rule_kind(rule: str) -> str:
     """A rule without the organization it names (so that 'trained by meta' and 'trained by google' count as one rule)."""
-    return re.sub(r"(trained by|the country of) [a-z0-9-]+", r"\1 <organization>", rule)
+    rule = re.sub(r"(trained by|the country of) [a-z0-9][a-z0-9.-]*[a-z0-9]", r"\1 <organization>", rule)
+    return re.sub(r"\b\d{4}-\d{4}\b", "<years>", rule)
 
 
 def operators(registry: Registry, known: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -236,15 +238,17 @@ def operators(registry: Registry, known: Mapping[str, Any]) -> list[dict[str, An
     return out
 
 
-def calibration_view(reports: Mapping[str, ModelReport]) -> dict[str, Any]:
-    """Coverage and median error of the holdout estimates, overall, by metric and case by case."""
+def calibration_view(reports: Mapping[str, ModelReport], registry: Registry) -> dict[str, Any]:
+    """Coverage and median error of the holdout estimates, overall, by metric and case by case, and of estimates from compute alone."""
     cal = calibration.of_reports(reports)
+    blind = calibration.compute_only(reports, derived_context(registry))
     rows = [(calibration.LABELS.get(name, name), c.count, c.inside, f"{c.share_inside:.0%}", f"{c.median_ratio:.2f}")
             for name, c in cal.by_metric().items()]
     cases = [(c.model_id, calibration.LABELS.get(c.metric, c.metric), number(c.reported), number(c.value),
               f"{number(c.low)}–{number(c.high)}", "yes" if c.inside else "no", f"{c.ratio:.2f}") for c in cal.cases]
     return {"count": cal.count, "inside": cal.inside, "share": f"{cal.share_inside:.0%}", "median": f"{cal.median_ratio:.2f}",
-            "rows": rows, "cases": cases}
+            "rows": rows, "cases": cases, "compute_only": {"count": blind.count, "inside": blind.inside,
+                                                           "share": f"{blind.share_inside:.0%}", "median": f"{blind.median_ratio:.2f}"}}
 
 
 IndexRows = Callable[[], list[pagetables.IndexRow]]

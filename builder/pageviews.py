@@ -82,6 +82,7 @@ class InputView:
     origin_label: str
     sources: tuple[Link, ...]
     note: str | None
+    rule: str | None = None  # why this default was chosen for this model
 
 
 @dataclass(frozen=True)
@@ -277,7 +278,8 @@ def _origin(i: Input, registry: Registry, linker: Linker) -> tuple[str | None, s
 def _input_view(i: Input, known: Mapping[str, Source], registry: Registry, linker: Linker) -> InputView:
     """A formula input as printed, with where it comes from and the sources its ids refer to (`known`)."""
     href, label = _origin(i, registry, linker)
-    return InputView(i.name, quantity(i.value, i.low, i.high, i.unit), i.origin, href, label, links_for(i.sources, known), i.note)
+    return InputView(i.name, quantity(i.value, i.low, i.high, i.unit), i.origin, href, label, links_for(i.sources, known), i.note,
+                     i.rule)
 
 
 def metric_view(m: Metric, model_sources: Mapping[str, Source], book: SourceBook, linker: Linker) -> MetricView:

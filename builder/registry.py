@@ -319,6 +319,8 @@ def _references(f: _File, by_kind: dict[str, dict[str, _File]], tolerance: float
     training = data.get("training")
     if f.kind == "model" and isinstance(training, Mapping):
         found += checks.check_accelerator_hours(shown, training, tolerance)
+    if f.kind == "grid":
+        found += checks.check_grid_basis(shown, data)
     return found
 
 
