@@ -331,6 +331,7 @@ def test_mof_licences_normalised_and_flagged(base_registry: Path) -> None:
     assert openness["model_card"]["value"] == "released" and openness["paper"]["value"] == "released"
     restricted = load(base_registry, "models", "restricted-mof")["openness"]
     assert restricted["weights"]["value"] == "restricted", "a Llama 2 licence is in the use-restricted class"
+    assert "(https://huggingface.co/example/restricted-mof)" in restricted["weights"]["note"], "a bare repository id is a link"
     assert any("Some Bespoke Licence v7" in e.reason for e in report.of("flagged"))
     valid(base_registry)
 

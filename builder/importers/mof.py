@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ NOT_INCLUDED = frozenset({"componentnotincluded", "componentnotinclude", "compon
 ON_HUGGINGFACE = frozenset({"model parameters (final)", "model card"})
 PAPERS = frozenset({"technical report", "research paper"})
 FINAL = "model parameters (final)"
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
     """One model per tool file: a listed component is released only where the tool links it; absent ones are not guessed."""
     for done, path in enumerate(files, 1):
@@ -58,7 +60,7 @@ def _release(path: Path, release: dict[str, Any], ctx: Context) -> Iterator[Plan
     name = text(release["name"], 500) or path.stem
     label = f"Model Openness Tool models/{path.name}"
     components = _components(release)
-    hub = _https(release.get("huggingface"))
+    hub = _hub(release.get("huggingface"))
     where = {"repository": _https(release.get("repository")), "huggingface": hub}
     openness: Record = {}
     evidence: list[Record] = []
@@ -103,6 +105,14 @@ class _Component:
 def _https(value: Any) -> str | None:
     found = urls(str(value or ""))
     return found[0] if found and found[0].startswith("https://") else None
+
+
+def _hub(value: Any) -> str | None:
+    """The release's Hugging Face page: a URL, or a bare repository id ('mistralai/Mistral-7B-v0.1') the tool writes instead."""
+    written = str(value or "").strip()
+    if HUB_ID.match(written):
+        return f"https://huggingface.co/{written}"
+    return _https(written)
 
 
 def _listed(component: str, item: _Component, where: dict[str, str | None], name: str, evidence: list[Record]) -> Record:
