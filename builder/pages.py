@@ -211,7 +211,7 @@ def _openness_rules(table: Mapping[str, Any]) -> list[tuple[str, str, str]]:
                     str(rules["closed_weights"]["rationale"])))
     for cls in table.get("license_classes") or []:
         if cls.get("weights_contradicts"):
-            out.append((f"openness-{cls['id']}-weights", f"weights {' or '.join(cls['weights_contradicts'])} under a {cls['id']} licence",
+            out.append((f"openness-{cls['id']}-weights", f"weights {' or '.join(cls['weights_contradicts'])} under a licence of the class {cls['id']}",
                         str(cls.get("weights_rationale", ""))))
     if "mixed_weights" in rules:
         out.append(("openness-licence-mixed", f"one unclassified licence giving weights both {' and '.join(rules['mixed_weights']['values'])}",

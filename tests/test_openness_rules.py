@@ -89,3 +89,15 @@ def test_the_rules_come_from_the_table(table: Mapping[str, Any]) -> None:
     records = [("a.yaml", model("open", "LicenseRef-Gemma", checkpoints="released")), ("b.yaml", model("api-only", checkpoints="released"))]
     assert openness_rules.check(records, loose) == {}
     assert set(openness_rules.check(records, table)) == {"a.yaml", "b.yaml"}
+
+
+def test_the_methodology_page_lists_each_rule_from_the_table(base_registry: Path) -> None:
+    from builder import pages, registry
+
+    generated = {g.path: g.content for g in pages.generate(registry.load(base_registry).require())}
+    page = str(generated["methodology.md"])
+    for code in ("openness-checkpoints-closed", "openness-osi-open-weights", "openness-use-restricted-weights",
+                 "openness-non-commercial-weights", "openness-proprietary-weights", "openness-licence-mixed"):
+        assert f"<code>{code}</code>" in page
+    assert "weights open under a licence of the class use-restricted" in page
+    assert 'id="listing-versus-release"' in page and 'id="openness-coverage"' in page
