@@ -261,7 +261,8 @@ def test_osai_keys_records_on_the_end_model(base_registry: Path) -> None:
     assert model["name"] == "Example LM 7B Instruct" and model["aliases"] == ["Example LM 7B"]
     base = load(base_registry, "models", "base-only-30b")
     assert base["name"] == "Base Only 30B" and base["aliases"] == ["Base Family"], "no end model: the base model is rated"
-    assert base["openness"]["weights"]["value"] == "open"
+    assert base["openness"]["weights"]["value"] == "open", "the base model's weights, not the absent end model's"
+    assert base["openness"]["weights"]["source"] == ["osai-index", "osai-weights-basemodel"]
     valid(base_registry)
 
 

@@ -126,7 +126,11 @@ def _entry(path: Path, entry: dict[str, Any], name: str, ctx: Context, earlier: 
     index_source = sources.osai_index(f"entry {path.name}")
     openness: Record = {}
     evidence: list[Record] = []
-    for dimension, (field_name, mapping) in DIMENSIONS.items():
+    base_rated = _named(system.get("endmodelname")) is None and _named(system.get("basemodelname")) is not None
+    for listed, (field_name, mapping) in DIMENSIONS.items():
+        # An entry with no end model rates its base model: its weights are the base model's (TildeOpen-30b's are open,
+        # while the entry's end-model weights are 'closed' because there is no end model).
+        dimension = "weights_basemodel" if base_rated and listed == "weights_endmodel" else listed
         item = entry.get(dimension)
         if not isinstance(item, dict) or str(item.get("class", "")).strip() not in mapping:
             continue
