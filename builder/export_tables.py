@@ -267,10 +267,13 @@ SUMMARY_COLUMNS = (
     *(Column(f"memory_{b}bit_fits", "string", f"Derived: the smallest hardware class whose memory holds the {b}-bit weights.") for b in BITS),
     Column("transparency_share", "number", "Derived: share (0 to 1) of key training figures disclosed: compute, hardware, energy, emissions, "
                                            "location."),
-    Column("openness_score", "number", "Derived: openness score from 0 to 100 (capped by the licence class), from the openness table."),
+    Column("openness_score", "number", "Derived: openness score from 0 to 100 (capped by the licence class), from the openness table; "
+                                       "an unknown status field counts as closed, so read it with openness_coverage."),
     Column("openness_coverage", "number", "Derived: share (0 to 1) of the openness fields the score rests on that have a known status."),
     Column("openness_mof_class", "string", "Derived: Model Openness Framework class the released components reach, if any."),
     Column("openness_osaid_met", "boolean", "Derived: whether the released components meet the Open Source AI Definition checklist."),
+    Column("openness_only", "boolean", "Derived: true when the record holds openness data only (no release date, parameters, "
+                                       "training or inference figures, or access), as records made from an openness listing alone."),
 )
 
 
@@ -304,7 +307,7 @@ def model_row(report: ModelReport, fields: Sequence[_Field]) -> Row:
         row[f"memory_{b}bit_fits"] = need[b].fits if b in need else None
     o = report.openness
     row.update(transparency_share=report.transparency.share, openness_score=o.score, openness_coverage=o.coverage,
-               openness_mof_class=o.mof_class, openness_osaid_met=o.osaid_met)
+               openness_mof_class=o.mof_class, openness_osaid_met=o.osaid_met, openness_only=report.openness_only)
     return row
 
 

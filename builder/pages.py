@@ -200,7 +200,8 @@ def methodology(reports: Mapping[str, ModelReport], registry: Registry) -> dict[
     if isinstance(table.get("status_weights"), Mapping):
         openness = {"description": str(table.get("description", "")),
                     "weights": [(k, number(float(v["weight"])), str(v.get("rationale", ""))) for k, v in table["status_weights"].items()
-                                if isinstance(v, Mapping) and "weight" in v]}
+                                if isinstance(v, Mapping) and "weight" in v],
+                    "unknown": table.get("unknown_counts_as"), "rules": _openness_rules(table)}
     ecologits = pageviews.source_link(known["ecologits-method"]) if "ecologits-method" in known else None
     precedence = registry.precedence
     return {"formulas": [(*k, n) for k, n in sorted(used.items())], "assumptions": assumptions, "openness": openness, "ecologits": ecologits,
@@ -249,6 +250,23 @@ def calibration_view(reports: Mapping[str, ModelReport], registry: Registry) -> 
     return {"count": cal.count, "inside": cal.inside, "share": f"{cal.share_inside:.0%}", "median": f"{cal.median_ratio:.2f}",
             "rows": rows, "cases": cases, "compute_only": {"count": blind.count, "inside": blind.inside,
                                                            "share": f"{blind.share_inside:.0%}", "median": f"{blind.median_ratio:.2f}"}}
+
+
+def _openness_rules(table: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """The validation rules the openness table drives (rule code, what it rejects, why), for the methodology page."""
+    rules = table.get("consistency") or {}
+    out = []
+    if "closed_weights" in rules:
+        out.append(("openness-checkpoints-closed", f"checkpoints released while weights are {', '.join(rules['closed_weights']['values'])}",
+                    str(rules["closed_weights"]["rationale"])))
+    for cls in table.get("license_classes") or []:
+        if cls.get("weights_contradicts"):
+            out.append((f"openness-{cls['id']}-weights", f"weights {' or '.join(cls['weights_contradicts'])} under a licence of the class {cls['id']}",
+                        str(cls.get("weights_rationale", ""))))
+    if "mixed_weights" in rules:
+        out.append(("openness-licence-mixed", f"one unclassified licence giving weights both {' and '.join(rules['mixed_weights']['values'])}",
+                    str(rules["mixed_weights"]["rationale"])))
+    return out
 
 
 IndexRows = Callable[[], list[pagetables.IndexRow]]
@@ -306,7 +324,8 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
 
     rows = rows or index_rows(registry, reports)
     out.append(page(env.get_template("models_index.md.j2"), INDEX_PAGES["models"], {"total": len(registry.models)},
-                    lambda: {"rows": rows(), "shown": rows()[:FIRST_ROWS], "filters": pagetables.filter_options(rows())}))
+                    lambda: {"rows": rows(), "shown": [r for r in rows() if not r.openness_only][:FIRST_ROWS],
+                             "filters": pagetables.filter_options(rows())}))
     out.append(page(env.get_template("models_list.md.j2"), "models/list.md", {}, lambda: {"rows": rows(), "groups": pagetables.by_letter(rows())}))
 
     entity_t = env.get_template("entity.md.j2")

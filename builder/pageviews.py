@@ -154,6 +154,7 @@ class ModelView:
     inference: list[DisclosureView] = field(default_factory=list)
     inference_derived: list[MetricView] = field(default_factory=list)
     lifecycle: list[LifecycleView] = field(default_factory=list)
+    openness_only: bool = False
 
 
 def quantity(value: float | None, low: float | None = None, high: float | None = None, unit: str = "", estimated: bool = False,
@@ -380,7 +381,10 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
     equivalents = [metric_view(e, known, book, linker) for e in report.equivalents.values()]
     memory = [(f"{need.bits}-bit", f"{number(need.gigabytes)} GB", need.fits) for need in report.access.memory]
     o = report.openness
-    openness_facts = [("Coverage", f"{o.coverage:.0%} of the status fields are known")]
+    fields = len(registry.openness_scoring.get("status_fields") or ()) or 1
+    counts_unknown = "unknown_counts_as" in registry.openness_scoring
+    openness_facts = [("Coverage", f"{len(o.counted)} of {fields} status fields known"
+                                   + ("; the unknown ones count as closed" if counts_unknown and len(o.counted) < fields else ""))]
     openness_facts.append(("Model Openness Framework class", o.mof_class or "none reached"))
     openness_facts.append(("Open Source AI Definition 1.0", "met" if o.osaid_met else "not met"))
     transparency = [Check(label, "yes" if done else "no", "disclosed" if done else "not disclosed") for _, label, done in report.transparency.items]
@@ -404,6 +408,7 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
         inference=[disclosure_view(n, position, known) for position, n in enumerate(report.inference, 1)],
         inference_derived=inference_metrics(report, known, book, linker),
         lifecycle=[lifecycle_view(lc, position, known) for position, lc in enumerate(m.lifecycle, 1)],
+        openness_only=report.openness_only,
     )
 
 

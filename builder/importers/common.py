@@ -14,6 +14,7 @@ import yaml
 
 from builder.importers import upstream
 from builder.importers.report import Report
+from builder.openness import license_class
 
 DATA = Path(__file__).resolve().parent
 Record = dict[str, Any]
@@ -283,3 +284,26 @@ class Index:
             if name and key(name) in self.names:
                 return self.names[key(name)]
         return None
+
+
+def openness_table(root: Path) -> Mapping[str, Any]:
+    """The registry's openness table (registry/openness.yaml), whose licence classes say what downloadable weights are."""
+    path = root / "openness.yaml"
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    return raw if isinstance(raw, dict) and isinstance(raw.get("license_classes"), list) else {}
+
+
+def downloadable_weights(spdx: str | None, table: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(licence class, status) of weights anyone can download under a licence, from the table's licence classes.
+
+    The status is None when the licence is not classified, or its class (proprietary terms) does not show that the
+    weights can be downloaded at all: the importer then cannot say what the weights are.
+    """
+    if not spdx or not table:
+        return None, None
+    cls = license_class(spdx, table)
+    entry = next((c for c in table["license_classes"] if c.get("id") == cls), None)
+    return cls, (entry.get("weights_when_downloadable") if entry else None)
