@@ -46,6 +46,7 @@ class Registry:
     assumptions: Mapping[str, Assumption]
     assumption_sources: tuple[Source, ...] = ()
     openness_scoring: Mapping[str, Any] = field(default_factory=dict)
+    schema_folder: Path | None = None  # the schemas it was validated with, which exports and pages describe (None: the default)
 
     def assumption(self, key: str) -> Assumption:
         return self.assumptions[key]
@@ -181,7 +182,7 @@ def _load(root: Path, schemas: Schemas, cache: FileCache | None) -> Loaded:
     problems = sorted(p for f in files for p in _located(f))
     if any(p.is_error for p in problems):
         return Loaded(None, problems, len(files), stamps)
-    return Loaded(_build(root, files, by_kind, cache), problems, len(files), stamps)
+    return Loaded(_build(root, files, by_kind, cache, schemas.folder), problems, len(files), stamps)
 
 
 def _read_all(found: list[tuple[str, Path]], stamps: Stamps, schemas: Schemas, cache: FileCache) -> list[_File]:
@@ -361,7 +362,8 @@ def _located(f: _File) -> Iterable[Problem]:
     return out
 
 
-def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]], cache: FileCache | None) -> Registry:
+def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]], cache: FileCache | None,
+           schema_folder: Path) -> Registry:
     """The registry's records; with a cache, an unchanged file gives the same record object as in the last load (so what was
     derived from it can be kept)."""
     records: dict[str, dict[str, Any]] = {}
@@ -372,4 +374,4 @@ def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]],
                     organizations=records["organization"], claims=records["claim"],
                     assumptions=construct.assumptions(raw_assumptions),
                     assumption_sources=sources(raw_assumptions.get("sources")),
-                    openness_scoring=files[1].data)
+                    openness_scoring=files[1].data, schema_folder=schema_folder)
