@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from builder import checks, construct
+from builder import checks, construct, relations
 from builder.background import BackgroundError, Results
 from builder.problems import Problem, RegistryError
 from builder.records import Assumption, Claim, Grid, Hardware, Model, Organization, Source, sources
@@ -61,6 +61,17 @@ class Registry:
             for key in keys:
                 found.setdefault(key, []).append(m)
         return {key: tuple(models) for key, models in found.items()}
+
+    @cached_property
+    def related(self) -> Mapping[tuple[str, str], tuple[Model, ...]]:
+        """The models naming each model in a relation, keyed by (relation, model id), by name: the other side of each link."""
+        found: dict[tuple[str, str], list[Model]] = {}
+        for m in self.models.values():
+            for relation in relations.RELATIONS:
+                target = getattr(m, relation)
+                if target:
+                    found.setdefault((relation, target), []).append(m)
+        return {key: tuple(sorted(models, key=lambda m: m.name.lower())) for key, models in found.items()}
 
     @property
     def file_count(self) -> int:
@@ -178,6 +189,7 @@ def _load(root: Path, schemas: Schemas, cache: FileCache | None) -> Loaded:
     for f in files:
         if isinstance(f.data, Mapping) and f.kind in FOLDERS:
             f.problems += _references(f, by_kind, tolerance)
+    _between_records(by_kind)
     problems = sorted(p for f in files for p in _located(f))
     if any(p.is_error for p in problems):
         return Loaded(None, problems, len(files), stamps)
@@ -300,12 +312,22 @@ def _references(f: _File, by_kind: dict[str, dict[str, _File]], tolerance: float
     return found
 
 
+def _between_records(by_kind: dict[str, dict[str, _File]]) -> None:
+    """The rules between records (relations, former ids, duplicates, link identity), each problem kept with its file."""
+    entries = {kind: {f.path.stem: relations.Entry(f.shown, f.data) for f in by_kind[kind].values() if isinstance(f.data, Mapping)}
+               for kind in ("model", "organization")}
+    files = {f.shown: f for kind in ("model", "organization") for f in by_kind[kind].values()}
+    for p in relations.check(entries["model"], entries["organization"]):
+        files[p.path].problems.append(p)
+
+
 def _reference_fields(kind: str, data: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
     """Where a record names another record, and the kind it names."""
     if kind == "model":
         orgs = data.get("organization")
         fields: list[tuple[tuple[str | int, ...], str]] = [(("organization",), "organization")] if isinstance(orgs, str) else [
             (("organization", i), "organization") for i in range(len(orgs) if isinstance(orgs, list) else 0)]
+        fields += [((relation,), "model") for relation in relations.RELATIONS]
         return [*fields, (("training", "accelerator"), "hardware"), (("training", "location", "grid"), "grid")]
     if kind == "claim":
         related = data.get("related_models")

@@ -262,7 +262,8 @@ def test_osai_keys_records_on_the_end_model(base_registry: Path) -> None:
     base = load(base_registry, "models", "base-only-30b")
     assert base["name"] == "Base Only 30B" and base["aliases"] == ["Base Family"], "no end model: the base model is rated"
     assert base["openness"]["weights"]["value"] == "open"
-    valid(base_registry)
+    errors = [(Path(p.path).name, p.code, p.field_path) for p in registry_module.load(base_registry).errors]
+    assert errors == [("example-lm-7b-instruct.yaml", "duplicate-alias", "aliases[0]")], "validation reports what the import flagged"
 
 
 def test_osai_entries_naming_the_same_or_no_end_model(base_registry: Path, tmp_path: Path) -> None:
