@@ -152,6 +152,7 @@ def run_import(kind: str, files: Sequence[Path], registry: Path, *, dry_run: boo
 
 
 def _resolve(ctx: Context, items: list[Planned], owned: frozenset[str], force: bool) -> list[tuple[Path, str]]:
+    """The files to write; a record the import would only add its own source to is unchanged (nothing would cite it)."""
     schemas = Schemas()
     tolerance = _tolerance(ctx.root)
     outputs: list[tuple[Path, str]] = []
@@ -168,7 +169,7 @@ def _resolve(ctx: Context, items: list[Planned], owned: frozenset[str], force: b
         for c in conflicts:
             verb = "took the import (--force)" if c.taken else "kept the registry's value (--force takes the import)"
             ctx.report.add("conflict", f"{label} {c.path}", f"registry has {_short(c.kept)}, {item.row} has {_short(c.imported)}: {verb}")
-        if not changes or (before is not None and data == before.data):
+        if not changes or (before is not None and (data == before.data or set(changes) <= {"sources"})):
             ctx.report.add("unchanged", label, item.row)
             continue
         problem = _problem(ctx, item.kind, data, label, schemas)

@@ -63,6 +63,7 @@ def _row(file_name: str, line: int, row: dict[str, str], full_view: bool, seen: 
     training, notes = _training(row, sid, ctx, label)
     put(model, "training", training)
     put(model, "openness", _openness(row, sid))
+    put(model, "base_model", _base_model(row, model_id, ctx))
     model["sources"] = [source, *_links(row, ctx.data("model", model_id))]
     if notes:
         model.setdefault("training", {})["note"] = text(" ".join(notes))
@@ -103,12 +104,52 @@ def _estimate(row: dict[str, str], sid: str, value: float | int | None, full_vie
     return figure(value, sid, "; ".join(notes) or None, estimated=not reported, low=low, high=high)
 
 
+def _full_view_compute(row: dict[str, str], sid: str, value: float | int | None) -> Record | None:
+    """Training compute in the full view's shape: Epoch's bounds and estimation method; Epoch's own estimate (a third-party
+    estimate, with Epoch's confidence) unless the method says the developer reported the figure."""
+    methods = [m.strip() for m in row.get("Training compute estimation method", "").split(",") if m.strip()]
+    note = f"estimation method: {', '.join(methods)}" if methods else "Epoch AI gives no estimation method"
+    low, high = number(row.get("Training compute lower bound")), number(row.get("Training compute upper bound"))
+    out = figure(value, sid, note, low=low, high=high)
+    if out is None or "reported" in (m.lower() for m in methods):
+        return out
+    out["provenance"] = "third-party-estimate"
+    confidence = row.get("Confidence", "").strip()
+    if confidence.lower() in CONFIDENCE:
+        out["confidence"] = confidence
+    return out
+
+
+def _chip_hours(row: dict[str, str], sid: str) -> Record | None:
+    """The full view's chip-hours: Epoch's compilation (often its product of a count and a duration it estimated), so a
+    third-party estimate with Epoch's confidence, never shown as the developer's figure."""
+    out = figure(number(row.get("Training chip-hours")), sid, "Epoch AI's training chip-hours")
+    if out is not None:
+        out["provenance"] = "third-party-estimate"
+        confidence = row.get("Confidence", "").strip()
+        if confidence.lower() in CONFIDENCE:
+            out["confidence"] = confidence
+    return out
+
+
+def _base_model(row: dict[str, str], model_id: str, ctx: Context) -> str | None:
+    """Epoch's base model as the record's base_model, when it names one other record and the record declares no relation
+    yet (one a person wrote is kept; several bases, as for a vision-language model, stay in the note)."""
+    base = text(row.get("Base model"), 200)
+    existing = ctx.data("model", model_id) or {}
+    if not base or "," in base or any(existing.get(r) for r in ("base_model", "variant_of", "family")):
+        return None
+    target = ctx.find("model", slugify(base), base)
+    return target if target and target != model_id else None
+
+
 def _training(row: dict[str, str], sid: str, ctx: Context, label: str) -> tuple[Record, list[str]]:
     training: Record = {}
     notes: list[str] = []
     full_view = sid == "epoch-models"
     put(training, "tokens", _tokens(row, sid, notes))
-    put(training, "compute_flop", _estimate(row, sid, number(row.get("Training compute (FLOP)")), full_view))
+    compute = number(row.get("Training compute (FLOP)"))
+    put(training, "compute_flop", _full_view_compute(row, sid, compute) if full_view else _estimate(row, sid, compute, full_view))
     put(training, "precision", PRECISION.get(row.get("Numerical format", "").strip().lower()))
     hardware = _split(row.get("Training hardware", ""))
     if hardware:
@@ -125,7 +166,7 @@ def _training(row: dict[str, str], sid: str, ctx: Context, label: str) -> tuple[
     if isinstance(quantity, int):
         training["accelerator_count"] = {"value": quantity, "source": sid}
     put(training, "duration_hours", figure(number(row.get("Training time (hours)")), sid))
-    put(training, "accelerator_hours", figure(number(row.get("Training chip-hours")), sid))
+    put(training, "accelerator_hours", _chip_hours(row, sid))
     utilization = number(row.get("Hardware utilization (MFU)"))
     if utilization is not None and utilization <= 1:
         training["utilization"] = figure(float(utilization), sid, "model FLOP utilization (MFU) as listed by Epoch AI")
