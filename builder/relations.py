@@ -59,15 +59,6 @@ def url_key(url: Any) -> str | None:
     return "/".join([host, *parts]) if parts else host
 
 
-def sizes(data: Mapping[str, Any]) -> frozenset[str]:
-    """The parameter counts a record's id and name state ("7b", "1.4b", "220m")."""
-    found = set()
-    for text in (data.get("id"), data.get("name")):
-        for number, unit in SIZE.findall(str(text or "").lower().replace("-", " ").replace("_", " ")):
-            found.add(f"{float(number):g}{unit}")
-    return frozenset(found)
-
-
 def organizations(data: Mapping[str, Any]) -> frozenset[str]:
     value = data.get("organization")
     return frozenset([value] if isinstance(value, str) else [v for v in value or () if isinstance(v, str)])
