@@ -19,7 +19,7 @@ from builder.registry import FOLDERS, Registry
 from builder.reporters import FORMATS, as_text
 from builder.safetext import printable
 from builder.scaffold import FOLDER_OF, template
-from builder.showing import show_text
+from builder.showing import relations, show_text
 
 DEFAULT_REGISTRY = Path("registry")
 
@@ -176,10 +176,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         return _usage_error("show", f"no model '{args.model_id}' in {args.registry}/models{suggest(args.model_id, reg.models)}")
     report = derived.report(reg.models[args.model_id], reg, derived.context(reg))
     if args.json:
-        body = {"id": args.model_id, "model": report.model.data, "derived": report.derived_json()}
+        body = {"id": args.model_id, "model": report.model.data, "derived": report.derived_json(),
+                "relations": relations(report.model, reg)}
         sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     else:
-        sys.stdout.write(show_text(report))
+        sys.stdout.write(show_text(report, reg))
     return 0
 
 

@@ -32,8 +32,8 @@ class Credit:
 
 
 CREDITS = (
-    Credit("Epoch AI, Data on Notable AI Models and Data on Machine Learning Hardware", "https://epoch.ai/data", "CC-BY-4.0",
-           'Epoch AI, "Data on Notable AI Models" and "Data on Machine Learning Hardware"'),
+    Credit("Epoch AI, Data on Notable AI Models, Data on AI Models and Data on Machine Learning Hardware", "https://epoch.ai/data",
+           "CC-BY-4.0", 'Epoch AI, "Data on Notable AI Models", "Data on AI Models" and "Data on Machine Learning Hardware"'),
     Credit("Our World in Data and Ember, carbon intensity of electricity", "https://ourworldindata.org/grapher/carbon-intensity-electricity",
            "CC-BY-4.0", "Our World in Data, based on Ember and the Energy Institute"),
     Credit("Green Algorithms", "https://github.com/GreenAlgorithms/green-algorithms-tool", "CC-BY-4.0",

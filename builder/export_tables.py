@@ -12,6 +12,7 @@ from builder.derived import ModelReport
 from builder.metrics import METHODS, METHODS_TEXT, TRAINING_METRICS, UNITS, Metric
 from builder.records import FIGURE_FIELDS, Figure, Source
 from builder.registry import Registry
+from builder.relations import RELATIONS
 from builder.schemas import Schemas
 from builder.spreadsheet import neutral
 from builder.summaries import BITS, EQUIVALENTS
@@ -151,6 +152,7 @@ def _table(name: str, title: str, description: str, columns: Sequence[Column], k
     return Table(name, title, description, tuple(columns), tuple(key), _rows(columns, rows, key), tuple(foreign_keys))
 
 
+RELATION_NOTE = " The id of another row of this table."
 LIST_NOTE = f" Several values are separated by '{LIST_SEPARATOR}'."
 DATE_NOTE = " ISO 8601 date as precise as published: YYYY, YYYY-MM or YYYY-MM-DD."
 LOCATION_FIELDS = ("country", "grid", "datacenter", "cloud", "operator_type")
@@ -192,6 +194,8 @@ def _model_fields(describe: Describer) -> list[_Field]:
         _Field("id", ("id",), "string"), _Field("name", ("name",), "string"),
         _Field("aliases", ("aliases",), "string", joined, LIST_NOTE),
         _Field("organizations", ("organization",), "string", lambda v: joined(as_list(v)), LIST_NOTE),
+        *(_Field(relation, (relation,), "string", suffix=RELATION_NOTE) for relation in RELATIONS),
+        _Field("former_ids", ("former_ids",), "string", joined, LIST_NOTE),
         _Field("released", ("released",), "string", suffix=DATE_NOTE),
         _Field("domains", ("domains",), "string", joined, LIST_NOTE),
         _Field("description", ("description",), "string"), _Field("architecture", ("architecture",), "string"),
@@ -357,11 +361,11 @@ def grids_tables(registry: Registry, describe: Describer) -> list[Table]:
 
 
 def organizations_table(registry: Registry, describe: Describer) -> Table:
-    names = ("id", "name", "aliases", "country", "kind", "url", "note")
-    rows = ({"id": o.id, "name": o.name, "aliases": joined(o.aliases), "country": o.country, "kind": o.kind, "url": o.url,
-             "note": o.data.get("note")} for o in registry.organizations.values())
+    names = ("id", "name", "aliases", "former_ids", "country", "kind", "url", "note")
+    rows = ({"id": o.id, "name": o.name, "aliases": joined(o.aliases), "former_ids": joined(o.former_ids), "country": o.country,
+             "kind": o.kind, "url": o.url, "note": o.data.get("note")} for o in registry.organizations.values())
     return _table("organizations", "Organizations", "Organizations that develop models.",
-                  _simple("organization", names, describe, suffixes={"aliases": LIST_NOTE}), ["id"], rows)
+                  _simple("organization", names, describe, suffixes={"aliases": LIST_NOTE, "former_ids": LIST_NOTE}), ["id"], rows)
 
 
 def model_organizations_table(registry: Registry, describe: Describer) -> Table:

@@ -322,6 +322,7 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
         out.append(page(model_t, f"models/{model_id}.md", {"name": registry.models[model_id].name}, view, source))
         out.append(Generated(f"models/{model_id}/{model_id}.yaml", b"", copy_of=source))
 
+    out += redirects(env, registry)
     rows = rows or index_rows(registry, reports)
     out.append(page(env.get_template("models_index.md.j2"), INDEX_PAGES["models"], {"total": len(registry.models)},
                     lambda: {"rows": rows(), "shown": [r for r in rows() if not r.openness_only][:FIRST_ROWS],
@@ -364,6 +365,20 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
     else:
         out.append(downloads_page(env, downloads, version, conf))  # last: MkDocs builds it after every other page
     return out
+
+
+def redirects(env: Environment, registry: Registry) -> list[Generated]:
+    """A page at each former id of a model or organization, sending readers of the old address to the record it now is."""
+    template = env.get_template("redirect.md.j2")
+    out = []
+    kinds: list[tuple[str, str, Mapping[str, Any]]] = [("models", "model", registry.models), ("organizations", "organization",
+                                                                                              registry.organizations)]
+    for folder, what, records in kinds:
+        for record in records.values():
+            for old in record.former_ids:
+                context = {"name": record.name, "old": old, "new": record.id, "target": f"../{record.id}/", "what": what}
+                out.append(page(template, f"{folder}/{old}.md", context, source=_yaml_file(folder, record.id, registry)))
+    return sorted(out, key=lambda g: g.path)
 
 
 def _model_context(model_id: str, reports: Mapping[str, ModelReport], registry: Registry, conf: Mapping[str, str],

@@ -155,6 +155,23 @@ class ModelView:
     inference_derived: list[MetricView] = field(default_factory=list)
     lifecycle: list[LifecycleView] = field(default_factory=list)
     openness_only: bool = False
+    relations: list[tuple[str, tuple[Ref, ...]]] = field(default_factory=list)
+    former_ids: tuple[str, ...] = ()
+
+
+RELATION_OUT = (("base_model", "Fine-tuned from"), ("variant_of", "Variant of"), ("family", "Member of the family"))
+RELATION_IN = (("base_model", "Fine-tunes"), ("variant_of", "Variants"), ("family", "Family members"))
+
+
+def relation_links(m: Model, registry: Registry, linker: Linker) -> list[tuple[str, tuple[Ref, ...]]]:
+    """The records this model names in its relations and those that name it, as labelled links: each link on both pages."""
+    out = [(label, _names([target], registry.models, "models", linker)) for relation, label in RELATION_OUT
+           if (target := getattr(m, relation))]
+    for relation, label in RELATION_IN:
+        others = registry.related.get((relation, m.id), ())
+        if others:
+            out.append((label, tuple(Ref(linker.page("models", o.id), o.name) for o in others)))
+    return out
 
 
 def quantity(value: float | None, low: float | None = None, high: float | None = None, unit: str = "", estimated: bool = False,
@@ -409,6 +426,7 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
         inference_derived=inference_metrics(report, known, book, linker),
         lifecycle=[lifecycle_view(lc, position, known) for position, lc in enumerate(m.lifecycle, 1)],
         openness_only=report.openness_only,
+        relations=relation_links(m, registry, linker), former_ids=m.former_ids,
     )
 
 
@@ -677,6 +695,8 @@ def organization_view(org_id: str, registry: Registry) -> EntityView:
     facts = [("Kind", o.kind or "unknown"), ("Country", o.country or "unknown")]
     if o.aliases:
         facts.append(("Also known as", ", ".join(o.aliases)))
+    if o.former_ids:
+        facts.append(("Former ids", ", ".join(o.former_ids)))
     return EntityView("organizations", o.id, o.name, repository_path(registry, "organizations", o.id), facts, safe_url(o.url),
                       models_heading="Models developed", models=models_referring(registry, "organizations", org_id),
                       sources=[source_link(s) for s in o.sources])

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from builder import checks, construct, limits, openness_rules, reserved, spreadsheet
+from builder import checks, construct, limits, openness_rules, relations, reserved, spreadsheet
 from builder.background import BackgroundError, Results
 from builder.problems import Problem, RegistryError
 from builder.records import Assumption, Claim, Grid, Hardware, Model, Operator, Organization, Source, sources
@@ -68,6 +68,17 @@ class Registry:
             for key in keys:
                 found.setdefault(key, []).append(m)
         return {key: tuple(models) for key, models in found.items()}
+
+    @cached_property
+    def related(self) -> Mapping[tuple[str, str], tuple[Model, ...]]:
+        """The models naming each model in a relation, keyed by (relation, model id), by name: the other side of each link."""
+        found: dict[tuple[str, str], list[Model]] = {}
+        for m in self.models.values():
+            for relation in relations.RELATIONS:
+                target = getattr(m, relation)
+                if target:
+                    found.setdefault((relation, target), []).append(m)
+        return {key: tuple(sorted(models, key=lambda m: m.name.lower())) for key, models in found.items()}
 
     @property
     def file_count(self) -> int:
@@ -192,6 +203,7 @@ def _load(root: Path, schemas: Schemas, cache: FileCache | None) -> Loaded:
         elif isinstance(f.data, Mapping) and f.valid and f.kind == "precedence":
             f.problems += checks.check_precedence(f.data, f.shown)
     _openness_rules(files, by_kind)
+    _between_records(by_kind)
     problems = sorted(p for f in files for p in _located(f))
     if any(p.is_error for p in problems):
         return Loaded(None, problems, len(files), stamps)
@@ -337,12 +349,22 @@ def _openness_rules(files: list[_File], by_kind: dict[str, dict[str, _File]]) ->
         f.problems += found.get(f.shown, [])
 
 
+def _between_records(by_kind: dict[str, dict[str, _File]]) -> None:
+    """The rules between records (relations, former ids, duplicates, link identity), each problem kept with its file."""
+    entries = {kind: {f.path.stem: relations.Entry(f.shown, f.data) for f in by_kind[kind].values() if isinstance(f.data, Mapping)}
+               for kind in ("model", "organization")}
+    files = {f.shown: f for kind in ("model", "organization") for f in by_kind[kind].values()}
+    for p in relations.check(entries["model"], entries["organization"]):
+        files[p.path].problems.append(p)
+
+
 def _reference_fields(kind: str, data: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
     """Where a record names another record, and the kind it names."""
     if kind == "model":
         orgs = data.get("organization")
         fields: list[tuple[tuple[str | int, ...], str]] = [(("organization",), "organization")] if isinstance(orgs, str) else [
             (("organization", i), "organization") for i in range(len(orgs) if isinstance(orgs, list) else 0)]
+        fields += [((relation,), "model") for relation in relations.RELATIONS]
         return [*fields, (("training", "accelerator"), "hardware"), (("training", "location", "grid"), "grid")]
     if kind == "claim":
         related = data.get("related_models")

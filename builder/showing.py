@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from builder.derived import ModelReport
 from builder.formatting import number, span
 from builder.metrics import METHODS, Metric
-from builder.records import Figure
+from builder.records import Figure, Model
+from builder.registry import Registry
+from builder.relations import RELATIONS
+
+INCOMING = {"base_model": "fine-tunes", "variant_of": "variants", "family": "family members"}
 
 
 def _how(method: str, path: str, confidence: str | None) -> str:
@@ -54,11 +60,25 @@ def _figure_lines(r: ModelReport) -> list[str]:
             for name, fig, unit in named if fig is not None]
 
 
-def show_text(r: ModelReport) -> str:
+def relations(m: Model, registry: Registry) -> Mapping[str, str | list[str]]:
+    """The model's relations both ways: the ids it names (base_model, variant_of, family) and the ids naming it."""
+    out: dict[str, str | list[str]] = {r: target for r in RELATIONS if (target := getattr(m, r))}
+    for relation, label in INCOMING.items():
+        others = [o.id for o in registry.related.get((relation, m.id), ())]
+        if others:
+            out[label] = others
+    if m.former_ids:
+        out["former_ids"] = list(m.former_ids)
+    return out
+
+
+def show_text(r: ModelReport, registry: Registry | None = None) -> str:
     m = r.model
     lines = [f"{m.name} ({m.id})", f"  file: {m.path}"]
     if m.organizations:
         lines.append(f"  organization: {', '.join(m.organizations)}")
+    for label, ids in (relations(m, registry) if registry is not None else {}).items():
+        lines.append(f"  {label.replace('_', ' ')}: {ids if isinstance(ids, str) else ', '.join(ids)}")
     if m.released:
         lines.append(f"  released: {m.released}")
     lines += _figure_lines(r)

@@ -164,7 +164,9 @@ def test_epoch_full_view_bounds_chip_hours_and_method(base_registry: Path) -> No
     training = load(base_registry, "models", "full-view-model")["training"]
     assert training["compute_flop"]["low"] == 1e21 and training["compute_flop"]["high"] == 9e21
     assert "estimation method: Hardware" in training["compute_flop"]["note"]
-    assert training["accelerator_hours"]["value"] == 2000 and training["accelerator"] == "google-tpu-v4"
+    assert training["accelerator_hours"] == {"value": 2000, "source": "epoch-models", "note": "Epoch AI's training chip-hours",
+                                             "provenance": "third-party-estimate", "confidence": "Likely"}
+    assert training["accelerator"] == "google-tpu-v4"
     assert training["compute_flop"]["source"] == "epoch-models" and "tokens" not in training
     valid(base_registry)
 
@@ -314,7 +316,8 @@ def test_osai_keys_records_on_the_end_model(base_registry: Path) -> None:
     assert base["name"] == "Base Only 30B" and base["aliases"] == ["Base Family"], "no end model: the base model is rated"
     assert base["openness"]["weights"]["value"] == "open", "the base model's weights, not the absent end model's"
     assert base["openness"]["weights"]["source"] == ["osai-index", "osai-weights-basemodel"]
-    valid(base_registry)
+    errors = [(Path(p.path).name, p.code, p.field_path) for p in registry_module.load(base_registry).errors]
+    assert errors == [("example-lm-7b-instruct.yaml", "duplicate-alias", "aliases[0]")], "validation reports what the import flagged"
 
 
 def test_osai_entries_naming_the_same_or_no_end_model(base_registry: Path, tmp_path: Path) -> None:
@@ -445,3 +448,24 @@ def test_progress_plain_lines_off_a_terminal() -> None:
 def test_unknown_kind_is_refused(base_registry: Path) -> None:
     with pytest.raises(ValueError, match="unknown import kind"):
         run_import("nope", [], base_registry)
+
+
+def test_epoch_full_view_merges_marks_estimates_and_relates(base_registry: Path) -> None:
+    before = {p.name for p in (base_registry / "models").iterdir()}
+    report = run_import("epoch", [FIXTURES / "all_ai_models_merge.csv"], base_registry)
+    added = {p.name for p in (base_registry / "models").iterdir()} - before
+    assert added == {"example-model-chat.yaml", "example-model-tuned-twice.yaml"}, "the row naming an existing model merges into it"
+    compute = load(base_registry, "models", "example-model")["training"]["compute_flop"]
+    assert compute == {"value": 1.2e21, "low": 6e20, "high": 2.4e21, "source": "epoch-models",
+                       "note": "estimation method: Operation counting", "provenance": "third-party-estimate", "confidence": "Likely"}
+    chat = load(base_registry, "models", "example-model-chat")
+    assert chat["base_model"] == "example-model", "Epoch's base model, found by an alias"
+    assert "provenance" not in chat["training"]["compute_flop"], "Epoch says the developer reported it"
+    twice = load(base_registry, "models", "example-model-tuned-twice")
+    assert twice["base_model"] == "example-model-chat", "a base model planned by an earlier row of the same file"
+    assert twice["training"]["compute_flop"]["provenance"] == "third-party-estimate"
+    assert twice["training"]["compute_flop"]["note"] == "Epoch AI gives no estimation method"
+    assert not report.of("conflict")
+    valid(base_registry)
+    again = run_import("epoch", [FIXTURES / "all_ai_models_merge.csv"], base_registry)
+    assert again.count("added") == again.count("changed") == 0

@@ -64,7 +64,9 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_a_model_edit_renders_its_page_what_it_refers_to_and_the_indexes(base_registry: Path) -> None:
     (base_registry / "models" / "other.yaml").write_text(
-        (base_registry / "models" / "example-model.yaml").read_text(encoding="utf-8").replace("id: example-model", "id: other"),
+        (base_registry / "models" / "example-model.yaml").read_text(encoding="utf-8").replace("id: example-model", "id: other")
+        .replace("name: Example Model", "name: Other Model").replace("aliases: [EX-1]", "aliases: [OT-1]")
+        .replace("example-lab/example-model", "example-lab/other"),
         encoding="utf-8")
     before = snapshot(base_registry)
     edit(base_registry / "models" / "example-model.yaml", "name: Example Model", "name: Example Model, edited")
@@ -206,7 +208,9 @@ def test_a_preview_lists_the_downloads_after_the_reload_and_writes_them_again_if
 
 def test_a_reload_keeps_the_records_and_reports_an_edit_did_not_touch(base_registry: Path) -> None:
     (base_registry / "models" / "other.yaml").write_text(
-        (base_registry / "models" / "example-model.yaml").read_text(encoding="utf-8").replace("id: example-model", "id: other"),
+        (base_registry / "models" / "example-model.yaml").read_text(encoding="utf-8").replace("id: example-model", "id: other")
+        .replace("name: Example Model", "name: Other Model").replace("aliases: [EX-1]", "aliases: [OT-1]")
+        .replace("example-lab/example-model", "example-lab/other"),
         encoding="utf-8")
     cache: registry.FileCache = {}
     first = registry.load(base_registry, cache=cache).require()

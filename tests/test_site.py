@@ -91,6 +91,15 @@ sources:
 ENTRY_FOLDERS = {"models", "organizations", "hardware", "grids", "claims"}
 
 
+CHAT_MODEL = """id: example-chat
+name: Example Chat
+organization: example-lab
+variant_of: example-model
+former_ids: [example-model-chat]
+sources: [{id: s, title: S, url: "https://example.org/chat"}]
+"""
+
+
 def make_project(target: Path) -> Path:
     """A copy of tests/fixtures/base plus a hostile model, the real assumptions and openness table, and a minimal mkdocs.yml."""
     reg = target / "registry"
@@ -558,3 +567,18 @@ def test_an_estimate_says_likely_range_and_each_default_says_its_rule(site: Path
     assert "chosen by rule: served by a cloud or hyperscale operator" in estimate
     method = (site / "methodology" / "index.html").read_text(encoding="utf-8")
     assert 'id="ranges"' in method and 'id="calibration"' in method and 'id="rules"' in method
+
+
+def test_an_old_address_sends_the_reader_to_the_record(tmp_path: Path) -> None:
+    config = make_project(tmp_path)
+    (tmp_path / "registry" / "models" / "example-chat.yaml").write_text(CHAT_MODEL, encoding="utf-8")
+    done = build(config, tmp_path / "site")
+    assert done.returncode == 0, done.stderr[-3000:]
+    site = tmp_path / "site"
+    old = (site / "models" / "example-model-chat" / "index.html").read_text(encoding="utf-8")
+    head = old[:old.index("</head>")]
+    assert '<meta http-equiv="refresh" content="0; url=../example-chat/">' in head and 'content="noindex"' in head
+    assert 'href="../example-chat/"' in old[old.index("<body"):], "a link for readers whose browser does not follow the refresh"
+    assert "http-equiv" not in (site / "models" / "example-chat" / "index.html").read_text(encoding="utf-8")
+    base = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
+    assert 'Variants</dt><dd><a href="../../models/example-chat/">Example Chat</a>' in base

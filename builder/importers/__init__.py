@@ -154,6 +154,7 @@ def run_import(kind: str, files: Sequence[Path], registry: Path, *, dry_run: boo
 
 
 def _resolve(ctx: Context, items: list[Planned], owned: frozenset[str], force: bool) -> list[tuple[Path, str]]:
+    """The files to write; a record the import would only add its own source to is unchanged (nothing would cite it)."""
     schemas = Schemas()
     tolerance = _tolerance(ctx.root)
     table = _precedence(ctx.root)
@@ -173,7 +174,7 @@ def _resolve(ctx: Context, items: list[Planned], owned: frozenset[str], force: b
             if c.why:
                 verb = f"{'took the import' if c.taken else 'kept the registry value'}, {c.why}; the other is kept in disagrees"
             ctx.report.add("conflict", f"{label} {c.path}", f"registry has {_short(c.kept)}, {item.row} has {_short(c.imported)}: {verb}")
-        if not changes or (before is not None and data == before.data):
+        if not changes or (before is not None and (data == before.data or set(changes) <= {"sources"})):
             ctx.report.add("unchanged", label, item.row)
             continue
         for pointer, _ in spreadsheet.formula_texts(item.data):

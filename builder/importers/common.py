@@ -271,7 +271,7 @@ class Index:
 
     def add(self, record_id: str, data: Mapping[str, Any]) -> None:
         self.ids.add(record_id)
-        for name in [record_id, data.get("name"), *(data.get("aliases") or [])]:
+        for name in [record_id, data.get("name"), *(data.get("aliases") or []), *(data.get("former_ids") or [])]:
             if isinstance(name, str) and name:
                 self.names.setdefault(key(name), record_id)
 

@@ -67,6 +67,7 @@ def _row(file_name: str, line: int, row: dict[str, str], full_view: bool, seen: 
     training, notes = _training(row, sid, ctx, label)
     put(model, "training", training)
     put(model, "openness", _openness(row, sid))
+    put(model, "base_model", _base_model(row, model_id, ctx))
     model["sources"] = [source, *_links(row, ctx.data("model", model_id))]
     if notes:
         model.setdefault("training", {})["note"] = text(" ".join(notes))
@@ -112,12 +113,24 @@ def _estimate(row: dict[str, str], sid: str, value: float | int | None, full_vie
     return _judged(value, sid, whose.compute(row, method or None), "; ".join(notes) or None, low=low, high=high)
 
 
+def _base_model(row: dict[str, str], model_id: str, ctx: Context) -> str | None:
+    """Epoch's base model as the record's base_model, when it names one other record and the record declares no relation
+    yet (one a person wrote is kept; several bases, as for a vision-language model, stay in the note)."""
+    base = text(row.get("Base model"), 200)
+    existing = ctx.data("model", model_id) or {}
+    if not base or "," in base or any(existing.get(r) for r in ("base_model", "variant_of", "family")):
+        return None
+    target = ctx.find("model", slugify(base), base)
+    return target if target and target != model_id else None
+
+
 def _training(row: dict[str, str], sid: str, ctx: Context, label: str) -> tuple[Record, list[str]]:
     training: Record = {}
     notes: list[str] = []
     full_view = sid == "epoch-models"
     put(training, "tokens", _tokens(row, sid, notes))
-    put(training, "compute_flop", _estimate(row, sid, number(row.get("Training compute (FLOP)")), full_view))
+    compute = number(row.get("Training compute (FLOP)"))
+    put(training, "compute_flop", _estimate(row, sid, compute, full_view))
     put(training, "precision", PRECISION.get(row.get("Numerical format", "").strip().lower()))
     hardware = _split(row.get("Training hardware", ""))
     if hardware:
