@@ -82,6 +82,7 @@ class InputView:
     origin_label: str
     sources: tuple[Link, ...]
     note: str | None
+    rule: str | None = None  # why this default was chosen for this model
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ class ModelView:
     inference: list[DisclosureView] = field(default_factory=list)
     inference_derived: list[MetricView] = field(default_factory=list)
     lifecycle: list[LifecycleView] = field(default_factory=list)
+    openness_only: bool = False
 
 
 def quantity(value: float | None, low: float | None = None, high: float | None = None, unit: str = "", estimated: bool = False,
@@ -277,7 +279,8 @@ def _origin(i: Input, registry: Registry, linker: Linker) -> tuple[str | None, s
 def _input_view(i: Input, known: Mapping[str, Source], registry: Registry, linker: Linker) -> InputView:
     """A formula input as printed, with where it comes from and the sources its ids refer to (`known`)."""
     href, label = _origin(i, registry, linker)
-    return InputView(i.name, quantity(i.value, i.low, i.high, i.unit), i.origin, href, label, links_for(i.sources, known), i.note)
+    return InputView(i.name, quantity(i.value, i.low, i.high, i.unit), i.origin, href, label, links_for(i.sources, known), i.note,
+                     i.rule)
 
 
 def metric_view(m: Metric, model_sources: Mapping[str, Source], book: SourceBook, linker: Linker) -> MetricView:
@@ -378,7 +381,10 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
     equivalents = [metric_view(e, known, book, linker) for e in report.equivalents.values()]
     memory = [(f"{need.bits}-bit", f"{number(need.gigabytes)} GB", need.fits) for need in report.access.memory]
     o = report.openness
-    openness_facts = [("Coverage", f"{o.coverage:.0%} of the status fields are known")]
+    fields = len(registry.openness_scoring.get("status_fields") or ()) or 1
+    counts_unknown = "unknown_counts_as" in registry.openness_scoring
+    openness_facts = [("Coverage", f"{len(o.counted)} of {fields} status fields known"
+                                   + ("; the unknown ones count as closed" if counts_unknown and len(o.counted) < fields else ""))]
     openness_facts.append(("Model Openness Framework class", o.mof_class or "none reached"))
     openness_facts.append(("Open Source AI Definition 1.0", "met" if o.osaid_met else "not met"))
     transparency = [Check(label, "yes" if done else "no", "disclosed" if done else "not disclosed") for _, label, done in report.transparency.items]
@@ -402,6 +408,7 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
         inference=[disclosure_view(n, position, known) for position, n in enumerate(report.inference, 1)],
         inference_derived=inference_metrics(report, known, book, linker),
         lifecycle=[lifecycle_view(lc, position, known) for position, lc in enumerate(m.lifecycle, 1)],
+        openness_only=report.openness_only,
     )
 
 

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from builder import checks, construct, limits, reserved, spreadsheet
+from builder import checks, construct, limits, openness_rules, reserved, spreadsheet
 from builder.background import BackgroundError, Results
 from builder.problems import Problem, RegistryError
 from builder.records import Assumption, Claim, Grid, Hardware, Model, Operator, Organization, Source, sources
@@ -190,6 +190,7 @@ def _load(root: Path, schemas: Schemas, cache: FileCache | None) -> Loaded:
             f.problems += _references(f, by_kind, tolerance)
         elif isinstance(f.data, Mapping) and f.valid and f.kind == "precedence":
             f.problems += checks.check_precedence(f.data, f.shown)
+    _openness_rules(files, by_kind)
     problems = sorted(p for f in files for p in _located(f))
     if any(p.is_error for p in problems):
         return Loaded(None, problems, len(files), stamps)
@@ -319,7 +320,20 @@ def _references(f: _File, by_kind: dict[str, dict[str, _File]], tolerance: float
     training = data.get("training")
     if f.kind == "model" and isinstance(training, Mapping):
         found += checks.check_accelerator_hours(shown, training, tolerance)
+    if f.kind == "grid":
+        found += checks.check_grid_basis(shown, data)
     return found
+
+
+def _openness_rules(files: list[_File], by_kind: dict[str, dict[str, _File]]) -> None:
+    """Openness statuses that contradict each other or their licence, by the rules of a valid openness table."""
+    table = files[1]
+    if not table.valid or not isinstance(table.data, Mapping):
+        return
+    models = by_kind["model"].values()
+    found = openness_rules.check(((f.shown, f.data) for f in models if f.valid), table.data)
+    for f in models:
+        f.problems += found.get(f.shown, [])
 
 
 def _reference_fields(kind: str, data: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:

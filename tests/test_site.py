@@ -548,3 +548,13 @@ def test_a_build_leaves_no_forked_process_or_closing_thread_behind(tmp_path: Pat
     assert multiprocessing.active_children() == []
     assert plugin._closing is None and plugin._background is None  # closed while Pagefind ran, or at the end without it
     assert (tmp_path / "site" / "downloads" / "models.json").is_file()
+
+
+def test_an_estimate_says_likely_range_and_each_default_says_its_rule(site: Path) -> None:
+    example = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../methodology/#ranges"' in example
+    estimate = section(example, 'id="metric-inference_energy_wh_per_1000_tokens"', "</td></tr>")
+    assert "(likely range (90%) " in section(estimate, "<td>", "</td>") and "(range " not in section(estimate, "<td>", "</td>")
+    assert "chosen by rule: served by a cloud or hyperscale operator" in estimate
+    method = (site / "methodology" / "index.html").read_text(encoding="utf-8")
+    assert 'id="ranges"' in method and 'id="calibration"' in method and 'id="rules"' in method
