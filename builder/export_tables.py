@@ -570,7 +570,7 @@ def metric_tables(reports: Mapping[str, ModelReport]) -> list[Table]:
 
 def tables(registry: Registry, reports: Mapping[str, ModelReport], schemas: Schemas | None = None) -> list[Table]:
     """Every table, in an order where each table comes after the tables its foreign keys point at."""
-    describe = Describer(schemas or Schemas())
+    describe = Describer(schemas or Schemas(registry.schema_folder))
     return [organizations_table(registry, describe), hardware_table(registry, describe), *grids_tables(registry, describe),
             models_table(reports, describe), model_organizations_table(registry, describe), *metric_tables(reports),
             inference_table(reports, describe), lifecycle_table(registry, describe),

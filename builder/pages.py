@@ -350,7 +350,7 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
     out.append(page(env.get_template("home.md.j2"), "index.md", {"site_name": conf["site_name"]},
                     lambda: {"h": pagetables.headline(reports), "newest": pagetables.newest(reports), "charts": charts.all_charts(reports, "")}))
     out.append(page(env.get_template("methodology.md.j2"), "methodology.md", {}, lambda: methodology(reports, registry)))
-    out.append(page(env.get_template("fields.md.j2"), "fields.md", {}, lambda: {"kinds": fieldref.reference(Schemas())}))
+    out.append(page(env.get_template("fields.md.j2"), "fields.md", {}, lambda: {"kinds": fieldref.reference(Schemas(registry.schema_folder))}))
     out.append(page(env.get_template("inference.md.j2"), "inference.md", {}, lambda: {"p": pageviews.inference_page(reports)}))
     out.append(page(env.get_template("coverage.md.j2"), "coverage.md", {},
                     lambda: {"p": pageviews.coverage_page(reports)}))

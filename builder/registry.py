@@ -52,6 +52,7 @@ class Registry:
     precedence: Mapping[str, Any] = field(default_factory=dict)
     operators: Mapping[str, Operator] = field(default_factory=dict)
     organization_kinds: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    schema_folder: Path | None = None  # the schemas it was validated with, which exports and pages describe (None: the default)
 
     def assumption(self, key: str) -> Assumption:
         return self.assumptions[key]
@@ -194,7 +195,7 @@ def _load(root: Path, schemas: Schemas, cache: FileCache | None) -> Loaded:
     problems = sorted(p for f in files for p in _located(f))
     if any(p.is_error for p in problems):
         return Loaded(None, problems, len(files), stamps)
-    return Loaded(_build(root, files, by_kind, cache), problems, len(files), stamps)
+    return Loaded(_build(root, files, by_kind, cache, schemas.folder), problems, len(files), stamps)
 
 
 def _read_all(found: list[tuple[str, Path]], stamps: Stamps, schemas: Schemas, cache: FileCache) -> list[_File]:
@@ -397,7 +398,8 @@ def _located(f: _File) -> Iterable[Problem]:
     return out
 
 
-def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]], cache: FileCache | None) -> Registry:
+def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]], cache: FileCache | None,
+           schema_folder: Path) -> Registry:
     """The registry's records; with a cache, an unchanged file gives the same record object as in the last load (so what was
     derived from it can be kept)."""
     records: dict[str, dict[str, Any]] = {}
@@ -410,4 +412,4 @@ def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]],
                     assumption_sources=sources(raw_assumptions.get("sources")),
                     openness_scoring=files[1].data, operators=construct.operators(raw_assumptions),
                     organization_kinds=raw_assumptions.get("organization_kinds") or {},
-                    precedence=next((f.data for f in files if f.kind == "precedence"), {}))
+                    precedence=next((f.data for f in files if f.kind == "precedence"), {}), schema_folder=schema_folder)
