@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from builder.derived import ModelReport
-from builder.formatting import number
+from builder.formatting import figure, number
 from builder.metrics import Metric
 
 WIDTH, HEIGHT = 640, 360
@@ -131,9 +131,8 @@ def over_time(reports: Mapping[str, ModelReport], name: str, chart_id: str, titl
 
 
 def _printed(m: Metric) -> str:
-    """A metric as table text: value and range."""
-    rng = "" if m.low == m.high else f" ({number(m.low)}–{number(m.high)})"
-    return f"{number(m.value)}{rng}"
+    """A metric as table text: value, unit and range, as the pages print it."""
+    return figure(m.value, m.unit, m.low, m.high)
 
 
 def against(reports: Mapping[str, ModelReport], root: str) -> Chart | None:
@@ -153,7 +152,7 @@ def against(reports: Mapping[str, ModelReport], root: str) -> Chart | None:
         chart.points.append(Point(xs(c.value), ys(e.value), ys(e.low), ys(e.high), xs(c.low), xs(c.high),
                                   "estimated" in (c.method, e.method), r.model.name, f"{root}models/{r.model.id}/"))
         chart.table_rows.append((r.model.name, f"{_printed(c)} ({c.method})", f"{_printed(e)} ({e.method})"))
-    chart.table_head = ("Model", "Compute (FLOP)", "Emissions (tCO2e)")
+    chart.table_head = ("Model", "Compute", "Emissions")
     chart.description = (f"{len(data)} models with both figures; compute from {number(xlo)} to {number(xhi)} FLOP, emissions from "
                          f"{number(ylo)} to {number(yhi)} tCO2e, both on log scales. Hollow dots involve an estimate.")
     return chart

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.derived import ModelReport
+from builder.formatting import exact
 from builder.metrics import TRAINING_METRICS, UNITS, Metric
 from builder.records import FIGURE_FIELDS, Figure, Source
 from builder.registry import Registry
@@ -262,7 +263,7 @@ def model_columns(describe: Describer) -> list[Column]:
 def _metric_cells(name: str, metric: Metric | None) -> Row:
     if metric is None:
         return {name: None, f"{name}_low": None, f"{name}_high": None, f"{name}_method": None, f"{name}_path": None}
-    return {name: metric.value, f"{name}_low": metric.low, f"{name}_high": metric.high, f"{name}_method": metric.method,
+    return {name: exact(metric.value), f"{name}_low": exact(metric.low), f"{name}_high": exact(metric.high), f"{name}_method": metric.method,
             f"{name}_path": metric.path}
 
 
@@ -274,10 +275,10 @@ def model_row(report: ModelReport, fields: Sequence[_Field]) -> Row:
         row.update(_metric_cells(name, metrics.get(name)))
     need = {m.bits: m for m in report.access.memory}
     for b in BITS:
-        row[f"memory_{b}bit_gb"] = need[b].gigabytes if b in need else None
+        row[f"memory_{b}bit_gb"] = exact(need[b].gigabytes) if b in need else None
         row[f"memory_{b}bit_fits"] = need[b].fits if b in need else None
     o = report.openness
-    row.update(transparency_share=report.transparency.share, openness_score=o.score, openness_coverage=o.coverage,
+    row.update(transparency_share=exact(report.transparency.share), openness_score=exact(o.score), openness_coverage=exact(o.coverage),
                openness_mof_class=o.mof_class, openness_osaid_met=o.osaid_met)
     return row
 
@@ -505,8 +506,8 @@ INPUT_CELLS = ("model_id", "metric", "position", "name", "value", "low", "high",
 
 def _metric_row(model_id: str, m: Metric) -> tuple[Any, ...]:
     e = m.estimate
-    return (model_id, m.name, m.value, m.low, m.high, m.unit, m.method, m.path, m.formula, joined(m.sources), m.note,
-            *((e.value, e.low, e.high, e.path) if e is not None else (None, None, None, None)))
+    return (model_id, m.name, exact(m.value), exact(m.low), exact(m.high), m.unit, m.method, m.path, m.formula, joined(m.sources), m.note,
+            *((exact(e.value), exact(e.low), exact(e.high), e.path) if e is not None else (None, None, None, None)))
 
 
 def metric_tables(reports: Mapping[str, ModelReport]) -> list[Table]:
@@ -514,7 +515,7 @@ def metric_tables(reports: Mapping[str, ModelReport]) -> list[Table]:
     metrics = Table("derived_metrics", "Derived metrics", "Every derived figure of every model, with range, method, formula and sources.",
                     METRIC_COLUMNS, ("model_id", "metric"), _in_order(METRIC_COLUMNS, METRIC_CELLS, rows, ["model_id", "metric"]),
                     (ForeignKey(("model_id",), "models", ("id",)),))
-    inputs = ((mid, m.name, n, i.name, i.value, i.low, i.high, i.unit, i.origin, i.ref, joined(i.sources), i.note)
+    inputs = ((mid, m.name, n, i.name, exact(i.value), exact(i.low), exact(i.high), i.unit, i.origin, i.ref, joined(i.sources), i.note)
               for mid, m in _all_metrics(reports) for n, i in enumerate(m.inputs, 1))
     key = ("model_id", "metric", "position")
     metric_inputs = Table("metric_inputs", "Metric inputs", "The inputs of every estimated figure, so each can be recomputed.", INPUT_COLUMNS,

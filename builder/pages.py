@@ -27,6 +27,7 @@ FIRST_ROWS = 100  # rows the index page carries in its HTML; the rest come from 
 INDEX_PAGES = {"models": "models/index.md", "organizations": "organizations/index.md", "hardware": "hardware/index.md",
                "grids": "grids/index.md", "claims": "claims/index.md"}
 DOWNLOADS_PAGE = "downloads/index.md"
+COMPARE_PAGE = "compare.md"  # models side by side, built in the browser from the static API: /compare/?m=id1,id2
 API_FOLDER = "api"  # the static API: every file in it is written by write_data
 ROWS = "models/rows.json"  # every row of the models index, fetched by its script on first use
 _THIS_MODULE = codecache.fingerprint(__file__)  # part of the kept templates' checksums
@@ -256,7 +257,7 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
 
     rows = rows or index_rows(registry, reports)
     out.append(page(env.get_template("models_index.md.j2"), INDEX_PAGES["models"], {"total": len(registry.models)},
-                    lambda: {"rows": rows(), "shown": rows()[:FIRST_ROWS], "filters": pagetables.filter_options(rows())}))
+                    lambda: _index_context(rows())))
     out.append(page(env.get_template("models_list.md.j2"), "models/list.md", {}, lambda: {"rows": rows(), "groups": pagetables.by_letter(rows())}))
 
     entity_t = env.get_template("entity.md.j2")
@@ -281,6 +282,7 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
     out.append(page(env.get_template("home.md.j2"), "index.md", {"site_name": conf["site_name"]},
                     lambda: {"h": pagetables.headline(reports), "newest": pagetables.newest(reports), "charts": charts.all_charts(reports, "")}))
     out.append(page(env.get_template("methodology.md.j2"), "methodology.md", {}, lambda: methodology(reports, registry)))
+    out.append(page(env.get_template("compare.md.j2"), COMPARE_PAGE, {}))
     out.append(page(env.get_template("fields.md.j2"), "fields.md", {}, lambda: {"kinds": fieldref.reference(Schemas())}))
     out.append(page(env.get_template("inference.md.j2"), "inference.md", {}, lambda: {"p": pageviews.inference_page(reports)}))
 
@@ -293,6 +295,26 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
     else:
         out.append(downloads_page(env, downloads, version, conf))  # last: MkDocs builds it after every other page
     return out
+
+
+WEIGHTS_LEGEND = (("open", "downloadable by anyone under the stated licence"),
+                  ("gated", "downloadable after approval or sign-up"),
+                  ("restricted", "downloadable under a licence that restricts use"),
+                  ("api-only", "usable only through the developer's API; weights not released"),
+                  ("hosted-only", "usable only in the developer's own product"),
+                  ("unreleased", "announced or described, not available"),
+                  ("unknown", "no source says"))
+
+
+def _index_context(rows: list[pagetables.IndexRow]) -> dict[str, Any]:
+    """The models index: its first rows in the default order, the filters and the legend."""
+    ordered = pagetables.default_order(rows)
+    present = {r.weights for r in rows}
+    return {"rows": rows, "shown": ordered[:FIRST_ROWS], "default_sort": pagetables.DEFAULT_SORT,
+            "filters": pagetables.filter_options(rows, pagetables.SELECTS),
+            "organizations": pagetables.organizations(rows), "years": pagetables.years(rows),
+            "weights_legend": [(k, v) for k, v in WEIGHTS_LEGEND if k in present] +
+                              [(k, "") for k in sorted(present - {k for k, _ in WEIGHTS_LEGEND})]}
 
 
 def _model_context(model_id: str, reports: Mapping[str, ModelReport], registry: Registry, conf: Mapping[str, str],

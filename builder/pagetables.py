@@ -8,13 +8,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.derived import ModelReport
+from builder.formatting import PARAMETERS
 from builder.metrics import Metric
 from builder.pageviews import Quantity, printed, quantity, year_of
 from builder.registry import Registry
 
 COLUMNS = ("id", "name", "aliases", "organization", "year", "domain", "parameters", "compute", "compute_est", "energy", "energy_est",
            "emissions", "emissions_low", "emissions_high", "emissions_est", "openness", "weights", "licence", "hardware_class",
-           "reported_emissions")
+           "reported_emissions", "released", "compute_low", "compute_high", "energy_low", "energy_high")
+# Filters shown as a <select> of the values present; the organization (several, with type-ahead), the years (a range) and
+# "published figures only" (a checkbox) are filters of their own on the index.
+SELECTS = (("domain", "Domain"), ("weights", "Weights"), ("licence", "Licence"), ("hardware_class", "Runs on (16-bit)"),
+           ("reported_emissions", "Emissions"))
 FILTERS = (("organization", "Organization"), ("year", "Year"), ("domain", "Domain"), ("weights", "Weights"), ("licence", "Licence"),
            ("hardware_class", "Runs on (16-bit)"), ("reported_emissions", "Emissions"))
 
@@ -39,11 +44,17 @@ class IndexRow:
     hardware_class: str
     reported_emissions: str
     raw: tuple[Any, ...]
+    released: str = ""
 
 
 def _metric(m: Metric | None) -> Quantity:
     """A metric as an index cell."""
-    return quantity(None) if m is None else quantity(m.value, m.low, m.high, "", m.method == "estimated")
+    return quantity(None) if m is None else quantity(m.value, m.low, m.high, m.unit, m.method == "estimated")
+
+
+def _ends(m: Metric | None) -> tuple[float | None, float | None]:
+    """A metric's range ends (4 significant digits) for the JSON rows."""
+    return (None, None) if m is None else (float(f"{m.low:.4g}"), float(f"{m.high:.4g}"))
 
 
 def _raw(m: Metric | None) -> tuple[float | None, int]:
@@ -68,11 +79,23 @@ def index_rows(reports: Mapping[str, ModelReport], registry: Registry) -> list[I
         raw = (m.id, m.name, "; ".join(m.aliases), orgs, year, ", ".join(m.domains), params, *_raw(comp), *_raw(en),
                *(_raw(em)[:1]), float(f"{em.low:.4g}") if em else None, float(f"{em.high:.4g}") if em else None, _raw(em)[1],
                None if r.openness.score is None else round(r.openness.score), weights, licence.value if licence else "unknown",
-               hw_class, reported)
+               hw_class, reported, m.released or "", *_ends(comp), *_ends(en))
         rows.append(IndexRow(m.id, m.name, "; ".join(m.aliases), orgs, year, ", ".join(m.domains) or "unknown",
-                             quantity(m.parameters.value if m.parameters else None), _metric(comp), _metric(en), _metric(em),
-                             quantity(r.openness.score), weights, licence.value if licence else "unknown", hw_class, reported, raw))
+                             quantity(m.parameters.value if m.parameters else None, unit=PARAMETERS), _metric(comp), _metric(en), _metric(em),
+                             quantity(r.openness.score, unit="/ 100"), weights, licence.value if licence else "unknown", hw_class, reported,
+                             raw, m.released or ""))
     return sorted(rows, key=lambda row: row.name.lower())
+
+
+DEFAULT_SORT = "-compute"  # the index's default order, as its script names it: most training compute first
+
+
+def default_order(rows: Sequence[IndexRow]) -> list[IndexRow]:
+    """The index's default order: most training compute first (the models readers look up, with figures), unknown last, by
+    name within equal values (the order rows.json is written in, so the rows the page carries and those its script adds
+    follow on)."""
+    known = sorted((r for r in rows if r.raw[7] is not None), key=lambda r: -r.raw[7])  # stable: by name within a value
+    return [*known, *(r for r in rows if r.raw[7] is None)]
 
 
 def by_letter(rows: Sequence[IndexRow]) -> list[tuple[str, list[IndexRow]]]:
@@ -85,14 +108,25 @@ def by_letter(rows: Sequence[IndexRow]) -> list[tuple[str, list[IndexRow]]]:
 
 
 def rows_json(rows: Sequence[IndexRow]) -> str:
-    """The index as compact JSON: one column list and one array per model, no whitespace."""
-    return json.dumps({"columns": COLUMNS, "rows": [row.raw for row in rows]}, separators=(",", ":"), ensure_ascii=False)
+    """The index as compact JSON: one column list and one array per model, in the default order, no whitespace."""
+    return json.dumps({"columns": COLUMNS, "rows": [row.raw for row in default_order(rows)]}, separators=(",", ":"), ensure_ascii=False)
 
 
-def filter_options(rows: Sequence[IndexRow]) -> list[tuple[str, str, list[str]]]:
+def organizations(rows: Sequence[IndexRow]) -> list[str]:
+    """Every organization named in the index, for the organization filter's type-ahead."""
+    return sorted({o.strip() for row in rows for o in row.organization.split(",")} - {"unknown"}, key=str.lower)
+
+
+def years(rows: Sequence[IndexRow]) -> tuple[int, int] | None:
+    """The first and last release year in the index, the bounds of the year range."""
+    found = [row.year for row in rows if row.year is not None]
+    return (min(found), max(found)) if found else None
+
+
+def filter_options(rows: Sequence[IndexRow], filters: Sequence[tuple[str, str]] = FILTERS) -> list[tuple[str, str, list[str]]]:
     """Each filter with the values present, for the <select>s of the index."""
     out = []
-    for key, label in FILTERS:
+    for key, label in filters:
         values: set[str] = set()
         for row in rows:
             value = getattr(row, key)

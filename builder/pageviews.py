@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 
 from builder import inference
 from builder.derived import ModelReport
-from builder.formatting import number
+from builder.formatting import PARAMETERS, number, scaled
 from builder.metrics import TRAINING_METRICS, UNITS, Input, Metric
 from builder.records import Disclosure, Figure, Lifecycle, Model, Source, Status
 from builder.registry import Registry
@@ -161,10 +161,8 @@ def quantity(value: float | None, low: float | None = None, high: float | None =
 def _quantity(value: float | None, low: float | None, high: float | None, unit: str, estimated: bool) -> Quantity:
     if value is None:
         return Quantity("unknown", "", unit)
-    lo = value if low is None else low
-    hi = value if high is None else high
-    width = "" if abs(hi - lo) <= 1e-12 * max(abs(hi), abs(lo), 1e-300) else f"{number(lo)}–{number(hi)}"
-    return Quantity(number(value), width, unit, estimated)
+    shown, width, printed_unit = scaled(value, low, high, unit)
+    return Quantity(shown, width, printed_unit, estimated)
 
 
 def figure_quantity(fig: Figure | None, unit: str = "") -> Quantity:
@@ -341,10 +339,10 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
     known = m.all_sources()
     t = m.training
     facts = [("Released", m.released or "unknown"), ("Domains", ", ".join(m.domains) or "unknown"),
-             ("Parameters", _q(figure_quantity(m.parameters)))]
+             ("Parameters", _q(figure_quantity(m.parameters, PARAMETERS)))]
     if m.active_parameters is not None:
-        facts.append(("Active parameters", _q(figure_quantity(m.active_parameters))))
-    facts += [("Architecture", m.architecture or "unknown"), ("Training tokens", _q(figure_quantity(t.tokens)))]
+        facts.append(("Active parameters", _q(figure_quantity(m.active_parameters, PARAMETERS))))
+    facts += [("Architecture", m.architecture or "unknown"), ("Training tokens", _q(figure_quantity(t.tokens, PARAMETERS)))]
     facts.append(("Accelerator count", _q(figure_quantity(t.accelerator_count))))
     facts.append(("Training duration", _q(figure_quantity(t.duration_hours, "h"))))
     loc = t.location
@@ -388,12 +386,12 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
 
 def _q(q: Quantity) -> str:
     """A quantity as one line of text."""
-    text = q.value + (f" ({q.range})" if q.range else "") + (f" {q.unit}" if q.unit and q.value != "unknown" else "")
+    text = q.value + (f" {q.unit}" if q.unit and q.value != "unknown" else "") + (f" ({q.range})" if q.range else "")
     return ("≈ " if q.estimated else "") + text
 
 
 def printed(q: Quantity) -> str:
-    """A quantity as one line of text: '≈ 1,287 (1,100–1,500) MWh' or 'unknown'."""
+    """A quantity as one line of text: '≈ 1.29 GWh (1.1–1.5)' or 'unknown'."""
     return _q(q)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from builder.derived import ModelReport
-from builder.formatting import number, span
+from builder.formatting import plain as number
+from builder.formatting import span
 from builder.metrics import Metric
 
 

@@ -109,23 +109,24 @@ def test_index_filters_by_typing(browser: Any, served: str) -> None:
     page = browser.new_page()
     watch = Watch(page)
     page.goto(served + "models/")
-    assert page.locator("#rg-count").inner_text().startswith("2 of 2")
+    assert page.locator("#rg-count").inner_text() == "Showing 2 of 2 models"
     page.wait_for_function("!document.getElementById('rg-filter-set').disabled")
     basic_a11y(page)
     page.wait_for_load_state("networkidle")
     assert not any(u.endswith("/rows.json") for u in watch.requests), "rows.json was fetched before the reader used the table"
     page.click("#rg-q")
     page.keyboard.type("ex-1 example")
-    page.wait_for_function("document.getElementById('rg-count').textContent.startsWith('1 of 2')")
+    page.wait_for_function("document.getElementById('rg-count').textContent === 'Showing 1 of 1 matching models (of 2)'")
     assert any(u.endswith("/rows.json") for u in watch.requests)
     assert page.locator("#rg-models tbody tr").count() == 1
     page.keyboard.press("Control+A")
     page.keyboard.type("script")
-    page.wait_for_function("document.getElementById('rg-count').textContent.startsWith('1 of 2')")
+    page.wait_for_function("document.querySelector('#rg-models tbody th a').textContent.includes('script')")
+    assert _count(page) == "Showing 1 of 1 matching models (of 2)"
     assert page.locator("#rg-models tbody th a").inner_text() == "<script>alert(1)</script>"
     page.fill("#rg-q", "")
     page.select_option("#rg-f-reported_emissions", "reported")
-    page.wait_for_function("document.getElementById('rg-count').textContent.startsWith('1 of 2')")
+    page.wait_for_function("document.getElementById('rg-count').textContent.startsWith('Showing 1 of 1')")
     assert page.locator("#rg-models tbody th a").inner_text() == "Example Model"
     page.select_option("#rg-f-reported_emissions", "")
     page.click("th[data-key=emissions] button")
@@ -219,4 +220,180 @@ def test_hostile_entry_text_neither_runs_nor_becomes_markup(browser: Any, served
         js_links: document.querySelectorAll('a[href^="javascript:" i]').length})""")
     assert injected == {"img": 0, "script": 0, "markup": 0, "js_links": 0}
     watch.clean()
+    page.close()
+
+
+# ---------------------------------------------------------------------------------------------------- issue 25: the reader
+
+FORMAT_CASES = [(2.1e25, None, None, "FLOP"), (1.76e11, 1.4e11, 2.3e11, "parameters"), (1287.0, 1000.0, 1700.0, "MWh"),
+                (0.45, None, None, "MWh"), (552.0, 441.6, 717.6, "tCO2e"), (0.3, None, None, "tCO2e"), (0.0002, None, None, "tCO2e"),
+                (1.5, 1.0, 2.0, "gCO2e"), (1.25, 1.05, 1.35, ""), (999.6, None, None, ""), (3.14e23, None, None, ""),
+                (2.5e-5, None, None, "Wh"), (45.0, None, None, "/ 100"), (12345.0, 9876.5, 15000.0, "h")]
+
+
+def test_the_index_script_prints_numbers_as_the_builder_does(browser: Any, served: str) -> None:
+    from builder.formatting import figure
+    page = browser.new_page()
+    page.goto(served + "models/")
+    printed = page.evaluate("cases => cases.map(c => window.registryFormat.figure(c[0], c[1], c[2], c[3]))", FORMAT_CASES)
+    assert printed == [figure(v, u, lo, hi) for v, lo, hi, u in FORMAT_CASES]
+    page.close()
+
+
+def test_numbers_read_as_people_read_them_on_the_index_and_model_page(browser: Any, served: str) -> None:
+    page = browser.new_page()
+    page.goto(served + "models/")
+    row = page.locator("#rg-models tbody tr", has_text="Example Model")
+    assert "1 B" in row.inner_text()  # parameters, not 1e9 or 1,000,000,000
+    assert "20 kgCO2e" in row.inner_text()  # 0.02 t in the unit its size calls for
+    page.goto(served + "models/example-model/")
+    assert "1 B" in page.locator(".rg-facts").inner_text()
+    assert "20 kgCO2e" in page.locator("#metric-emissions_tco2e").inner_text()
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def served_many(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture site with 260 more models (three organizations, released 2015 to 2024, half with a reported compute), served."""
+    root = tmp_path_factory.mktemp("many")
+    config = make_project(root)
+    models = root / "registry" / "models"
+    for org in ("alpha-lab", "beta-lab", "gamma-lab"):
+        (root / "registry" / "organizations" / f"{org}.yaml").write_text(
+            f"id: {org}\nname: {org.replace('-', ' ').title()}\nkind: company\n", encoding="utf-8")
+    for n in range(260):
+        org = ("alpha-lab", "beta-lab", "gamma-lab")[n % 3]
+        compute = f"training:\n  compute_flop: {{value: {n + 1}.0e+20, source: card}}\n" if n % 2 else ""
+        (models / f"bulk-{n:03d}.yaml").write_text(
+            f"id: bulk-{n:03d}\nname: Bulk {n:03d}\norganization: {org}\nreleased: {2015 + n % 10}-03\ndomains: [language]\n{compute}"
+            "sources:\n  - id: card\n    title: A card\n    url: https://example.org/card\n", encoding="utf-8")
+    done = build(config, root / "site")
+    assert done.returncode == 0, done.stderr[-3000:]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def _count(page: Any) -> str:
+    return str(page.locator("#rg-count").inner_text())
+
+
+def test_index_counter_follows_show_more_and_default_order_is_most_compute(browser: Any, served_many: str) -> None:
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(served_many + "models/")
+    assert _count(page) == "Showing 100 of 262 models"
+    first = page.locator("#rg-models tbody th a").first.inner_text()
+    assert first == "Bulk 259"  # the most compute: 2.6e22 FLOP
+    page.wait_for_function("!document.getElementById('rg-filter-set').disabled")
+    page.click("#rg-more button")
+    page.wait_for_function("document.getElementById('rg-count').textContent === 'Showing 262 of 262 models'")
+    names = page.locator("#rg-models tbody th a").all_inner_texts()
+    assert len(names) == len(set(names)) == 262  # the rows added follow on from the page's, none twice
+    watch.clean()
+    page.close()
+
+
+def test_index_filters_live_in_the_address_and_back_restores_them(browser: Any, served_many: str) -> None:
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(served_many + "models/")
+    page.wait_for_function("!document.getElementById('rg-filter-set').disabled")
+    page.click("#rg-org-input")
+    page.keyboard.type("beta l")
+    page.keyboard.type("ab")
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.search.includes('org=Beta+Lab')")
+    assert page.locator("#rg-org-chosen button").inner_text() == "Beta Lab ×"
+    page.wait_for_function("document.getElementById('rg-count').textContent.includes('of 87 matching models')")
+    page.click("#rg-from")
+    page.keyboard.type("2020")
+    page.wait_for_function("location.search.includes('from=2020')")
+    page.check("#rg-published")
+    page.wait_for_function("location.search.includes('published=1')")
+    texts = page.locator("#rg-models tbody tr").all_inner_texts()
+    assert texts and all("Beta Lab" in t and "≈" not in t.split("\t")[4] for t in texts)
+    assert all(int(t.split("\t")[2][:4]) >= 2020 for t in texts)
+    page.click("th[data-key=name] button")
+    page.wait_for_function("location.search.includes('sort=name')")
+    shared = page.url
+    page.go_back()
+    page.wait_for_function("!location.search.includes('sort=')")
+    assert page.get_attribute("th[data-key=compute]", "aria-sort") == "descending"
+    other = browser.new_page()
+    other.goto(shared)  # the address alone gives the same view
+    other.wait_for_function("document.getElementById('rg-count').textContent.includes('matching')")
+    assert other.locator("#rg-org-chosen button").inner_text() == "Beta Lab ×"
+    assert other.locator("#rg-published").is_checked() and other.input_value("#rg-from") == "2020"
+    assert other.get_attribute("th[data-key=name]", "aria-sort") == "ascending"
+    assert other.locator("#rg-models tbody tr").all_inner_texts() == sorted(texts)
+    other.close()
+    watch.clean()
+    page.close()
+
+
+def test_index_downloads_the_current_view_as_csv(browser: Any, served_many: str) -> None:
+    page = browser.new_page(accept_downloads=True)
+    page.goto(served_many + "models/?org=Gamma+Lab&from=2024")
+    page.wait_for_function("document.getElementById('rg-count').textContent.includes('matching')")
+    with page.expect_download() as got:
+        page.click("#rg-csv")
+    lines = Path(got.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,name,organization,released,parameters,training_compute_flop")
+    assert len(lines) - 1 == page.locator("#rg-models tbody tr").count() > 0
+    assert all(",Gamma Lab,2024-03," in line for line in lines[1:])
+    page.close()
+
+
+def test_index_on_a_phone_does_not_scroll_sideways_and_keeps_names_in_view(browser: Any, served_many: str) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(served_many + "models/")
+    page.wait_for_function("!document.getElementById('rg-filter-set').disabled")
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert page.locator("#rg-filter-box").get_attribute("open") is None  # filters behind a button on a phone
+    page.locator(".rg-table-wrap--index").evaluate("e => e.scrollLeft = 400")
+    name = page.locator("#rg-models tbody th").first.bounding_box()
+    assert name is not None and name["x"] >= 0  # the name column sticks
+    assert page.evaluate("getComputedStyle(document.querySelector('#rg-models thead th')).position") == "sticky"
+    page.close()
+
+
+def test_compare_page_shows_models_side_by_side_from_the_address(browser: Any, served: str) -> None:
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(served + "compare/?m=example-model,xss-model,no-such-model")
+    page.wait_for_selector(".rg-table--compare")
+    heads = page.locator(".rg-table--compare thead th a").all_inner_texts()
+    assert heads == ["Example Model", "<script>alert(1)</script>"]
+    assert "Not found: no-such-model" in page.locator("#rg-compare-status").inner_text()
+    emissions = page.locator(".rg-table--compare tbody tr", has_text="Emissions (location-based)").inner_text()
+    assert "20 kgCO2e" in emissions and "reported" in emissions
+    page.locator(".rg-table--compare thead th", has_text="alert").get_by_role("button").click()
+    page.wait_for_function("location.search === '?m=example-model'")
+    assert page.locator(".rg-table--compare thead th a").all_inner_texts() == ["Example Model"]
+    page.click("#rg-compare-input")
+    page.keyboard.type("<script>alert(1)</script>")
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.search === '?m=example-model,xss-model'")
+    basic_a11y(page)
+    watch.clean()
+    page.close()
+
+
+def test_add_to_compare_from_a_model_page_and_from_the_index(browser: Any, served: str) -> None:
+    page = browser.new_page()
+    page.goto(served + "models/example-model/")
+    button = page.locator("#rg-compare-this button")
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    page.goto(served + "models/")
+    page.wait_for_function("!document.getElementById('rg-filter-set').disabled")
+    assert page.locator("input[data-compare=example-model]").is_checked()
+    page.check("input[data-compare=xss-model]")
+    go = page.locator("#rg-compare-go")
+    assert go.inner_text() == "Compare 2 models"
+    go.click()
+    page.wait_for_url("**/compare/?m=example-model,xss-model")
+    page.wait_for_selector(".rg-table--compare")
     page.close()
