@@ -27,6 +27,7 @@ FIRST_ROWS = 100  # rows the index page carries in its HTML; the rest come from 
 INDEX_PAGES = {"models": "models/index.md", "organizations": "organizations/index.md", "hardware": "hardware/index.md",
                "grids": "grids/index.md", "claims": "claims/index.md"}
 DOWNLOADS_PAGE = "downloads/index.md"
+SEARCH_PAGE = "search.md"  # every result of a search: /search/?q=
 COMPARE_PAGE = "compare.md"  # models side by side, built in the browser from the static API: /compare/?m=id1,id2
 API_FOLDER = "api"  # the static API: every file in it is written by write_data
 ROWS = "models/rows.json"  # every row of the models index, fetched by its script on first use
@@ -252,7 +253,8 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
     for model_id in sorted(registry.models):
         source = _yaml_file("models", model_id, registry)
         view = functools.partial(_model_context, model_id, reports, registry, conf, claims_by_model.get(model_id, []), book)
-        out.append(page(model_t, f"models/{model_id}.md", {"name": registry.models[model_id].name}, view, source))
+        out.append(page(model_t, f"models/{model_id}.md", {"name": registry.models[model_id].name,
+                                                            "summary": pageviews.model_summary(registry.models[model_id], registry)}, view, source))
         out.append(Generated(f"models/{model_id}/{model_id}.yaml", b"", copy_of=source))
 
     rows = rows or index_rows(registry, reports)
@@ -270,19 +272,24 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
         for id_ in sorted(records):
             ev: pageviews.EntityView = make(id_, registry)
             source = _yaml_file(folder, id_, registry)
-            out.append(page(entity_t, f"{folder}/{id_}.md", {"v": ev, "kind_label": KIND_LABELS[folder],
+            out.append(page(entity_t, f"{folder}/{id_}.md", {"v": ev, "kind_label": KIND_LABELS[folder], "summary": _entity_summary(ev),
                                                              "correction_url": _correction(conf["repo_url"], ev.path)}, source=source))
             out.append(Generated(f"{folder}/{id_}/{id_}.yaml", b"", copy_of=source))
-            items.append((f"{id_}/", ev.name, None if folder == "claims" else len(ev.models)))
+            items.append((f"{id_}/", ev.name, None if folder == "claims" else len(ev.models), ev.verdict))
         title = {"organizations": "Organizations", "hardware": "Hardware", "grids": "Electricity grids", "claims": "Claims"}[folder]
         intro = {"organizations": "Who developed the models in the registry.", "hardware": "Accelerators the models were trained on.",
                  "grids": "Electricity grids and their carbon intensity.", "claims": "Widely repeated claims about AI's footprint, checked."}[folder]
-        out.append(page(index_t, INDEX_PAGES[folder], {"title": title, "intro": intro, "items": sorted(items, key=lambda i: i[1].lower())}))
+        verdicts = [pageviews.verdict(k) for k in pageviews.VERDICTS] if folder == "claims" else []
+        out.append(page(index_t, INDEX_PAGES[folder], {"title": title, "intro": intro, "items": sorted(items, key=lambda i: str(i[1]).lower()),
+                                                       "verdicts": verdicts}))
 
+    claims = [(f"claims/{c.id}/", c.title, pageviews.verdict(c.verdict)) for c in sorted(registry.claims.values(), key=lambda c: c.title.lower())]
     out.append(page(env.get_template("home.md.j2"), "index.md", {"site_name": conf["site_name"]},
-                    lambda: {"h": pagetables.headline(reports), "newest": pagetables.newest(reports), "charts": charts.all_charts(reports, "")}))
+                    lambda: {"h": pagetables.headline(reports), "newest": pagetables.newest(reports), "charts": charts.all_charts(reports, ""),
+                             "claims": claims, "queries": pageviews.query_answers(reports), "trained": pagetables.headline_models(rows())}))
     out.append(page(env.get_template("methodology.md.j2"), "methodology.md", {}, lambda: methodology(reports, registry)))
     out.append(page(env.get_template("compare.md.j2"), COMPARE_PAGE, {}))
+    out.append(page(env.get_template("search.md.j2"), SEARCH_PAGE, {}))
     out.append(page(env.get_template("fields.md.j2"), "fields.md", {}, lambda: {"kinds": fieldref.reference(Schemas())}))
     out.append(page(env.get_template("inference.md.j2"), "inference.md", {}, lambda: {"p": pageviews.inference_page(reports)}))
 
@@ -315,6 +322,16 @@ def _index_context(rows: list[pagetables.IndexRow]) -> dict[str, Any]:
             "organizations": pagetables.organizations(rows), "years": pagetables.years(rows),
             "weights_legend": [(k, v) for k, v in WEIGHTS_LEGEND if k in present] +
                               [(k, "") for k in sorted(present - {k for k, _ in WEIGHTS_LEGEND})]}
+
+
+def _entity_summary(ev: pageviews.EntityView) -> str:
+    """An entity's key facts as 'label: value', for search results and link previews."""
+    facts = [f"{label}: {text}" for label, text in ev.facts[:4] if text != "unknown"]
+    if ev.verdict is not None:
+        facts.insert(0, f"Verdict: {ev.verdict.label}")
+    if ev.kind != "claims" and ev.models:
+        facts.append(f"{len(ev.models)} model{'s' if len(ev.models) != 1 else ''} in the registry")
+    return "; ".join(facts) or ev.name
 
 
 def _model_context(model_id: str, reports: Mapping[str, ModelReport], registry: Registry, conf: Mapping[str, str],

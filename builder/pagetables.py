@@ -165,3 +165,8 @@ def newest(reports: Mapping[str, ModelReport], count: int = 6) -> list[tuple[str
     dated = [r.model for r in reports.values() if r.model.released]
     dated.sort(key=lambda m: (m.released or "", m.id), reverse=True)
     return [(m.id, m.name, m.released or "") for m in dated[:count]]
+
+
+def headline_models(rows: Sequence[IndexRow], count: int = 6) -> list[IndexRow]:
+    """The models with the most training compute that have an emissions figure, for the home page's quick answers."""
+    return [r for r in default_order(rows) if r.emissions.value != "unknown"][:count]

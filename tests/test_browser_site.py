@@ -173,8 +173,8 @@ def test_search_finds_a_model_by_typing(browser: Any, served: str) -> None:
     page.close()
 
 
-@pytest.mark.parametrize(("typed", "found"), [("Example Lab", "Example Model"), ("formula", None)])
-def test_search_looks_up_names_and_facts_not_every_figure(browser: Any, served: str, typed: str, found: str | None) -> None:
+@pytest.mark.parametrize(("typed", "found"), [("Example Lab", "Example Model"), ("formula", "Methodology"), ("zzqx", None)])
+def test_search_looks_up_names_facts_and_pages(browser: Any, served: str, typed: str, found: str | None) -> None:
     page = browser.new_page()
     page.goto(served)
     page.click("#rg-search-input")
@@ -185,14 +185,22 @@ def test_search_looks_up_names_and_facts_not_every_figure(browser: Any, served: 
         assert first.inner_text() == f"No match for “{typed}”."
     else:
         assert found in page.locator("#rg-search-results a").all_inner_texts()
+    if typed == "formula":  # the formulas are on the methodology page, not indexed on every model page
+        assert "Example Model" not in page.locator("#rg-search-results a").all_inner_texts()
     page.close()
 
 
-@pytest.mark.parametrize("path", ["", "models/", "models/example-model/", "models/xss-model/", "inference/", "downloads/", "methodology/"])
+AXE_PAGES = ["", "models/", "models/example-model/", "models/xss-model/", "inference/", "downloads/", "methodology/", "compare/?m=example-model,xss-model",
+             "claims/", "claims/example-claim/", "organizations/example-lab/", "hardware/", "hardware/example-gpu/", "grids/", "grids/fr/",
+             "search/?q=example", "fields/"]  # not 404.html: its links are absolute to the site URL's path, which this server lacks
+
+
+@pytest.mark.parametrize("path", AXE_PAGES)
 def test_axe_finds_no_serious_or_critical_violations(browser: Any, served: str, path: str) -> None:
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python not installed: axe checks skipped")
     page = browser.new_page()
     page.goto(served + path)
+    page.wait_for_load_state("networkidle")
     results = axe_module.Axe().run(page)
     serious = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], serious
@@ -396,4 +404,88 @@ def test_add_to_compare_from_a_model_page_and_from_the_index(browser: Any, serve
     go.click()
     page.wait_for_url("**/compare/?m=example-model,xss-model")
     page.wait_for_selector(".rg-table--compare")
+    page.close()
+
+
+def test_every_page_reaches_the_main_sections_and_home_answers_first_questions(browser: Any, served: str) -> None:
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    page.goto(served)
+    tabs = page.locator(".md-tabs").inner_text()
+    assert all(section in tabs for section in ("Home", "Models", "Methodology"))
+    claims = page.locator("#claims + p + ul li").all_inner_texts()
+    assert claims == ["Unsupported Example Model emitted a tonne"]
+    assert page.locator("#one-query ~ .rg-table-wrap table").count() >= 1
+    trained = page.locator("#training ~ .rg-table-wrap").first.inner_text()
+    assert "Example Model" in trained and "20 kgCO2e" in trained
+    for href in ("models/", "downloads/", "methodology/", "about/"):
+        assert page.locator(f".rg-actions a[href='{href}']").count() == 1
+    page.goto(served + "hardware/example-gpu/")
+    assert page.locator(".md-tabs a", has_text="Models").count() == 1
+    page.close()
+
+
+def test_search_puts_exact_names_first_says_the_kind_and_has_a_page_of_all_results(browser: Any, served: str) -> None:
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(served + "grids/fr/")
+    page.keyboard.press("/")  # the shortcut focuses the search box
+    assert page.evaluate("document.activeElement.id") == "rg-search-input"
+    assert "press /" in (page.get_attribute("#rg-search-input", "placeholder") or "")
+    page.keyboard.type("download")
+    page.wait_for_selector("#rg-search-results a")
+    first = page.locator("#rg-search-results li").first.inner_text()
+    assert first.startswith("PAGE") and "Data downloads" in first
+    page.fill("#rg-search-input", "")
+    page.keyboard.type("Example Model")
+    page.wait_for_function("document.querySelector('#rg-search-results a') && document.querySelector('#rg-search-results a').textContent === 'Example Model'")
+    item = page.locator("#rg-search-results li").first
+    assert item.locator(".rg-search__kind").inner_text().lower() == "model"
+    assert "released 2022" in item.inner_text()  # the clean summary, not a run of page text
+    page.goto(served + "search/?q=example")
+    page.wait_for_function("document.getElementById('rg-search-page-status').textContent.includes('results for')")
+    kinds = {k.lower() for k in page.locator("#rg-search-page-results .rg-search__kind").all_inner_texts()}
+    assert {"model", "organization", "hardware", "claim"} <= kinds
+    assert page.input_value("#rg-search-page-q") == "example"
+    watch.clean()
+    page.close()
+
+
+def test_claim_verdicts_are_badges_on_the_index_and_first_on_the_claim_page(browser: Any, served: str) -> None:
+    page = browser.new_page()
+    page.goto(served + "claims/")
+    assert page.locator(".rg-claims li .rg-verdict").first.inner_text() == "Unsupported"
+    assert page.locator("#verdicts + dl dt").count() == 6  # the vocabulary explained
+    page.goto(served + "claims/example-claim/")
+    first = page.locator("h1 ~ p").nth(1)
+    assert first.locator(".rg-verdict").inner_text() == "Verdict: Unsupported"
+    assert page.locator("h1 ~ p").nth(2).inner_text() == "The paper reports 0.02 t."
+    page.close()
+
+
+def test_footer_meta_titles_and_404(browser: Any, served: str) -> None:
+    page = browser.new_page()
+    page.goto(served)
+    assert page.title() == "AI Impact Registry"
+    footer = page.locator(".rg-footer").inner_text()
+    assert "CC BY 4.0" in footer and "dataset version" in footer and "built 20" in footer
+    assert page.locator(".rg-footer a", has_text="dataset version").get_attribute("href") == "downloads/#version"
+    page.goto(served + "models/example-model/")
+    assert page.title() == "Example Model - AI Impact Registry"
+    description = page.get_attribute("meta[property='og:description']", "content") or ""
+    assert "Example Model by Example Lab, released 2022: training emissions 20 kgCO2e" in description
+    assert page.get_attribute("meta[property='og:title']", "content") == "Example Model"
+    assert page.get_attribute("meta[name='twitter:card']", "content") == "summary"
+    page.goto(served + "no/such/page/")
+    page.goto(served + "404.html")
+    assert page.locator("h1").inner_text() == "Page not found"
+    assert page.locator("form input[name=q]").count() >= 1 and page.locator("article a[href$='models/']").count() >= 1
+    page.close()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: Any, served: str) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    for path in AXE_PAGES:
+        page.goto(served + path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0, path
     page.close()

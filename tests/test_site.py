@@ -104,6 +104,7 @@ def make_project(target: Path) -> Path:
     docs = target / "docs"
     docs.mkdir()
     (docs / "contribute.md").write_text("# Contribute\n\nOpen a pull request.\n", encoding="utf-8")
+    (docs / "about.md").write_text("# About\n\nWho keeps the registry, and how to cite it.\n", encoding="utf-8")
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = str(docs)
     config["plugins"] = [{"registry": {"registry": str(reg), "schema": str(ROOT / "schema")}}]
@@ -111,7 +112,7 @@ def make_project(target: Path) -> Path:
     config["nav"] = [{"Home": "index.md"}, {"Models": "models/index.md"}, {"Organizations": "organizations/index.md"},
                      {"Hardware": "hardware/index.md"}, {"Electricity grids": "grids/index.md"}, {"Inference": "inference.md"},
                      {"Methodology": "methodology.md"},
-                     {"Contribute": "contribute.md"}, {"Field reference": "fields.md"}]
+                     {"Contribute": "contribute.md"}, {"Field reference": "fields.md"}, {"About": "about.md"}]
     path = target / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
@@ -229,7 +230,7 @@ def test_model_page_links(site: Path) -> None:
 
 def test_nav_lists_only_index_pages(site: Path) -> None:
     home = (site / "index.html").read_text(encoding="utf-8")
-    nav = home[home.index('class="md-nav md-nav--primary"'):]
+    nav = home[home.index('class="md-tabs"'):]
     nav = nav[:nav.index("</nav>")]
     assert "example-model" not in nav and "models/" in nav
 
@@ -242,10 +243,11 @@ def test_charts_have_text_alternatives(site: Path) -> None:
             assert attrs.get("aria-labelledby")
 
 
-def test_search_index_covers_entity_pages_only(site: Path) -> None:
+def test_search_index_covers_every_page(site: Path) -> None:
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     pages_indexed = sum(lang["page_count"] for lang in entry["languages"].values())
-    assert pages_indexed == 2 + 1 + 1 + 1 + 1  # two models, one organization, one hardware, one grid, one claim
+    pages = [p for p in html_files(site) if p.name == "index.html" and "list" not in p.parts and p.parent.name != "search"]
+    assert pages_indexed == len(pages)  # every page but the plain list of models (the index holds them) and the search page
     assert (site / "pagefind" / "pagefind.js").is_file()
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "pagefind" not in home.split("</header>")[0]  # nothing of search loads before the reader types

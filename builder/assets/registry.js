@@ -83,6 +83,55 @@
   }
 
   /* ---------------------------------------------------------------- search */
+  var pagefinds = {};
+  /* Pagefind, loaded from this site on first use */
+  function pagefind(base) {
+    var key = base.href;
+    if (!pagefinds[key]) {
+      pagefinds[key] = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
+        return pf.options({ baseUrl: base.pathname, excerptLength: 18 }).then(function () { return pf.init(); }).then(function () { return pf; });
+      });
+    }
+    return pagefinds[key];
+  }
+
+  function aliasesOf(d) {
+    var a = (d.meta && d.meta.aliases) || "";
+    return a.replace(/^Also known as:\s*/, "").split(/,\s*/).map(function (x) { return x.trim().toLowerCase(); }).filter(Boolean);
+  }
+
+  /* Results with an exact name or alias match first ("GPT-4" finds GPT-4 before GPT-4o), then Pagefind's order. */
+  function searchAll(base, query, count) {
+    return pagefind(base).then(function (pf) { return pf.search(query); }).then(function (search) {
+      var found = search.results;
+      return Promise.all(found.slice(0, Math.max(count, 24)).map(function (r) { return r.data(); })).then(function (items) {
+        var q = query.trim().toLowerCase();
+        function rank(d) {
+          var title = ((d.meta && d.meta.title) || "").trim().toLowerCase();
+          if (title === q) return 0;
+          if (aliasesOf(d).indexOf(q) >= 0) return 1;
+          return 2;
+        }
+        var ranked = items.map(function (d, i) { return [rank(d), i, d]; });
+        ranked.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+        return { total: found.length, items: ranked.map(function (x) { return x[2]; }), more: found.slice(ranked.length) };
+      });
+    });
+  }
+
+  function resultNode(d, tag) {
+    var li = el(tag || "li", { "class": "rg-search__item" });
+    var kind = (d.meta && d.meta.kind) || "Page";
+    li.appendChild(el("span", { "class": "rg-search__kind rg-search__kind--" + kind.toLowerCase().replace(/[^a-z]+/g, "-") }, kind));
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(el("a", { href: d.url }, (d.meta && d.meta.title) || d.url));
+    var tmp = document.createElement("template");
+    tmp.innerHTML = d.excerpt || "";
+    var text = (d.meta && d.meta.summary) || tmp.content.textContent;
+    li.appendChild(el("p", { "class": "rg-search__excerpt" }, text));
+    return li;
+  }
+
   function setupSearch() {
     var input = document.getElementById("rg-search-input");
     if (!input) return;
@@ -90,51 +139,34 @@
     var list = document.getElementById("rg-search-results");
     var status = document.getElementById("rg-search-status");
     var base = new URL(form.getAttribute("data-base") || "./", window.location.href);
-    var loading = null;
+    var all = new URL(form.getAttribute("action"), window.location.href);
     var timer = null;
     var current = 0;
 
-    function load() {
-      if (!loading) {
-        loading = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
-          return pf.options({ baseUrl: base.pathname, excerptLength: 18 }).then(function () { return pf.init(); }).then(function () { return pf; });
-        });
-        loading.catch(function () { status.textContent = "Search is not available on this copy of the site."; });
-      }
-      return loading;
-    }
-
-    function show(items, query) {
+    function show(result, query) {
       list.replaceChildren();
-      items.forEach(function (d) {
-        var li = el("li", { "class": "rg-search__item" });
-        var a = el("a", { href: d.url }, (d.meta && d.meta.title) || d.url);
-        var tmp = document.createElement("template");
-        tmp.innerHTML = d.excerpt || "";
-        li.appendChild(a);
-        li.appendChild(el("p", { "class": "rg-search__excerpt" }, tmp.content.textContent));
-        list.appendChild(li);
-      });
-      list.hidden = items.length === 0 && !query;
+      var items = result ? result.items.slice(0, 8) : [];
+      items.forEach(function (d) { list.appendChild(resultNode(d)); });
+      list.hidden = !query;
       if (query && !items.length) list.appendChild(el("li", { "class": "rg-search__item" }, "No match for “" + query + "”."));
-      status.textContent = query ? items.length + " results" : "";
+      if (query && result && result.total > items.length) {
+        var li = el("li", { "class": "rg-search__item rg-search__all" });
+        li.appendChild(el("a", { href: all.pathname + "?q=" + encodeURIComponent(query) }, "See all " + result.total + " results"));
+        list.appendChild(li);
+      }
+      status.textContent = query ? (result ? result.total : 0) + " results" : "";
     }
 
     function run() {
       var query = input.value.trim();
       var ticket = ++current;
-      if (!query) { show([], ""); list.hidden = true; return; }
-      load().then(function (pf) {
-        return ticket === current ? pf.search(query) : null;
-      }).then(function (search) {
-        if (!search || ticket !== current) return null;
-        return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); }));
-      }).then(function (items) {
-        if (items && ticket === current) show(items, query);
-      });
+      if (!query) { show(null, ""); list.hidden = true; return; }
+      searchAll(base, query, 8).then(function (result) {
+        if (ticket === current) show(result, query);
+      }, function () { status.textContent = "Search is not available on this copy of the site."; });
     }
 
-    input.addEventListener("focus", load, { once: true });
+    input.addEventListener("focus", function () { pagefind(base).catch(function () { status.textContent = "Search is not available on this copy of the site."; }); }, { once: true });
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 60); });
     input.addEventListener("keydown", function (e) {
       if (e.key === "Escape") { list.hidden = true; }
@@ -149,9 +181,52 @@
     });
     form.addEventListener("submit", function (e) {
       var first = list.querySelector("a");
-      if (first) { e.preventDefault(); window.location.href = first.href; }
+      if (first && !list.hidden) { e.preventDefault(); window.location.href = first.href; }
     });
     document.addEventListener("click", function (e) { if (!form.contains(e.target)) list.hidden = true; });
+    /* "/" anywhere but in a field jumps to the search box */
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+      var t = e.target;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      e.preventDefault();
+      input.focus();
+    });
+  }
+
+  /* The search page: every result of ?q=, twenty at a time. */
+  function setupSearchPage() {
+    var root = document.getElementById("rg-search-page");
+    if (!root) return;
+    var base = new URL(root.getAttribute("data-base"), window.location.href);
+    var input = document.getElementById("rg-search-page-q");
+    var status = document.getElementById("rg-search-page-status");
+    var list = document.getElementById("rg-search-page-results");
+    var more = document.getElementById("rg-search-page-more");
+    var rest = [];
+    function page() {
+      var next = rest.splice(0, 20);
+      Promise.all(next.map(function (r) { return r.data(); })).then(function (items) {
+        items.forEach(function (d) { list.appendChild(resultNode(d)); });
+        more.hidden = rest.length === 0;
+      });
+    }
+    function run(query) {
+      list.replaceChildren();
+      more.hidden = true;
+      if (!query) { status.textContent = "Type what you are looking for."; return; }
+      status.textContent = "Searching…";
+      searchAll(base, query, 20).then(function (result) {
+        result.items.forEach(function (d) { list.appendChild(resultNode(d)); });
+        rest = result.more;
+        more.hidden = rest.length === 0;
+        status.textContent = result.total ? result.total + " results for “" + query + "”" : "No match for “" + query + "”.";
+      }, function () { status.textContent = "Search is not available on this copy of the site."; });
+    }
+    more.addEventListener("click", page);
+    var q = new URLSearchParams(window.location.search).get("q") || "";
+    input.value = q;
+    run(q.trim());
   }
 
   /* ---------------------------------------------------------------- compare selection (index and model pages) */
@@ -659,6 +734,7 @@
   }
 
   setupSearch();
+  setupSearchPage();
   setupIndex();
   setupCompareButton();
   setupCompare();
