@@ -16,7 +16,7 @@ from builder.registry import Registry
 from builder.schemas import Schemas
 from builder.summaries import BITS, EQUIVALENTS
 
-TYPES = ("string", "number", "integer", "boolean")
+TYPES = ("string", "number", "integer", "boolean", "date")  # date: YYYY-MM-DD, given only when the source's date is complete
 LIST_SEPARATOR = "; "
 Row = dict[str, Any]
 
@@ -524,11 +524,61 @@ def metric_tables(reports: Mapping[str, ModelReport]) -> list[Table]:
     return [metrics, metric_inputs]
 
 
+START_HERE_METRICS = (("compute_flop", "training_compute_flop", "Training compute, in FLOP"),
+                      ("energy_mwh", "energy_mwh", "Training energy with data-centre overhead (PUE), in MWh"),
+                      ("emissions_tco2e", "emissions_tco2e", "Training emissions, location-based (grid average), in tCO2e"))
+
+
+def complete_date(value: str | None) -> str | None:
+    """A YYYY-MM-DD date as it is; a partial one (YYYY or YYYY-MM) is no date: None."""
+    return value if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-" else None
+
+
+def start_here_columns() -> list[Column]:
+    """The start-here table's columns: one row per model, the best figure for each headline metric with method and range."""
+    cols = [Column("id", "string", "The model's id (its page is models/<id>/ on the site; models.csv has every field)."),
+            Column("name", "string", "The model's name."),
+            Column("organizations", "string", "Who developed it (organization ids)." + LIST_NOTE),
+            Column("released", "string", "Release date as published." + DATE_NOTE),
+            Column("released_date", "date", "Release date when the day is known (YYYY-MM-DD); empty when only the year or month is."),
+            Column("parameters", "number", "Parameter count (total; for mixture-of-experts models, all experts)."),
+            Column("training_scope", "string", "What the training figures cover: final-run, fine-tune-only, with-base-model, "
+                                               "with-experiments; empty when the source does not say.")]
+    for _, column, label in START_HERE_METRICS:
+        cols += [Column(column, "number", f"{label}: the best figure: published by a source when one is, else the registry's "
+                                          "estimate (see the _method column)."),
+                 Column(f"{column}_low", "number", f"Low end of the range of {column}."),
+                 Column(f"{column}_high", "number", f"High end of the range of {column}."),
+                 Column(f"{column}_method", "string", f"reported (a source published {column}) or estimated (the registry computed "
+                                                      "it; derived_metrics.csv gives the formula, metric_inputs.csv every input).")]
+    cols += [Column("openness_score", "number", "Openness score from 0 to 100 (see the methodology)."),
+             Column("weights", "string", "Whether the weights can be had: open, gated, restricted, api-only, hosted-only, unreleased.")]
+    return cols
+
+
+def start_here_table(reports: Mapping[str, ModelReport]) -> Table:
+    """One row per model with the best figure for each headline metric, its range and method: the table to open first."""
+    rows = []
+    for r in reports.values():
+        m = r.model
+        row: Row = {"id": m.id, "name": m.name, "organizations": joined(m.organizations), "released": m.released,
+                    "released_date": complete_date(m.released), "parameters": m.parameters.value if m.parameters else None,
+                    "training_scope": m.training.scope, "openness_score": exact(r.openness.score), "weights": r.access.weights}
+        for name, column, _ in START_HERE_METRICS:
+            metric = r.training.metrics.get(name)
+            row.update({column: exact(metric.value) if metric else None, f"{column}_low": exact(metric.low) if metric else None,
+                        f"{column}_high": exact(metric.high) if metric else None, f"{column}_method": metric.method if metric else None})
+        rows.append(row)
+    return _table("start_here", "Start here", "One row per model: the best figure for training compute, energy and emissions, each with "
+                  "its range and whether it was published or estimated. models.csv has every field.", start_here_columns(), ["id"], rows,
+                  [ForeignKey(("id",), "models", ("id",))])
+
+
 def tables(registry: Registry, reports: Mapping[str, ModelReport], schemas: Schemas | None = None) -> list[Table]:
     """Every table, in an order where each table comes after the tables its foreign keys point at."""
     describe = Describer(schemas or Schemas())
     return [organizations_table(registry, describe), hardware_table(registry, describe), *grids_tables(registry, describe),
-            models_table(reports, describe), model_organizations_table(registry, describe), *metric_tables(reports),
+            models_table(reports, describe), start_here_table(reports), model_organizations_table(registry, describe), *metric_tables(reports),
             inference_table(reports, describe), lifecycle_table(registry, describe),
             *claims_tables(registry, describe), sources_table(registry, describe), assumptions_table(registry, describe)]
 

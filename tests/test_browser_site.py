@@ -489,3 +489,18 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Any, served: str) -> None:
         page.wait_for_load_state("networkidle")
         assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0, path
     page.close()
+
+
+def test_downloads_page_starts_here_explains_every_column_and_folds_checksums(browser: Any, served: str) -> None:
+    page = browser.new_page()
+    page.goto(served + "downloads/")
+    assert page.locator("#start-here ~ p a[href='start_here.csv']").count() == 1
+    assert "pd.read_csv" in page.locator("#start-here ~ pre").first.inner_text()
+    assert "read_csv" in page.locator("#start-here ~ pre").nth(1).inner_text()  # DuckDB
+    assert not page.locator("#checksums td code").first.is_visible()  # folded away
+    page.locator("#columns-start_here summary").click()
+    dictionary = page.locator("#columns-start_here table").inner_text()
+    assert "released_date\tdate\tRelease date when the day is known" in dictionary
+    page.locator("#columns-models summary").click()
+    assert "training_compute_flop" in page.locator("#columns-models table").inner_text()
+    page.close()
