@@ -258,6 +258,11 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
         out.append(Generated(f"models/{model_id}/{model_id}.yaml", b"", copy_of=source))
 
     rows = rows or index_rows(registry, reports)
+
+    @functools.cache
+    def by_id() -> dict[str, pagetables.IndexRow]:
+        return {r.id: r for r in rows()}
+
     out.append(page(env.get_template("models_index.md.j2"), INDEX_PAGES["models"], {"total": len(registry.models)},
                     lambda: _index_context(rows())))
     out.append(page(env.get_template("models_list.md.j2"), "models/list.md", {}, lambda: {"rows": rows(), "groups": pagetables.by_letter(rows())}))
@@ -272,8 +277,10 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
         for id_ in sorted(records):
             ev: pageviews.EntityView = make(id_, registry)
             source = _yaml_file(folder, id_, registry)
+            more = functools.partial(_organization_models, ev, by_id) if folder == "organizations" else None
             out.append(page(entity_t, f"{folder}/{id_}.md", {"v": ev, "kind_label": KIND_LABELS[folder], "summary": _entity_summary(ev),
-                                                             "correction_url": _correction(conf["repo_url"], ev.path)}, source=source))
+                                                             "correction_url": _correction(conf["repo_url"], ev.path), "org": None},
+                            more, source=source))
             out.append(Generated(f"{folder}/{id_}/{id_}.yaml", b"", copy_of=source))
             items.append((f"{id_}/", ev.name, None if folder == "claims" else len(ev.models), ev.verdict))
         title = {"organizations": "Organizations", "hardware": "Hardware", "grids": "Electricity grids", "claims": "Claims"}[folder]
@@ -281,7 +288,7 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
                  "grids": "Electricity grids and their carbon intensity.", "claims": "Widely repeated claims about AI's footprint, checked."}[folder]
         verdicts = [pageviews.verdict(k) for k in pageviews.VERDICTS] if folder == "claims" else []
         out.append(page(index_t, INDEX_PAGES[folder], {"title": title, "intro": intro, "items": sorted(items, key=lambda i: str(i[1]).lower()),
-                                                       "verdicts": verdicts}))
+                                                       "verdicts": verdicts, "key_table": pagetables.key_figures(folder, registry)}))
 
     claims = [(f"claims/{c.id}/", c.title, pageviews.verdict(c.verdict)) for c in sorted(registry.claims.values(), key=lambda c: c.title.lower())]
     out.append(page(env.get_template("home.md.j2"), "index.md", {"site_name": conf["site_name"]},
@@ -322,6 +329,11 @@ def _index_context(rows: list[pagetables.IndexRow]) -> dict[str, Any]:
             "organizations": pagetables.organizations(rows), "years": pagetables.years(rows),
             "weights_legend": [(k, v) for k, v in WEIGHTS_LEGEND if k in present] +
                               [(k, "") for k in sorted(present - {k for k, _ in WEIGHTS_LEGEND})]}
+
+
+def _organization_models(ev: pageviews.EntityView, by_id: Callable[[], Mapping[str, pagetables.IndexRow]]) -> dict[str, Any]:
+    """An organization page's table of its models (the index's rows, computed once per build) with totals."""
+    return {"org": pagetables.organization_table([m.href.rstrip("/").rsplit("/", 1)[-1] for m in ev.models], by_id())}
 
 
 def _entity_summary(ev: pageviews.EntityView) -> str:

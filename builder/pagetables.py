@@ -13,6 +13,8 @@ from builder.metrics import Metric
 from builder.pageviews import Quantity, printed, quantity, year_of
 from builder.registry import Registry
 
+PEAK_PRECISIONS = ("bf16", "fp16", "fp8", "tf32", "fp32")  # the precision whose peak the hardware index shows, first found
+
 COLUMNS = ("id", "name", "aliases", "organization", "year", "domain", "parameters", "compute", "compute_est", "energy", "energy_est",
            "emissions", "emissions_low", "emissions_high", "emissions_est", "openness", "weights", "licence", "hardware_class",
            "reported_emissions", "released", "compute_low", "compute_high", "energy_low", "energy_high")
@@ -170,3 +172,47 @@ def newest(reports: Mapping[str, ModelReport], count: int = 6) -> list[tuple[str
 def headline_models(rows: Sequence[IndexRow], count: int = 6) -> list[IndexRow]:
     """The models with the most training compute that have an emissions figure, for the home page's quick answers."""
     return [r for r in default_order(rows) if r.emissions.value != "unknown"][:count]
+
+
+@dataclass(frozen=True)
+class OrganizationTable:
+    """An organization's models as index rows, with how many published their training emissions and their total."""
+
+    rows: list[IndexRow]
+    disclosed: int
+    share: str
+    reported_total: Quantity
+    estimated: int
+
+
+def organization_table(model_ids: Sequence[str], by_id: Mapping[str, IndexRow]) -> OrganizationTable:
+    """The rows of an organization's models, newest first, and the totals its page prints (estimates never added in)."""
+    rows = sorted((by_id[i] for i in model_ids if i in by_id), key=lambda r: (r.released or "", r.name), reverse=True)
+    reported = [r.raw[11] for r in rows if r.reported_emissions == "reported" and r.raw[11] is not None]
+    estimated = sum(1 for r in rows if r.reported_emissions == "estimated")
+    share = f"{len(reported) / len(rows):.0%}" if rows else "unknown"
+    return OrganizationTable(rows, len(reported), share, quantity(sum(reported), unit="tCO2e") if reported else quantity(None), estimated)
+
+
+KeyRow = tuple[str, str, tuple[str, ...]]  # href, name, the other cells
+
+
+def key_figures(folder: str, registry: Registry) -> tuple[tuple[str, ...], list[KeyRow]] | None:
+    """The hardware and grid indexes' tables: each record's key figures (TDP and peak FLOP/s; latest carbon intensity and its
+    year), as (head, [(href, name, cells)])."""
+    rows: list[KeyRow] = []
+    if folder == "hardware":
+        for h in sorted(registry.hardware.values(), key=lambda h: h.name.lower()):
+            precision = next((p for p in PEAK_PRECISIONS if p in h.peak_flops), None)
+            peak = printed(quantity(h.peak_flops[precision].value, unit="FLOP/s")) + f" ({precision})" if precision else "unknown"
+            tdp = printed(quantity(h.tdp_w.value, unit="W")) if h.tdp_w else "unknown"
+            rows.append((f"{h.id}/", h.name, (h.vendor or "unknown", tdp, peak, str(len(registry.referring.get(("hardware", h.id), ()))))))
+        return ("Accelerator", "Vendor", "Thermal design power", "Peak dense throughput", "Models"), rows
+    if folder == "grids":
+        for g in sorted(registry.grids.values(), key=lambda g: g.name.lower()):
+            latest = max(g.intensity, key=lambda i: i.year, default=None)
+            value = printed(quantity(latest.g_per_kwh, latest.low, latest.high, "gCO2e/kWh")) if latest else "unknown"
+            rows.append((f"{g.id}/", g.name, (g.country or "unknown", value, str(latest.year) if latest else "unknown",
+                                              str(len(registry.referring.get(("grids", g.id), ()))))))
+        return ("Grid", "Country", "Carbon intensity (latest)", "Year", "Models"), rows
+    return None

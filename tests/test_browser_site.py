@@ -504,3 +504,58 @@ def test_downloads_page_starts_here_explains_every_column_and_folds_checksums(br
     page.locator("#columns-models summary").click()
     assert "training_compute_flop" in page.locator("#columns-models table").inner_text()
     page.close()
+
+
+def test_organization_page_sorts_its_models_and_gives_totals(browser: Any, served_many: str) -> None:
+    page = browser.new_page()
+    page.goto(served_many + "organizations/alpha-lab/")
+    lede = page.locator("#models + p").inner_text()
+    assert lede.startswith("87 models in the registry; 0 (0%) published their training emissions")
+    table = page.locator("table.rg-sortable")
+    assert table.locator("tbody tr").count() == 87
+    table.locator("th", has_text="Training compute").get_by_role("button").click()
+    first = table.locator("tbody tr").first.inner_text()
+    assert first.startswith("Bulk") and "× 10²²" not in first  # ascending: the least compute first
+    table.locator("th", has_text="Training compute").get_by_role("button").click()
+    assert table.locator("tbody th").first.inner_text() == "Bulk 255"  # descending: 2.56e22 FLOP
+    assert table.locator("th", has_text="Training compute").get_attribute("aria-sort") == "descending"
+    page.close()
+
+
+def test_hardware_and_grid_indexes_show_key_figures(browser: Any, served: str) -> None:
+    page = browser.new_page()
+    page.goto(served + "hardware/")
+    row = page.locator("table.rg-sortable tbody tr").first.inner_text()
+    assert "W" in row and "FLOP/s" in row
+    page.goto(served + "grids/")
+    head = page.locator("table.rg-sortable thead").inner_text()
+    assert "Carbon intensity (latest)" in head and "Year" in head
+    assert "gCO2e/kWh" in page.locator("table.rg-sortable tbody tr").first.inner_text()
+    page.close()
+
+
+def test_long_pages_have_a_skip_link_and_an_on_this_page_line(browser: Any, served: str) -> None:
+    page = browser.new_page()
+    page.goto(served + "models/example-model/")
+    page.keyboard.press("Tab")
+    skip = page.evaluate("document.activeElement.textContent.trim()")
+    assert skip == "Skip to content" and page.evaluate("document.activeElement.getAttribute('href')") == "#rg-content"
+    links = page.locator("nav.rg-toc a").all_inner_texts()
+    assert links[:3] == ["Key facts", "Training", "Inference"]
+    for href in page.locator("nav.rg-toc a").evaluate_all("as => as.map(a => a.getAttribute('href'))"):
+        assert page.locator(href).count() == 1, href
+    page.goto(served + "fields/")
+    assert page.locator("nav.rg-toc a").count() >= 4
+    widths = page.locator("table.rg-fields-table").first.evaluate("t => [...t.rows[0].cells].map(c => c.offsetWidth)")
+    assert widths[2] > widths[1]  # the meaning gets the widest column
+    page.close()
+
+
+def test_inference_page_has_one_summary_table_and_says_why_not_once(browser: Any, served: str) -> None:
+    page = browser.new_page()
+    page.goto(served + "inference/")
+    rows = page.locator(".rg-inference-summary tbody tr")
+    assert rows.count() == 2  # the hostile model's two disclosures
+    assert page.locator("#why-not + div li").count() == 1  # two groups: one pair, said once
+    assert page.locator(".rg-group .rg-warning--loud").count() == 0
+    page.close()

@@ -388,7 +388,8 @@ def test_inference_page_groups_disclosures_and_says_why_they_do_not_compare(site
     assert page.count('<section class="rg-group">') == 2
     assert 'href="../models/xss-model/#inference-1"' in page and 'href="../models/xss-model/#inference-2"' in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "emissions are market-based in one and location-based in the other" in page
+    assert "emissions are location-based in one and market-based in the other" in page
+    assert page.count("a vendor statement without a published method beside") == 1  # said once for the pair, not per group
     assert "a vendor statement without a published method beside a measured or modelled figure" in page
     assert "only the first includes embodied-hardware" in page or "only the second includes embodied-hardware" in page
     assert "rg-badge--vendor-statement" in page and "1 of the figures here is a vendor statement" in page

@@ -733,8 +733,40 @@
     render();
   }
 
+  /* ---------------------------------------------------------------- sortable tables (organization pages, hardware and grids) */
+  /* A cell sorts by its data-sort value when it has one (raw numbers), else by its text; numbers as numbers, empty last. */
+  function setupSortable() {
+    document.querySelectorAll("table.rg-sortable").forEach(function (table) {
+      var body = table.tBodies[0];
+      table.querySelectorAll("thead th").forEach(function (th, column) {
+        var button = el("button", { type: "button", "class": "rg-sort" }, th.textContent);
+        th.replaceChildren(button);
+        button.addEventListener("click", function () {
+          var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+          function key(tr) {
+            var c = tr.cells[column];
+            var v = c.hasAttribute("data-sort") ? c.getAttribute("data-sort") : c.textContent.trim();
+            var n = parseFloat(v.replace(/,/g, ""));
+            return v === "" || v === "unknown" ? null : (!isNaN(n) && /^-?[\d.,]+(e[-+]?\d+)?$/i.test(v.replace(/,/g, "")) ? n : v.toLowerCase());
+          }
+          var rows = Array.prototype.slice.call(body.rows).map(function (tr) { return [key(tr), tr]; });
+          rows.sort(function (a, b) {
+            if (a[0] === b[0]) return 0;
+            if (a[0] === null) return 1;
+            if (b[0] === null) return -1;
+            return (typeof a[0] === "number" && typeof b[0] === "number" ? a[0] - b[0] : String(a[0]).localeCompare(String(b[0]))) * dir;
+          });
+          rows.forEach(function (r) { body.appendChild(r[1]); });
+          table.querySelectorAll("thead th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+          th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+        });
+      });
+    });
+  }
+
   setupSearch();
   setupSearchPage();
+  setupSortable();
   setupIndex();
   setupCompareButton();
   setupCompare();
