@@ -13,7 +13,7 @@ VALUE_DIGITS, RANGE_DIGITS = 3, 2
 ENERGY = (("Wh", 1e-6), ("kWh", 1e-3), ("MWh", 1.0), ("GWh", 1e3))  # base: MWh
 MASS = (("gCO2e", 1e-6), ("kgCO2e", 1e-3), ("tCO2e", 1.0))  # base: tCO2e
 FAMILIES = {"Wh": (ENERGY, 1e-6), "kWh": (ENERGY, 1e-3), "MWh": (ENERGY, 1.0), "GWh": (ENERGY, 1e3),
-            "gCO2e": (MASS, 1e-6), "kgCO2e": (MASS, 1e-3), "tCO2e": (MASS, 1.0)}
+            "gCO2e": (MASS, 1e-6), "kgCO2e": (MASS, 1e-3), "tCO2e": (MASS[1:], 1.0)}  # a training footprint: kilograms at least
 SCIENTIFIC = ("FLOP", "FLOP/s")  # always a power of ten beyond 10,000
 PARAMETERS = "parameters"  # the pseudo-unit of a parameter count: "176 B", no unit printed
 COUNT_STEPS = (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3))
@@ -112,7 +112,7 @@ def scaled(value: float, low: float | None, high: float | None, unit: str) -> tu
     lo = value if low is None else low
     hi = value if high is None else high
     wide = abs(hi - lo) > 1e-12 * max(abs(hi), abs(lo), 1e-300)
-    if unit == "tCO2e" and 0 < value < 5e-4 and hi < 5e-4:  # a training footprint under a kilogram: not worth grams
+    if unit == "tCO2e" and 0 < value < 0.9995e-3 and hi < 0.9995e-3:  # a training footprint under a kilogram: not worth grams
         return "< 1", "", "kgCO2e"
     if unit == PARAMETERS:
         suffix, size = count_step(value)

@@ -88,7 +88,7 @@ def basic_a11y(page: Any) -> None:
         .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.id || e.name)""")
     assert unlabelled == []
     assert page.evaluate("() => [...document.querySelectorAll('img:not([alt])')].length") == 0
-    assert page.evaluate("""() => [...document.querySelectorAll('main svg[role=img]')]
+    assert page.evaluate("""() => [...document.querySelectorAll('main svg[role=img], main svg[role=group]')]
         .filter(s => !s.getAttribute('aria-labelledby') && !s.getAttribute('aria-label')).length""") == 0
     assert page.locator("h1").count() == 1
 
@@ -98,7 +98,7 @@ def test_home_loads(browser: Any, served: str) -> None:
     watch = Watch(page)
     page.goto(served)
     assert page.locator("h1").inner_text() == "AI Impact Registry"
-    assert page.locator("svg[role=img]").count() >= 2
+    assert page.locator("svg[role=img], svg[role=group]").count() >= 2
     basic_a11y(page)
     assert not any("/pagefind/" in u for u in watch.requests), "search files were fetched before the reader typed"
     watch.clean()
@@ -235,6 +235,7 @@ def test_hostile_entry_text_neither_runs_nor_becomes_markup(browser: Any, served
 
 FORMAT_CASES = [(2.1e25, None, None, "FLOP"), (1.76e11, 1.4e11, 2.3e11, "parameters"), (1287.0, 1000.0, 1700.0, "MWh"),
                 (0.45, None, None, "MWh"), (552.0, 441.6, 717.6, "tCO2e"), (0.3, None, None, "tCO2e"), (0.0002, None, None, "tCO2e"),
+                (0.00074, 0.0000099, 0.014, "tCO2e"),
                 (1.5, 1.0, 2.0, "gCO2e"), (1.25, 1.05, 1.35, ""), (999.6, None, None, ""), (3.14e23, None, None, ""),
                 (2.5e-5, None, None, "Wh"), (45.0, None, None, "/ 100"), (12345.0, 9876.5, 15000.0, "h")]
 
@@ -558,4 +559,32 @@ def test_inference_page_has_one_summary_table_and_says_why_not_once(browser: Any
     assert rows.count() == 2  # the hostile model's two disclosures
     assert page.locator("#why-not + div li").count() == 1  # two groups: one pair, said once
     assert page.locator(".rg-group .rg-warning--loud").count() == 0
+    page.close()
+
+
+def test_chart_points_link_speak_on_focus_and_the_view_downloads(browser: Any, served: str) -> None:
+    page = browser.new_page(accept_downloads=True)
+    watch = Watch(page)
+    page.goto(served)
+    chart = page.locator("figure.rg-chart--points").first
+    point = chart.locator("a.rg-point").first
+    assert point.get_attribute("href").startswith("models/")
+    point.focus()
+    tip = chart.locator(".rg-tip")
+    assert tip.is_visible() and ("reported" in tip.inner_text() or "estimated" in tip.inner_text())
+    with page.expect_download() as got:
+        chart.get_by_role("button", name="Data (CSV)").click()
+    lines = Path(got.value.path()).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + chart.locator("a.rg-point").count()
+    chart.get_by_label("Published figures only").check()
+    hidden = chart.locator("a.rg-point--est")
+    assert all(not hidden.nth(i).is_visible() for i in range(hidden.count()))
+    with page.expect_download() as got:
+        chart.get_by_role("button", name="Data (CSV)").click()
+    published = Path(got.value.path()).read_text(encoding="utf-8").splitlines()
+    assert len(published) == 1 + chart.locator("a.rg-point:not(.rg-point--est)").count()
+    with page.expect_download() as got:
+        chart.get_by_role("button", name="Chart (SVG)").click()
+    assert Path(got.value.path()).read_text(encoding="utf-8").startswith("<svg")
+    watch.clean()
     page.close()

@@ -8,7 +8,7 @@
   var ENERGY = [["Wh", 1e-6], ["kWh", 1e-3], ["MWh", 1], ["GWh", 1e3]];
   var MASS = [["gCO2e", 1e-6], ["kgCO2e", 1e-3], ["tCO2e", 1]];
   var FAMILIES = { Wh: [ENERGY, 1e-6], kWh: [ENERGY, 1e-3], MWh: [ENERGY, 1], GWh: [ENERGY, 1e3], gCO2e: [MASS, 1e-6],
-    kgCO2e: [MASS, 1e-3], tCO2e: [MASS, 1] };
+    kgCO2e: [MASS, 1e-3], tCO2e: [MASS.slice(1), 1] };
   var COUNT = [["T", 1e12], ["B", 1e9], ["M", 1e6], ["K", 1e3]];
 
   function power(n) { return "10" + String(n).split("").map(function (c) { return SUP[c]; }).join(""); }
@@ -50,7 +50,7 @@
     if (value === null || value === undefined) return null;
     var lo = low === null || low === undefined ? value : low, hi = high === null || high === undefined ? value : high;
     var wide = Math.abs(hi - lo) > 1e-12 * Math.max(Math.abs(hi), Math.abs(lo), 1e-300);
-    if (unit === "tCO2e" && value > 0 && value < 5e-4 && hi < 5e-4) return ["< 1", "", "kgCO2e"];
+    if (unit === "tCO2e" && value > 0 && value < 0.9995e-3 && hi < 0.9995e-3) return ["< 1", "", "kgCO2e"];
     if (unit === "parameters") {
       var s = countStep(value);
       return [count(value, 3), wide ? (fmt(lo / s[1], 2) + "–" + fmt(hi / s[1], 2) + " " + s[0]).trim() : "", ""];
@@ -764,8 +764,76 @@
     });
   }
 
+  /* ---------------------------------------------------------------- charts: what a point says, published only, downloads */
+  function save(name, type, text) {
+    var a = el("a", { href: URL.createObjectURL(new Blob([text], { type: type })), download: name });
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+
+  function setupCharts() {
+    document.querySelectorAll("figure.rg-chart--points").forEach(function (fig) {
+      var svg = fig.querySelector("svg");
+      var table = fig.querySelector("table");
+      var tip = el("div", { "class": "rg-tip", role: "status", "aria-live": "polite" });
+      tip.hidden = true;
+      fig.appendChild(tip);
+      function show(e) {
+        var a = e.target.closest("a.rg-point");
+        if (!a) return;
+        tip.textContent = a.getAttribute("aria-label");
+        var box = a.getBoundingClientRect(), outer = fig.getBoundingClientRect();
+        tip.style.left = Math.max(0, Math.min(box.left - outer.left, outer.width - 260)) + "px";
+        tip.style.top = (box.top - outer.top - 8) + "px";
+        tip.hidden = false;
+      }
+      function hide() { tip.hidden = true; }
+      svg.addEventListener("mouseover", show);
+      svg.addEventListener("focusin", show);
+      svg.addEventListener("mouseleave", hide);
+      svg.addEventListener("focusout", hide);
+
+      var bar = el("div", { "class": "rg-chart-tools" });
+      var label = el("label");
+      var only = el("input", { type: "checkbox" });
+      label.appendChild(only);
+      label.appendChild(document.createTextNode(" Published figures only"));
+      var csv = el("button", { type: "button", "class": "md-button" }, "Data (CSV)");
+      var svgButton = el("button", { type: "button", "class": "md-button" }, "Chart (SVG)");
+      bar.appendChild(label);
+      bar.appendChild(csv);
+      bar.appendChild(svgButton);
+      fig.insertBefore(bar, svg);
+      only.addEventListener("change", function () {
+        fig.classList.toggle("rg-chart--published", only.checked);
+        Array.prototype.forEach.call(svg.querySelectorAll("a.rg-point--est"), function (a) {
+          if (only.checked) a.setAttribute("tabindex", "-1"); else a.removeAttribute("tabindex");
+        });
+      });
+      csv.addEventListener("click", function () {
+        var lines = [Array.prototype.map.call(table.tHead.rows[0].cells, function (c) { return csvCell(c.textContent); }).join(",")];
+        Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) {
+          if (only.checked && tr.hasAttribute("data-est")) return;
+          lines.push(Array.prototype.map.call(tr.cells, function (c) { return csvCell(c.textContent); }).join(","));
+        });
+        save(fig.id + ".csv", "text/csv;charset=utf-8", lines.join("\r\n") + "\r\n");
+      });
+      svgButton.addEventListener("click", function () {
+        var copy = svg.cloneNode(true);
+        copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+        if (only.checked) Array.prototype.forEach.call(copy.querySelectorAll(".rg-point--est"), function (n) { n.remove(); });
+        var style = "<style>text{font:12px sans-serif;fill:#222}.rg-grid line{stroke:#ddd}.rg-axis line{stroke:#888}" +
+          ".rg-point circle{fill:#2e7d32;stroke:#1b5e20;stroke-width:1.5}.rg-point line{stroke:#2e7d32;stroke-width:1.5;opacity:.6}" +
+          ".rg-point--est circle{fill:#fff;stroke:#8a4b00}.rg-point--est line{stroke:#8a4b00}</style>";
+        save(fig.id + ".svg", "image/svg+xml", new XMLSerializer().serializeToString(copy).replace(/(<svg[^>]*>)/, "$1" + style));
+      });
+    });
+  }
+
   setupSearch();
   setupSearchPage();
+  setupCharts();
   setupSortable();
   setupIndex();
   setupCompareButton();
