@@ -365,7 +365,13 @@
       Array.prototype.map.call(document.querySelectorAll("#rg-org-list option"), function (o) { return o.value; }), function () { update(true); });
     var active = filters(form, orgs);
     table.closest(".rg-index").classList.add("rg-js");
-    if (window.matchMedia && window.matchMedia("(max-width: 44em)").matches) box.open = false;
+    /* on a phone the filters sit behind a button (CSS hides them there until it is pressed) */
+    var toggle = document.getElementById("rg-filter-toggle");
+    toggle.addEventListener("click", function () {
+      var open = !box.classList.contains("rg-open");
+      box.classList.toggle("rg-open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
 
     function cellQty(value, est, low, high, unit) {
       var td = el("td");
