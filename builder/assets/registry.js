@@ -788,7 +788,8 @@
       function show(e) {
         var a = e.target.closest("a.rg-point");
         if (!a) return;
-        tip.textContent = a.getAttribute("aria-label");
+        var title = a.querySelector("title");
+        tip.textContent = title ? title.textContent : "";
         var box = a.getBoundingClientRect(), outer = fig.getBoundingClientRect();
         tip.style.left = Math.max(0, Math.min(box.left - outer.left, outer.width - 260)) + "px";
         tip.style.top = (box.top - outer.top - 8) + "px";
