@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from builder.derived import ModelReport
-from builder.formatting import number
+from builder.formatting import figure, number
 from builder.metrics import Metric
 
-WIDTH, HEIGHT = 640, 360
+WIDTH, HEIGHT = 800, 440
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 50
 
 
@@ -27,6 +27,7 @@ class Point:
     estimated: bool
     label: str
     href: str
+    text: str = ""  # what hovering or focusing the point says: the value, range and method
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,9 @@ def over_time(reports: Mapping[str, ModelReport], name: str, chart_id: str, titl
     chart.x_ticks = [Tick(xs(y), str(y)) for y in range(x0, x1 + 1, step)]
     chart.y_ticks = log_ticks(ylo, yhi, ys)
     for x, r, m in sorted(data, key=lambda d: d[0]):
-        chart.points.append(Point(xs(x), ys(m.value), ys(max(m.low, ylo)), ys(m.high), xs(x), xs(x), m.method != "reported",
-                                  r.model.name, f"{root}models/{r.model.id}/"))
+        chart.points.append(Point(xs(x), ys(m.value), ys(max(m.low, ylo)), ys(m.high), xs(x), xs(x), not m.developer,
+                                  r.model.name, f"{root}models/{r.model.id}/",
+                                  f"{r.model.name}: {_printed(m)}, {m.method}; released {r.model.released or 'unknown'}"))
         chart.table_rows.append((r.model.name, r.model.released or "", _printed(m), m.method))
     chart.table_head = ("Model", "Released", y_label, "Method")
     chart.description = (f"{len(data)} models by release date from {x0} to {x1}; {y_label} on a log scale from "
@@ -131,9 +133,8 @@ def over_time(reports: Mapping[str, ModelReport], name: str, chart_id: str, titl
 
 
 def _printed(m: Metric) -> str:
-    """A metric as table text: value and range."""
-    rng = "" if m.low == m.high else f" ({number(m.low)}–{number(m.high)})"
-    return f"{number(m.value)}{rng}"
+    """A metric as table text: value, unit and range, as the pages print it."""
+    return figure(m.value, m.unit, m.low, m.high)
 
 
 def against(reports: Mapping[str, ModelReport], root: str) -> Chart | None:
@@ -151,9 +152,10 @@ def against(reports: Mapping[str, ModelReport], root: str) -> Chart | None:
     chart.x_ticks, chart.y_ticks = log_ticks(xlo, xhi, xs), log_ticks(ylo, yhi, ys)
     for r, c, e in sorted(data, key=lambda d: d[1].value):
         chart.points.append(Point(xs(c.value), ys(e.value), ys(e.low), ys(e.high), xs(c.low), xs(c.high),
-                                  c.method != "reported" or e.method != "reported", r.model.name, f"{root}models/{r.model.id}/"))
+                                  not (c.developer and e.developer), r.model.name, f"{root}models/{r.model.id}/",
+                                  f"{r.model.name}: compute {_printed(c)} ({c.method}); emissions {_printed(e)} ({e.method})"))
         chart.table_rows.append((r.model.name, f"{_printed(c)} ({c.method})", f"{_printed(e)} ({e.method})"))
-    chart.table_head = ("Model", "Compute (FLOP)", "Emissions (tCO2e)")
+    chart.table_head = ("Model", "Compute", "Emissions")
     chart.description = (f"{len(data)} models with both figures; compute from {number(xlo)} to {number(xhi)} FLOP, emissions from "
                          f"{number(ylo)} to {number(yhi)} tCO2e, both on log scales. Hollow dots involve an estimate.")
     return chart

@@ -54,6 +54,12 @@ def created() -> str | None:
     return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def build_date() -> str:
+    """The day the site is built, for its footer: SOURCE_DATE_EPOCH's when set (reproducible builds), else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return (datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)).strftime("%Y-%m-%d")
+
+
 def credits_text() -> str:
     return "; ".join(f"{c.credit} ({c.license})" for c in CREDITS)
 

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from builder.export_tables import Table
 
-ARROW_TYPES = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_()}
+ARROW_TYPES = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_(), "date": pa.date32()}
+
+
+def _cell(value: Any, kind: str) -> Any:
+    """A cell as Arrow takes it: numbers as floats, dates (YYYY-MM-DD) as dates."""
+    if value is None:
+        return None
+    if kind == "number":
+        return float(value)
+    return date.fromisoformat(value) if kind == "date" else value
 
 
 def arrow_table(table: Table, metadata: Mapping[str, str]) -> pa.Table:
@@ -17,7 +28,7 @@ def arrow_table(table: Table, metadata: Mapping[str, str]) -> pa.Table:
     fields = [pa.field(c.name, ARROW_TYPES[c.type], nullable=True, metadata={"description": c.description}) for c in table.columns]
     schema = pa.schema(fields, metadata=dict(sorted(metadata.items())))
     columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in table.columns]
-    arrays = [pa.array([None if v is None else (float(v) if c.type == "number" else v) for v in values], type=ARROW_TYPES[c.type])
+    arrays = [pa.array([_cell(v, c.type) for v in values], type=ARROW_TYPES[c.type])
               for values, c in zip(columns, table.columns, strict=True)]
     return pa.Table.from_arrays(arrays, schema=schema)
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from builder.export_tables import Table
 
-SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "boolean": "INTEGER"}
+SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "boolean": "INTEGER", "date": "TEXT"}  # dates as ISO text
 PAGE_SIZE = 4096
 
 

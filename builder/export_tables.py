@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.derived import ModelReport
+from builder.formatting import exact
 from builder.metrics import METHODS, METHODS_TEXT, TRAINING_METRICS, UNITS, Metric
 from builder.records import FIGURE_FIELDS, Figure, Source
 from builder.registry import Registry
@@ -17,7 +18,7 @@ from builder.schemas import Schemas
 from builder.spreadsheet import neutral
 from builder.summaries import BITS, EQUIVALENTS
 
-TYPES = ("string", "number", "integer", "boolean")
+TYPES = ("string", "number", "integer", "boolean", "date")  # date: YYYY-MM-DD, given only when the source's date is complete
 LIST_SEPARATOR = "; "
 Row = dict[str, Any]
 
@@ -295,7 +296,7 @@ def model_columns(describe: Describer) -> list[Column]:
 def _metric_cells(name: str, metric: Metric | None) -> Row:
     if metric is None:
         return {name: None, f"{name}_low": None, f"{name}_high": None, f"{name}_method": None, f"{name}_path": None}
-    return {name: metric.value, f"{name}_low": metric.low, f"{name}_high": metric.high, f"{name}_method": metric.method,
+    return {name: exact(metric.value), f"{name}_low": exact(metric.low), f"{name}_high": exact(metric.high), f"{name}_method": metric.method,
             f"{name}_path": metric.path}
 
 
@@ -307,10 +308,10 @@ def model_row(report: ModelReport, fields: Sequence[_Field]) -> Row:
         row.update(_metric_cells(name, metrics.get(name)))
     need = {m.bits: m for m in report.access.memory}
     for b in BITS:
-        row[f"memory_{b}bit_gb"] = need[b].gigabytes if b in need else None
+        row[f"memory_{b}bit_gb"] = exact(need[b].gigabytes) if b in need else None
         row[f"memory_{b}bit_fits"] = need[b].fits if b in need else None
     o = report.openness
-    row.update(transparency_share=report.transparency.share, openness_score=o.score, openness_coverage=o.coverage,
+    row.update(transparency_share=exact(report.transparency.share), openness_score=exact(o.score), openness_coverage=exact(o.coverage),
                openness_mof_class=o.mof_class, openness_osaid_met=o.osaid_met, openness_only=report.openness_only)
     return row
 
@@ -552,10 +553,10 @@ INPUT_CELLS = ("model_id", "metric", "position", "name", "value", "low", "high",
 
 def _metric_row(model_id: str, m: Metric) -> tuple[Any, ...]:
     e, h = m.estimate, m.holdout
-    hull = m.hull if m.method == "estimated" else (None, None)
-    return (model_id, m.name, m.value, m.low, m.high, m.unit, m.method, m.path, m.confidence, m.formula, joined(m.sources), m.note,
-            *((e.value, e.low, e.high, e.path) if e is not None else (None, None, None, None)), *hull,
-            *((h.value, h.low, h.high) if h is not None else (None, None, None)), m.scope)
+    hull = (exact(m.hull[0]), exact(m.hull[1])) if m.method == "estimated" else (None, None)
+    return (model_id, m.name, exact(m.value), exact(m.low), exact(m.high), m.unit, m.method, m.path, m.confidence, m.formula,
+            joined(m.sources), m.note, *((exact(e.value), exact(e.low), exact(e.high), e.path) if e is not None else (None, None, None, None)),
+            *hull, *((exact(h.value), exact(h.low), exact(h.high)) if h is not None else (None, None, None)), m.scope)
 
 
 def metric_tables(reports: Mapping[str, ModelReport]) -> list[Table]:
@@ -563,7 +564,8 @@ def metric_tables(reports: Mapping[str, ModelReport]) -> list[Table]:
     metrics = Table("derived_metrics", "Derived metrics", "Every derived figure of every model, with range, method, formula and sources.",
                     METRIC_COLUMNS, ("model_id", "metric"), _in_order(METRIC_COLUMNS, METRIC_CELLS, rows, ["model_id", "metric"]),
                     (ForeignKey(("model_id",), "models", ("id",)),))
-    inputs = ((mid, m.name, n, i.name, i.value, i.low, i.high, i.unit, i.origin, i.ref, joined(i.sources), i.note, i.rule)
+    inputs = ((mid, m.name, n, i.name, exact(i.value), exact(i.low), exact(i.high), i.unit, i.origin, i.ref, joined(i.sources), i.note,
+               i.rule)
               for mid, m in _all_metrics(reports) for n, i in enumerate(m.inputs, 1))
     key = ("model_id", "metric", "position")
     metric_inputs = Table("metric_inputs", "Metric inputs", "The inputs of every estimated figure, so each can be recomputed.", INPUT_COLUMNS,
@@ -572,11 +574,61 @@ def metric_tables(reports: Mapping[str, ModelReport]) -> list[Table]:
     return [metrics, metric_inputs]
 
 
+START_HERE_METRICS = (("compute_flop", "training_compute_flop", "Training compute, in FLOP"),
+                      ("energy_mwh", "energy_mwh", "Training energy with data-centre overhead (PUE), in MWh"),
+                      ("emissions_tco2e", "emissions_tco2e", "Training emissions, location-based (grid average), in tCO2e"))
+
+
+def complete_date(value: str | None) -> str | None:
+    """A YYYY-MM-DD date as it is; a partial one (YYYY or YYYY-MM) is no date: None."""
+    return value if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-" else None
+
+
+def start_here_columns() -> list[Column]:
+    """The start-here table's columns: one row per model, the best figure for each headline metric with method and range."""
+    cols = [Column("id", "string", "The model's id (its page is models/<id>/ on the site; models.csv has every field)."),
+            Column("name", "string", "The model's name."),
+            Column("organizations", "string", "Who developed it (organization ids)." + LIST_NOTE),
+            Column("released", "string", "Release date as published." + DATE_NOTE),
+            Column("released_date", "date", "Release date when the day is known (YYYY-MM-DD); empty when only the year or month is."),
+            Column("parameters", "number", "Parameter count (total; for mixture-of-experts models, all experts)."),
+            Column("training_scope", "string", "What the training figures cover: final-run, fine-tune-only, with-base-model, "
+                                               "with-experiments; empty when the source does not say.")]
+    for _, column, label in START_HERE_METRICS:
+        cols += [Column(column, "number", f"{label}: the best figure: published by a source when one is, else the registry's "
+                                          "estimate (see the _method column)."),
+                 Column(f"{column}_low", "number", f"Low end of the range of {column}."),
+                 Column(f"{column}_high", "number", f"High end of the range of {column}."),
+                 Column(f"{column}_method", "string", f"reported (a source published {column}) or estimated (the registry computed "
+                                                      "it; derived_metrics.csv gives the formula, metric_inputs.csv every input).")]
+    cols += [Column("openness_score", "number", "Openness score from 0 to 100 (see the methodology)."),
+             Column("weights", "string", "Whether the weights can be had: open, gated, restricted, api-only, hosted-only, unreleased.")]
+    return cols
+
+
+def start_here_table(reports: Mapping[str, ModelReport]) -> Table:
+    """One row per model with the best figure for each headline metric, its range and method: the table to open first."""
+    rows = []
+    for r in reports.values():
+        m = r.model
+        row: Row = {"id": m.id, "name": m.name, "organizations": joined(m.organizations), "released": m.released,
+                    "released_date": complete_date(m.released), "parameters": m.parameters.value if m.parameters else None,
+                    "training_scope": m.training.scope, "openness_score": exact(r.openness.score), "weights": r.access.weights}
+        for name, column, _ in START_HERE_METRICS:
+            metric = r.training.metrics.get(name)
+            row.update({column: exact(metric.value) if metric else None, f"{column}_low": exact(metric.low) if metric else None,
+                        f"{column}_high": exact(metric.high) if metric else None, f"{column}_method": metric.method if metric else None})
+        rows.append(row)
+    return _table("start_here", "Start here", "One row per model: the best figure for training compute, energy and emissions, each with "
+                  "its range and whether it was published or estimated. models.csv has every field.", start_here_columns(), ["id"], rows,
+                  [ForeignKey(("id",), "models", ("id",))])
+
+
 def tables(registry: Registry, reports: Mapping[str, ModelReport], schemas: Schemas | None = None) -> list[Table]:
     """Every table, in an order where each table comes after the tables its foreign keys point at."""
     describe = Describer(schemas or Schemas(registry.schema_folder))
     return [organizations_table(registry, describe), hardware_table(registry, describe), *grids_tables(registry, describe),
-            models_table(reports, describe), model_organizations_table(registry, describe), *metric_tables(reports),
+            models_table(reports, describe), start_here_table(reports), model_organizations_table(registry, describe), *metric_tables(reports),
             inference_table(reports, describe), lifecycle_table(registry, describe),
             *claims_tables(registry, describe), sources_table(registry, describe), assumptions_table(registry, describe)]
 

@@ -279,6 +279,7 @@ class Download:
     sha256: str
     format: str
     notes: str
+    columns: tuple[tuple[str, str, str], ...] = ()  # a table's (name, type, description), from datapackage.json
 
     @property
     def size_text(self) -> str:
@@ -305,7 +306,10 @@ def downloads(files: Mapping[str, bytes]) -> list[Download]:
     """Each download with size, SHA-256 and what it holds, in a useful order: the main files first."""
     package = json.loads(files[PACKAGE]) if PACKAGE in files else {"resources": []}
     descriptions = {r["path"]: r.get("description") or r.get("title", "") for r in package["resources"]}
-    first = ("models.csv", "models.json", "models.jsonl", "models.parquet", "registry.sqlite", PACKAGE)
+    columns = {r["path"]: tuple((f["name"], f["type"], f.get("description", "")) for f in r["schema"]["fields"])
+               for r in package["resources"] if isinstance(r.get("schema"), Mapping)}
+    first = ("start_here.csv", "models.csv", "models.json", "models.jsonl", "models.parquet", "registry.sqlite", PACKAGE)
     order = sorted(files, key=lambda n: (first.index(n) if n in first else len(first), n == SUMS, n))
     summed = _summed(files)
-    return [Download(n, len(files[n]), summed.get(n) or sha256(files[n]), _format(n), _notes(n, descriptions)) for n in order]
+    return [Download(n, len(files[n]), summed.get(n) or sha256(files[n]), _format(n), _notes(n, descriptions), columns.get(n, ()))
+            for n in order]

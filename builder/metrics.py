@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from math import erf, isfinite, log, sqrt
 from typing import Any
 
+from builder.formatting import exact
 from builder.ranges import Range
 from builder.records import Assumption, Figure, Grid, Hardware, Intensity, Location, Model, Operator, Organization
 
@@ -65,7 +66,7 @@ class Input:
 
     def as_dict(self) -> dict[str, Any]:
         _finite(self.name, self.value, self.low, self.high)
-        return {"name": self.name, "value": self.value, "low": self.low, "high": self.high, "unit": self.unit,
+        return {"name": self.name, "value": exact(self.value), "low": exact(self.low), "high": exact(self.high), "unit": self.unit,
                 "origin": self.origin, "ref": self.ref, "sources": list(self.sources), "note": self.note, "rule": self.rule}
 
 
@@ -119,7 +120,7 @@ class Metric:
 
     def as_dict(self) -> dict[str, Any]:
         _finite(self.name, self.value, self.low, self.high)
-        body = {"value": self.value, "low": self.low, "high": self.high, "unit": self.unit, "method": self.method,
+        body: dict[str, Any] = {"value": exact(self.value), "low": exact(self.low), "high": exact(self.high), "unit": self.unit, "method": self.method,
                 "path": self.path, "formula": self.formula, "inputs": [i.as_dict() for i in self.inputs],
                 "sources": list(self.sources), "note": self.note, "confidence": self.confidence}
         if self.method == "estimated":

@@ -29,6 +29,8 @@ FIRST_ROWS = 100  # rows the index page carries in its HTML; the rest come from 
 INDEX_PAGES = {"models": "models/index.md", "organizations": "organizations/index.md", "hardware": "hardware/index.md",
                "grids": "grids/index.md", "claims": "claims/index.md"}
 DOWNLOADS_PAGE = "downloads/index.md"
+SEARCH_PAGE = "search.md"  # every result of a search: /search/?q=
+COMPARE_PAGE = "compare.md"  # models side by side, built in the browser from the static API: /compare/?m=id1,id2
 API_FOLDER = "api"  # the static API: every file in it is written by write_data
 ROWS = "models/rows.json"  # every row of the models index, fetched by its script on first use
 _THIS_MODULE = codecache.fingerprint(__file__)  # part of the kept templates' checksums
@@ -319,14 +321,19 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
     for model_id in sorted(registry.models):
         source = _yaml_file("models", model_id, registry)
         view = functools.partial(_model_context, model_id, reports, registry, conf, claims_by_model.get(model_id, []), book)
-        out.append(page(model_t, f"models/{model_id}.md", {"name": registry.models[model_id].name}, view, source))
+        out.append(page(model_t, f"models/{model_id}.md", {"name": registry.models[model_id].name,
+                                                            "summary": pageviews.model_summary(registry.models[model_id], registry)}, view, source))
         out.append(Generated(f"models/{model_id}/{model_id}.yaml", b"", copy_of=source))
 
     out += redirects(env, registry)
     rows = rows or index_rows(registry, reports)
+
+    @functools.cache
+    def by_id() -> dict[str, pagetables.IndexRow]:
+        return {r.id: r for r in rows()}
+
     out.append(page(env.get_template("models_index.md.j2"), INDEX_PAGES["models"], {"total": len(registry.models)},
-                    lambda: {"rows": rows(), "shown": [r for r in rows() if not r.openness_only][:FIRST_ROWS],
-                             "filters": pagetables.filter_options(rows())}))
+                    lambda: _index_context(rows())))
     out.append(page(env.get_template("models_list.md.j2"), "models/list.md", {}, lambda: {"rows": rows(), "groups": pagetables.by_letter(rows())}))
 
     entity_t = env.get_template("entity.md.j2")
@@ -339,18 +346,26 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
         for id_ in sorted(records):
             ev: pageviews.EntityView = make(id_, registry)
             source = _yaml_file(folder, id_, registry)
-            out.append(page(entity_t, f"{folder}/{id_}.md", {"v": ev, "kind_label": KIND_LABELS[folder],
-                                                             "correction_url": _correction(conf["repo_url"], ev.path)}, source=source))
+            more = functools.partial(_organization_models, ev, by_id) if folder == "organizations" else None
+            out.append(page(entity_t, f"{folder}/{id_}.md", {"v": ev, "kind_label": KIND_LABELS[folder], "summary": _entity_summary(ev),
+                                                             "correction_url": _correction(conf["repo_url"], ev.path), "org": None},
+                            more, source=source))
             out.append(Generated(f"{folder}/{id_}/{id_}.yaml", b"", copy_of=source))
-            items.append((f"{id_}/", ev.name, None if folder == "claims" else len(ev.models)))
+            items.append((f"{id_}/", ev.name, None if folder == "claims" else len(ev.models), ev.verdict))
         title = {"organizations": "Organizations", "hardware": "Hardware", "grids": "Electricity grids", "claims": "Claims"}[folder]
         intro = {"organizations": "Who developed the models in the registry.", "hardware": "Accelerators the models were trained on.",
                  "grids": "Electricity grids and their carbon intensity.", "claims": "Widely repeated claims about AI's footprint, checked."}[folder]
-        out.append(page(index_t, INDEX_PAGES[folder], {"title": title, "intro": intro, "items": sorted(items, key=lambda i: i[1].lower())}))
+        verdicts = [pageviews.verdict(k) for k in pageviews.VERDICTS] if folder == "claims" else []
+        out.append(page(index_t, INDEX_PAGES[folder], {"title": title, "intro": intro, "items": sorted(items, key=lambda i: str(i[1]).lower()),
+                                                       "verdicts": verdicts, "key_table": pagetables.key_figures(folder, registry)}))
 
+    claims = [(f"claims/{c.id}/", c.title, pageviews.verdict(c.verdict)) for c in sorted(registry.claims.values(), key=lambda c: c.title.lower())]
     out.append(page(env.get_template("home.md.j2"), "index.md", {"site_name": conf["site_name"]},
-                    lambda: {"h": pagetables.headline(reports), "newest": pagetables.newest(reports), "charts": charts.all_charts(reports, "")}))
+                    lambda: {"h": pagetables.headline(reports), "newest": pagetables.newest(reports), "charts": charts.all_charts(reports, ""),
+                             "claims": claims, "queries": pageviews.query_answers(reports), "trained": pagetables.headline_models(rows())}))
     out.append(page(env.get_template("methodology.md.j2"), "methodology.md", {}, lambda: methodology(reports, registry)))
+    out.append(page(env.get_template("compare.md.j2"), COMPARE_PAGE, {}))
+    out.append(page(env.get_template("search.md.j2"), SEARCH_PAGE, {}))
     out.append(page(env.get_template("fields.md.j2"), "fields.md", {}, lambda: {"kinds": fieldref.reference(Schemas(registry.schema_folder))}))
     out.append(page(env.get_template("inference.md.j2"), "inference.md", {}, lambda: {"p": pageviews.inference_page(reports)}))
     out.append(page(env.get_template("coverage.md.j2"), "coverage.md", {},
@@ -379,6 +394,41 @@ def redirects(env: Environment, registry: Registry) -> list[Generated]:
                 context = {"name": record.name, "old": old, "new": record.id, "target": f"../{record.id}/", "what": what}
                 out.append(page(template, f"{folder}/{old}.md", context, source=_yaml_file(folder, record.id, registry)))
     return sorted(out, key=lambda g: g.path)
+
+
+WEIGHTS_LEGEND = (("open", "downloadable by anyone under the stated licence"),
+                  ("gated", "downloadable after approval or sign-up"),
+                  ("restricted", "downloadable under a licence that restricts use"),
+                  ("api-only", "usable only through the developer's API; weights not released"),
+                  ("hosted-only", "usable only in the developer's own product"),
+                  ("unreleased", "announced or described, not available"),
+                  ("unknown", "no source says"))
+
+
+def _index_context(rows: list[pagetables.IndexRow]) -> dict[str, Any]:
+    """The models index: its first rows in the default order, the filters and the legend."""
+    ordered = pagetables.default_order([r for r in rows if not r.openness_only])  # openness-only records are hidden at first
+    present = {r.weights for r in rows}
+    return {"rows": rows, "shown": ordered[:FIRST_ROWS], "default_sort": pagetables.DEFAULT_SORT,
+            "filters": pagetables.filter_options(rows, pagetables.SELECTS),
+            "organizations": pagetables.organizations(rows), "years": pagetables.years(rows),
+            "weights_legend": [(k, v) for k, v in WEIGHTS_LEGEND if k in present] +
+                              [(k, "") for k in sorted(present - {k for k, _ in WEIGHTS_LEGEND})]}
+
+
+def _organization_models(ev: pageviews.EntityView, by_id: Callable[[], Mapping[str, pagetables.IndexRow]]) -> dict[str, Any]:
+    """An organization page's table of its models (the index's rows, computed once per build) with totals."""
+    return {"org": pagetables.organization_table([m.href.rstrip("/").rsplit("/", 1)[-1] for m in ev.models], by_id())}
+
+
+def _entity_summary(ev: pageviews.EntityView) -> str:
+    """An entity's key facts as 'label: value', for search results and link previews."""
+    facts = [f"{label}: {text}" for label, text in ev.facts[:4] if text != "unknown"]
+    if ev.verdict is not None:
+        facts.insert(0, f"Verdict: {ev.verdict.label}")
+    if ev.kind != "claims" and ev.models:
+        facts.append(f"{len(ev.models)} model{'s' if len(ev.models) != 1 else ''} in the registry")
+    return "; ".join(facts) or ev.name
 
 
 def _model_context(model_id: str, reports: Mapping[str, ModelReport], registry: Registry, conf: Mapping[str, str],

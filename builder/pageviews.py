@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 
 from builder import coverage, inference
 from builder.derived import ModelReport
-from builder.formatting import number
+from builder.formatting import PARAMETERS, figure, number, scaled
 from builder.metrics import TRAINING_METRICS, UNITS, Input, Metric
 from builder.records import Disclosure, Figure, Lifecycle, Model, Source, Status
 from builder.registry import Registry
@@ -185,10 +185,8 @@ def quantity(value: float | None, low: float | None = None, high: float | None =
 def _quantity(value: float | None, low: float | None, high: float | None, unit: str, estimated: bool) -> Quantity:
     if value is None:
         return Quantity("unknown", "", unit)
-    lo = value if low is None else low
-    hi = value if high is None else high
-    width = "" if abs(hi - lo) <= 1e-12 * max(abs(hi), abs(lo), 1e-300) else f"{number(lo)}–{number(hi)}"
-    return Quantity(number(value), width, unit, estimated)
+    shown, width, printed_unit = scaled(value, low, high, unit)
+    return Quantity(shown, width, printed_unit, estimated)
 
 
 METHOD_LABELS = {"reported": "reported", "reported-estimate": "developer's estimate",
@@ -380,10 +378,10 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
     known = m.all_sources()
     t = m.training
     facts = [("Released", m.released or "unknown"), ("Domains", ", ".join(m.domains) or "unknown"),
-             ("Parameters", _fact(m.parameters))]
+             ("Parameters", _fact(m.parameters, PARAMETERS))]
     if m.active_parameters is not None:
-        facts.append(("Active parameters", _fact(m.active_parameters)))
-    facts += [("Architecture", m.architecture or "unknown"), ("Training tokens", _fact(t.tokens))]
+        facts.append(("Active parameters", _fact(m.active_parameters, PARAMETERS)))
+    facts += [("Architecture", m.architecture or "unknown"), ("Training tokens", _fact(t.tokens, PARAMETERS))]
     facts.append(("Accelerator count", _fact(t.accelerator_count)))
     facts.append(("Training duration", _fact(t.duration_hours, "h")))
     loc = t.location
@@ -432,7 +430,7 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
 
 def _q(q: Quantity) -> str:
     """A quantity as one line of text."""
-    text = q.value + (f" ({q.range})" if q.range else "") + (f" {q.unit}" if q.unit and q.value != "unknown" else "")
+    text = q.value + (f" {q.unit}" if q.unit and q.value != "unknown" else "") + (f" ({q.range})" if q.range else "")
     return ("≈ " if q.estimated else "") + text
 
 
@@ -442,7 +440,7 @@ def _fact(fig: Figure | None, unit: str = "") -> str:
 
 
 def printed(q: Quantity) -> str:
-    """A quantity as one line of text: '≈ 1,287 (1,100–1,500) MWh' or 'unknown'."""
+    """A quantity as one line of text: '≈ 1.29 GWh (1.1–1.5)' or 'unknown'."""
     return _q(q)
 
 
@@ -668,6 +666,8 @@ class EntityView:
     models_heading: str = "Models"
     models: list[Ref] = field(default_factory=list)
     sources: list[Link] = field(default_factory=list)
+    verdict: Verdict | None = None  # a claim's, shown first
+    lead: str | None = None  # a claim's one-paragraph explanation, right after its verdict
 
 
 def models_referring(registry: Registry, folder: str, id_: str) -> list[Ref]:
@@ -733,13 +733,38 @@ def grid_view(grid_id: str, registry: Registry) -> EntityView:
                       sources=[source_link(s) for s in g.sources])
 
 
+VERDICTS = {  # a claim's verdict: its label and what it means, in the order the claims index explains them
+    "accurate": ("Accurate", "the figure holds, for what its source measured"),
+    "misattributed": ("Misattributed", "the figure is real but is credited to something it did not measure"),
+    "out-of-context": ("Out of context", "the figure is fair for what it measured; repetitions drop its caveats or scope"),
+    "outdated": ("Outdated", "it held for older systems or data; newer figures differ"),
+    "unsupported": ("Unsupported", "no published method or data backs the figure"),
+    "contested": ("Contested", "published estimates disagree and none settles it"),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A claim's verdict as a badge: its key (the badge's style), label and meaning."""
+
+    key: str
+    label: str
+    meaning: str
+
+
+def verdict(key: str) -> Verdict:
+    """The verdict's badge; an unknown key is shown as it is."""
+    label, meaning = VERDICTS.get(key, (key, ""))
+    return Verdict(key, label, meaning)
+
+
 def claim_view(claim_id: str, registry: Registry) -> EntityView:
     """A claim page: the claim, where it comes from, the verdict, its figures and related models."""
     c = registry.claims[claim_id]
     data = c.data
     known = {s.id: s for s in c.sources}
     origin = data.get("origin") or {}
-    facts = [("Verdict", c.verdict)]
+    facts = []
     if isinstance(origin, Mapping):
         facts += [(label, str(origin[key])) for key, label in (("who", "Origin: who"), ("where", "Origin: where"), ("when", "Origin: when"))
                   if origin.get(key)]
@@ -748,13 +773,13 @@ def claim_view(claim_id: str, registry: Registry) -> EntityView:
     paragraphs = [("The claim", c.statement)]
     if variants:
         paragraphs.append(("How it is repeated", "; ".join(variants)))
-    paragraphs += [(label, str(data[key])) for key, label in
-                   (("what_it_measured", "What it measured"), ("explanation", "Explanation"), ("note", "Note")) if data.get(key)]
+    paragraphs += [(label, str(data[key])) for key, label in (("what_it_measured", "What it measured"), ("note", "Note")) if data.get(key)]
     rows = [(str(f.get("label", "")), f"{number(f['value'])} {f.get('unit', '')}".strip(),
              ", ".join(link.title for link in links_for([f["source"]] if isinstance(f.get("source"), str) else f.get("source") or [], known)))
             for f in data.get("figures") or [] if isinstance(f, Mapping) and isinstance(f.get("value"), int | float)]
     linker = Linker("../../")
-    return EntityView("claims", c.id, c.title, repository_path(registry, "claims", c.id), facts, paragraphs=paragraphs,
+    return EntityView("claims", c.id, c.title, repository_path(registry, "claims", c.id), facts, paragraphs=paragraphs, verdict=verdict(c.verdict),
+                      lead=str(data["explanation"]) if data.get("explanation") else None,
                       table_caption="Figures", table_head=("Figure", "Value", "Source"), table_rows=rows,
                       models_heading="Related models", models=[Ref(linker.page("models", i), registry.models[i].name)
                                                                for i in c.related_models if i in registry.models],
@@ -794,3 +819,45 @@ def coverage_page(reports: Mapping[str, ModelReport]) -> CoveragePage:
     models = {mid: r.model for mid, r in reports.items()}
     columns = tuple(coverage.heading(label, unit) for _, label, unit in coverage.FIELDS)
     return CoveragePage(coverage.TOP, columns, shown, tally, coverage.STATES, coverage.counts(models), len(models))
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    """One published per-query figure for the home page: model, what was measured, energy, emissions, water, kind, scope."""
+
+    model: Ref
+    query: str
+    kind: str
+    kind_label: str
+    energy: Quantity
+    emissions: Quantity
+    water: Quantity
+    scope: str
+
+
+def query_answers(reports: Mapping[str, ModelReport], root: str = "") -> list[QueryAnswer]:
+    """What one query costs by every published figure, measured ones first: the home page's quick answer."""
+    order = {"measured": 0, "estimated": 1, "vendor-statement": 2}
+    out = []
+    for mid, r in reports.items():
+        for n in r.inference:
+            view = disclosure_view(n, 0, r.model.all_sources())
+            scope = ", ".join(view.scope.included) if view.scope.stated else "not stated"
+            out.append(QueryAnswer(Ref(f"{root}models/{mid}/", r.model.name), view.query, view.kind, view.kind_label,
+                                   view.figure("Energy").per_query, view.figure("Emissions").per_query, view.figure("Water").per_query,
+                                   scope))
+    return sorted(out, key=lambda a: (order.get(a.kind, 3), a.model.label.lower(), a.query))
+
+
+def model_summary(m: Model, registry: Registry) -> str:
+    """A model page's description for link previews, from the entry's own published figures (no derivation, so the page list
+    stays fast): who, when, and the training emissions, energy or compute a source published."""
+    orgs = ", ".join(registry.organizations[o].name if o in registry.organizations else o for o in m.organizations)
+    who = f"{m.name}" + (f" by {orgs}" if orgs else "") + (f", released {m.released[:4]}" if m.released else "")
+    t = m.training
+    for fig, unit, what in ((t.emissions_tco2e, "tCO2e", "training emissions"), (t.energy_mwh, "MWh", "training energy"),
+                            (t.compute_flop, "FLOP", "training compute")):
+        if fig is not None:
+            how = "the source's estimate" if fig.estimated else "as published"
+            return f"{who}: {what} {figure(fig.value, unit, fig.low, fig.high)}, {how}."
+    return f"{who}: training compute, energy, emissions, openness and access."

@@ -26,7 +26,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from builder import derived, exports, incremental, pages
+from builder import derived, export_package, exports, incremental, pages
 from builder import registry as registry_module
 from builder.background import BackgroundError, Results, can_fork
 from builder.exports import Download
@@ -147,6 +147,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         reports = self._reports = derived.Reports(reg, self._reports if self._dirty else None)
         settings = {"site_name": config.site_name, "repo_url": config.repo_url or "", "site_url": config.site_url or ""}
         version, site = exports.dataset_version(reg.root), Path(config.site_dir)
+        # the footer of every page: the data's licence and the build date (the version is on the downloads page only: see incremental)
+        config.extra["registry"] = {"built": export_package.build_date(), "license_url": export_package.LICENSE["path"], "license_title": "CC BY 4.0"}
         rows = pages.index_rows(reg, reports)  # for the index pages and rows.json, computed once
         self._generated = functools.cache(lambda: pages.generate(reg, reports, settings, downloads=self._written_downloads, version=version,
                                                                  rows=rows))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from builder.derived import ModelReport
-from builder.formatting import number, span
+from builder.formatting import plain as number
+from builder.formatting import span
 from builder.metrics import METHODS, Metric
 from builder.records import Figure, Model
 from builder.registry import Registry

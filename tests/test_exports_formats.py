@@ -21,8 +21,8 @@ from builder import derived, exports, registry
 from builder.export_tables import Column, _in_order, _rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ARROW = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_()}
-DUCKDB = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "boolean": "BOOLEAN"}
+ARROW = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_(), "date": pa.date32()}
+DUCKDB = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
 
 
 @pytest.fixture
@@ -261,3 +261,21 @@ def test_method_and_provenance_columns_tell_whose_figure_it_is(base_registry: Pa
     for method in ("reported:", "reported-estimate:", "third-party-estimate:", "estimated:"):
         assert method in fields["compute_flop_method"]
     assert "third-party-estimate:" in fields["parameters_provenance"] and "estimated:" not in fields["parameters_provenance"]
+
+
+def test_start_here_has_the_best_figure_of_each_headline_metric_with_range_and_method(exported: Path) -> None:
+    rows = {r["id"]: r for r in csv_rows(exported / "start_here.csv")}
+    models = {m["id"]: m for m in json.loads((exported / "models.json").read_text(encoding="utf-8"))["models"]}
+    assert set(rows) == set(models)
+    header = next(iter(rows.values())).keys()
+    assert 18 <= len(header) <= 24 and "released_date" in header
+    for model_id, row in rows.items():
+        d = models[model_id]["derived"]
+        for name, column in (("compute_flop", "training_compute_flop"), ("energy_mwh", "energy_mwh"), ("emissions_tco2e", "emissions_tco2e")):
+            if name in d:
+                assert float(row[column]) == d[name]["value"] and row[f"{column}_method"] == d[name]["method"]
+                assert float(row[f"{column}_low"]) <= float(row[column]) <= float(row[f"{column}_high"])
+            else:
+                assert row[column] == row[f"{column}_method"] == ""  # unknown stays empty, never 0
+        released = models[model_id].get("released") or ""
+        assert row["released_date"] == (released if len(released) == 10 else "")

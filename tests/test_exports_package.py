@@ -104,7 +104,11 @@ def test_citation_cff_matches_the_builder() -> None:
 
 def test_downloads_lists_every_file_with_size_and_checksum(files: dict[str, bytes]) -> None:
     listed = exports.downloads(files)
-    assert [d.name for d in listed][:6] == ["models.csv", "models.json", "models.jsonl", "models.parquet", "registry.sqlite", "datapackage.json"]
+    assert [d.name for d in listed][:7] == ["start_here.csv", "models.csv", "models.json", "models.jsonl", "models.parquet", "registry.sqlite",
+                                            "datapackage.json"]
+    start = listed[0].columns  # the column dictionary, from datapackage.json
+    assert ("released_date", "date", "Release date when the day is known (YYYY-MM-DD); empty when only the year or month is.") in start
+    assert all(not d.columns for d in listed if not d.name.endswith(".csv"))
     assert listed[-1].name == "SHA256SUMS"
     assert sorted(d.name for d in listed) == sorted(files)
     for d in listed:

@@ -113,6 +113,7 @@ def make_project(target: Path) -> Path:
     docs = target / "docs"
     docs.mkdir()
     (docs / "contribute.md").write_text("# Contribute\n\nOpen a pull request.\n", encoding="utf-8")
+    (docs / "about.md").write_text("# About\n\nWho keeps the registry, and how to cite it.\n", encoding="utf-8")
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = str(docs)
     config["plugins"] = [{"registry": {"registry": str(reg), "schema": str(ROOT / "schema")}}]
@@ -121,7 +122,7 @@ def make_project(target: Path) -> Path:
                      {"Hardware": "hardware/index.md"}, {"Electricity grids": "grids/index.md"}, {"Inference": "inference.md"},
                      {"Coverage": "coverage.md"},
                      {"Methodology": "methodology.md"},
-                     {"Contribute": "contribute.md"}, {"Field reference": "fields.md"}]
+                     {"Contribute": "contribute.md"}, {"Field reference": "fields.md"}, {"About": "about.md"}]
     path = target / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
@@ -239,23 +240,24 @@ def test_model_page_links(site: Path) -> None:
 
 def test_nav_lists_only_index_pages(site: Path) -> None:
     home = (site / "index.html").read_text(encoding="utf-8")
-    nav = home[home.index('class="md-nav md-nav--primary"'):]
+    nav = home[home.index('class="md-tabs"'):]
     nav = nav[:nav.index("</nav>")]
     assert "example-model" not in nav and "models/" in nav
 
 
 def test_charts_have_text_alternatives(site: Path) -> None:
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert home.count('role="img"') >= 2 and "<desc id=" in home and "Data table" in home
+    assert home.count('role="img"') + home.count('role="group"') >= 2 and "<desc id=" in home and "Data table" in home
     for tag, attrs in tags(site / "index.html"):
-        if tag == "svg" and attrs.get("role") == "img":
+        if tag == "svg" and attrs.get("role") in ("img", "group"):
             assert attrs.get("aria-labelledby")
 
 
-def test_search_index_covers_entity_pages_only(site: Path) -> None:
+def test_search_index_covers_every_page(site: Path) -> None:
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     pages_indexed = sum(lang["page_count"] for lang in entry["languages"].values())
-    assert pages_indexed == 2 + 1 + 1 + 1 + 1  # two models, one organization, one hardware, one grid, one claim
+    pages = [p for p in html_files(site) if p.name == "index.html" and "list" not in p.parts and p.parent.name != "search"]
+    assert pages_indexed == len(pages)  # every page but the plain list of models (the index holds them) and the search page
     assert (site / "pagefind" / "pagefind.js").is_file()
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "pagefind" not in home.split("</header>")[0]  # nothing of search loads before the reader types
@@ -396,7 +398,8 @@ def test_inference_page_groups_disclosures_and_says_why_they_do_not_compare(site
     assert page.count('<section class="rg-group">') == 2
     assert 'href="../models/xss-model/#inference-1"' in page and 'href="../models/xss-model/#inference-2"' in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "emissions are market-based in one and location-based in the other" in page
+    assert "emissions are location-based in one and market-based in the other" in page
+    assert page.count("a vendor statement without a published method beside") == 1  # said once for the pair, not per group
     assert "a vendor statement without a published method beside a measured or modelled figure" in page
     assert "only the first includes embodied-hardware" in page or "only the second includes embodied-hardware" in page
     assert "rg-badge--vendor-statement" in page and "1 of the figures here is a vendor statement" in page
@@ -489,7 +492,7 @@ def test_quantities_and_source_lists_render_once_per_distinct_value() -> None:
     env = pages.environment()
     html = env.from_string("{{ q | qty }} {{ q | qty }} {{ links | cited }}").render(
         q=q, links=(pageviews.Link("s", "<script>", "https://example.org/?a=1&b=2", ""),))
-    assert html.count('<span class="rg-value">1,287</span> t') == 2 and "&lt;script&gt;" in html and "a=1&amp;b=2" in html
+    assert html.count('<span class="rg-value">1,290</span> t') == 2 and "&lt;script&gt;" in html and "a=1&amp;b=2" in html
 
 
 
