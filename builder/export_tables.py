@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.derived import ModelReport
-from builder.metrics import METHODS, METHODS_TEXT, TRAINING_METRICS, UNITS, Metric
+from builder.metrics import METHODS, METHODS_TEXT, SCOPES, TRAINING_METRICS, UNITS, Metric
 from builder.records import FIGURE_FIELDS, Figure, Source
 from builder.registry import Registry
 from builder.schemas import Schemas
@@ -202,6 +202,7 @@ def _model_fields(describe: Describer) -> list[_Field]:
         *(_Field(f"training_{f}", ("training", "location", f), "string") for f in LOCATION_FIELDS),
         _Field("training_started", ("training", "started"), "string", suffix=DATE_NOTE),
         _Field("training_ended", ("training", "ended"), "string", suffix=DATE_NOTE),
+        _Field("training_scope", ("training", "scope"), "string"),
         *(_Field(f"openness_{k}", ("openness", k), "string") for k in openness if k not in ("note", "sources")),
         _Field("access_providers", ("access", "api", "providers"), "string",
                lambda v: joined(p["name"] if isinstance(p, Mapping) else p for p in v or ()), LIST_NOTE),
@@ -496,6 +497,8 @@ METRIC_COLUMNS = (
                              "source's estimate or third-party estimate."),
     Column("confidence", "string", "For an estimate read in a source: the source's own confidence, in its words (such as Epoch AI's "
                                    "Confident, Likely, Speculative)."),
+    Column("scope", "string", "What the figure covers where it differs from the model's training_scope: "
+                              + "; ".join(f"{k} ({v})" for k, v in SCOPES.items()) + "; empty: the model's training_scope."),
     Column("formula", "string", "The formula in words."),
     Column("sources", "string", "Ids of the model's sources behind a reported figure." + LIST_NOTE),
     Column("note", "string", "Caveats about the figure."),
@@ -528,15 +531,15 @@ def _all_metrics(reports: Mapping[str, ModelReport]) -> Iterable[tuple[str, Metr
         yield from ((model_id, m) for m in report_metrics(r).values())
 
 
-METRIC_CELLS = ("model_id", "metric", "value", "low", "high", "unit", "method", "path", "confidence", "formula", "sources", "note",
-                "estimate_value", "estimate_low", "estimate_high", "estimate_path")
+METRIC_CELLS = ("model_id", "metric", "value", "low", "high", "unit", "method", "path", "confidence", "scope", "formula", "sources",
+                "note", "estimate_value", "estimate_low", "estimate_high", "estimate_path")
 INPUT_CELLS = ("model_id", "metric", "position", "name", "value", "low", "high", "unit", "origin", "ref", "sources", "note")
 
 
 def _metric_row(model_id: str, m: Metric) -> tuple[Any, ...]:
     e = m.estimate
-    return (model_id, m.name, m.value, m.low, m.high, m.unit, m.method, m.path, m.confidence, m.formula, joined(m.sources), m.note,
-            *((e.value, e.low, e.high, e.path) if e is not None else (None, None, None, None)))
+    return (model_id, m.name, m.value, m.low, m.high, m.unit, m.method, m.path, m.confidence, m.scope, m.formula, joined(m.sources),
+            m.note, *((e.value, e.low, e.high, e.path) if e is not None else (None, None, None, None)))
 
 
 def metric_tables(reports: Mapping[str, ModelReport]) -> list[Table]:
