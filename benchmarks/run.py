@@ -70,6 +70,19 @@ def size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
 
 
+PAGES_LIMIT = 1024**3  # GitHub Pages refuses a published site over 1 GB
+
+
+def parts(site: Path) -> dict[str, int]:
+    """The built site's bytes by what makes them up: each top-level folder (models/, api/, downloads/, pagefind/...) and the
+    files at the top, largest first, so a change's effect on the 1 GB limit shows where it lands."""
+    found: dict[str, int] = {}
+    for entry in site.iterdir() if site.exists() else ():
+        name = f"{entry.name}/" if entry.is_dir() else "(top-level files)"
+        found[name] = found.get(name, 0) + (size(entry) if entry.is_dir() else entry.stat().st_size)
+    return dict(sorted(found.items(), key=lambda item: -item[1]))
+
+
 def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -157,6 +170,7 @@ def run(models: int, work: Path) -> dict[str, Any]:
     ours_site, plain_site = work / "site", work / "plain-site"  # none yet: main() moved the last run's scratch folder aside
     keep("build", phase("build", our_config(work, registry), ours_site))
     keep("site_bytes", size(ours_site))
+    keep("site_parts", parts(ours_site))
     keep("search_index_bytes", size(ours_site / "pagefind"))
     keep("browser", browser_bytes(ours_site, True))
     keep("plain_build", phase("plain", plain_config(work, registry), plain_site))
@@ -197,6 +211,9 @@ def table(results: list[dict[str, Any]]) -> str:
         [f"{r['plain_build']['seconds']:.1f} ({r['plain_build']['peak_mb']:.0f})" for r in results])
     row("build time ratio (ours / plain)", [f"{r['build']['seconds'] / r['plain_build']['seconds']:.2f}" for r in results])
     row("site size (ours / plain)", [f"{mb(r['site_bytes'])} / {mb(r['plain_site_bytes'])}" for r in results])
+    row("  share of GitHub Pages' 1 GB limit (ours)", [f"{r['site_bytes'] / PAGES_LIMIT:.0%}" for r in results])
+    for name in dict.fromkeys(name for r in results for name in r.get("site_parts", {})):
+        row(f"  of which {name}", [mb(r.get("site_parts", {}).get(name, 0)) for r in results])
     row("search index (Pagefind / Material)", [f"{mb(r['search_index_bytes'])} / {mb(r['plain_search_index_bytes'])}" for r in results])
     for key, label in (("open_index_bytes", "bytes to open the models index"), ("search_bytes", "bytes for one search after that")):
         row(f"{label} (ours / plain)", [f"{mb(r['browser'].get(key, 0))} / {mb(r['plain_browser'].get(key, 0))}"

@@ -4,11 +4,12 @@ against the holdout estimate made without it (pure, no I/O)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 from typing import Any
 
-from builder.metrics import HOLDOUT_METRICS, Derived
+from builder.metrics import HOLDOUT_METRICS, Context, Derived, ModelDerivation, holdout_model
+from builder.records import Model
 
 LABELS = {"it_energy_mwh": "IT energy", "energy_mwh": "energy", "emissions_tco2e": "emissions (location-based)"}
 
@@ -80,3 +81,25 @@ def calibrate(derived: Iterable[Derived]) -> Calibration:
 def of_reports(reports: Mapping[str, Any]) -> Calibration:
     """The calibration of a build's reports (each with its `training` derivation)."""
     return calibrate(r.training for r in reports.values())
+
+
+HARDWARE = ("accelerator_count", "duration_hours", "accelerator_hours", "utilization")
+
+
+def compute_only_model(model: Model) -> Model:
+    """The holdout model without its hardware either: what most of the registry's estimates start from (compute or size)."""
+    blind = holdout_model(model)
+    withheld: dict[str, Any] = dict.fromkeys(HARDWARE)
+    return replace(blind, training=replace(blind.training, accelerator=None, precision=None, **withheld))
+
+
+def compute_only(reports: Mapping[str, Any], ctx: Context) -> Calibration:
+    """The published figures against estimates made from compute (or parameters and tokens) alone, by the hardware of the era:
+    the path most estimates take, which the holdout (keeping hardware) does not test."""
+    cases = []
+    for r in reports.values():
+        for c in calibrate([r.training]).cases:
+            estimate = ModelDerivation(compute_only_model(r.model), ctx).get(c.metric)
+            if estimate is not None:
+                cases.append(Case(c.model_id, c.metric, c.reported, estimate.value, estimate.low, estimate.high, estimate.path))
+    return Calibration(tuple(sorted(cases, key=lambda c: (c.metric, c.model_id))))

@@ -151,6 +151,24 @@ def check_reference(path: str, pointer: Pointer, ref: str, known: Mapping[str, A
     return [problem(path, f"ref-{what}", pointer, f"no {what} '{ref}' in registry/{folder}/{suggest(ref, known)}")]
 
 
+def check_grid_basis(path: str, data: Mapping[str, Any]) -> list[Problem]:
+    """A grid record keeps one emissions basis: direct and life-cycle figures differ by far more than a year's change."""
+    entries = data.get("intensity")
+    if not isinstance(entries, list):
+        return []
+    seen: dict[str, int] = {}
+    for n, entry in enumerate(entries):
+        basis = entry.get("emissions") if isinstance(entry, Mapping) else None
+        if isinstance(basis, str):
+            seen.setdefault(basis, n)
+    if len(seen) < 2:
+        return []
+    first, second = sorted(seen, key=seen.__getitem__)[:2]
+    return [problem(path, "grid-basis", ("intensity", seen[second], "emissions"),
+                    f"this record mixes emissions bases ({first} and {second}): keep one basis per record and put the other "
+                    "figures in a record of their own")]
+
+
 def check_accelerator_hours(path: str, training: Mapping[str, Any], tolerance: float) -> list[Problem]:
     """accelerator_hours should equal accelerator_count x duration_hours when all three are given."""
     hours, count, duration = (_plain(training.get(k)) for k in ("accelerator_hours", "accelerator_count", "duration_hours"))

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from builder import audit, changes, derived, exports, importers
+from builder import audit, changes, coverage, derived, exports, importers
 from builder import pages as pages_module
 from builder import registry as registry_module
 from builder.checks import ID, suggest
@@ -70,6 +70,12 @@ def parser() -> argparse.ArgumentParser:
     a = sub.add_parser("audit", help="print every conflict between sources, both values, which won and why; exit 1 if one is undecided")
     _registry_arg(a)
     a.add_argument("--json", action="store_true", help="print JSON: a list of conflicts")
+    v2 = sub.add_parser("coverage",
+                        help="Markdown table of what is disclosed, estimated or unknown for the largest training runs")
+    _registry_arg(v2)
+    v2.add_argument("--readme", type=Path, metavar="FILE",
+                    help=f"write the table into FILE between the lines {coverage.START} and {coverage.END} "
+                         "instead of printing it")
     n = sub.add_parser("new", help="write a commented template for a new record")
     n.add_argument("kind", choices=sorted(FOLDER_OF))
     n.add_argument("record_id", metavar="ID")
@@ -239,8 +245,25 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1 if any(not c.decided for c in found) else 0
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    reg = _valid_registry(args)
+    if isinstance(reg, int):
+        return reg
+    table = coverage.markdown(coverage.top_rows(derived.Reports(reg)))
+    if args.readme is None:
+        sys.stdout.write(table)
+        return 0
+    try:
+        text = args.readme.read_text(encoding="utf-8")
+        args.readme.write_text(coverage.replace_table(text, table), encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        print(f"python -m builder coverage: error: {args.readme}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 COMMANDS = {"validate": cmd_validate, "audit": cmd_audit, "show": cmd_show, "new": cmd_new, "export": cmd_export, "pages": cmd_pages,
-            "import": cmd_import, "summary": cmd_summary}
+            "import": cmd_import, "summary": cmd_summary, "coverage": cmd_coverage}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -30,6 +30,11 @@ class ModelReport:
     inference_estimate: Metric | None = None
     inference_estimate_reason: str | None = None
 
+    @property
+    def openness_only(self) -> bool:
+        """Whether the record holds openness data only (summaries.openness_only): pages badge it, the index hides it."""
+        return summaries.openness_only(self.model)
+
     def derived_json(self) -> dict[str, Any]:
         """`derived` as `show --json` and the exports give it: each metric name to its value, range, method and inputs.
 
@@ -44,6 +49,7 @@ class ModelReport:
         out["access"] = self.access.as_dict()
         out["openness"] = self.openness.as_dict()
         out["transparency"] = self.transparency.as_dict()
+        out["openness_only"] = self.openness_only
         out["inference"] = [n.as_dict() for n in self.inference]
         out["missing"] = dict(self.training.missing)
         if self.break_even is not None:

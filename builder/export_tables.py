@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.derived import ModelReport
-from builder.metrics import METHODS, METHODS_TEXT, SCOPES, TRAINING_METRICS, UNITS, Metric
+from builder.metrics import METHODS, METHODS_TEXT, TRAINING_METRICS, UNITS, Metric
 from builder.records import FIGURE_FIELDS, Figure, Source
 from builder.registry import Registry
 from builder.schemas import Schemas
@@ -268,10 +268,13 @@ SUMMARY_COLUMNS = (
     *(Column(f"memory_{b}bit_fits", "string", f"Derived: the smallest hardware class whose memory holds the {b}-bit weights.") for b in BITS),
     Column("transparency_share", "number", "Derived: share (0 to 1) of key training figures disclosed: compute, hardware, energy, emissions, "
                                            "location."),
-    Column("openness_score", "number", "Derived: openness score from 0 to 100 (capped by the licence class), from the openness table."),
+    Column("openness_score", "number", "Derived: openness score from 0 to 100 (capped by the licence class), from the openness table; "
+                                       "an unknown status field counts as closed, so read it with openness_coverage."),
     Column("openness_coverage", "number", "Derived: share (0 to 1) of the openness fields the score rests on that have a known status."),
     Column("openness_mof_class", "string", "Derived: Model Openness Framework class the released components reach, if any."),
     Column("openness_osaid_met", "boolean", "Derived: whether the released components meet the Open Source AI Definition checklist."),
+    Column("openness_only", "boolean", "Derived: true when the record holds openness data only (no release date, parameters, "
+                                       "training or inference figures, or access), as records made from an openness listing alone."),
 )
 
 
@@ -305,7 +308,7 @@ def model_row(report: ModelReport, fields: Sequence[_Field]) -> Row:
         row[f"memory_{b}bit_fits"] = need[b].fits if b in need else None
     o = report.openness
     row.update(transparency_share=report.transparency.share, openness_score=o.score, openness_coverage=o.coverage,
-               openness_mof_class=o.mof_class, openness_osaid_met=o.osaid_met)
+               openness_mof_class=o.mof_class, openness_osaid_met=o.osaid_met, openness_only=report.openness_only)
     return row
 
 
@@ -489,7 +492,8 @@ METRIC_COLUMNS = (
     Column("model_id", "string", "Id of the model."),
     Column("metric", "string", "Name of the derived metric (a column group of models.csv)."),
     Column("value", "number", "Best figure: reported when a source gives it, else estimated."),
-    Column("low", "number", "Low end of the range (the published range, or the estimate's range from its inputs' ranges)."),
+    Column("low", "number", "Low end of the range: the published range, or for an estimate its likely range (90%), propagated in log "
+                            "space from its inputs' distributions."),
     Column("high", "number", "High end of the range."),
     Column("unit", "string", "Unit of value, low and high."),
     Column("method", "string", f"How the figure was obtained, and who stands behind it: {METHODS_TEXT}."),
@@ -497,8 +501,6 @@ METRIC_COLUMNS = (
                              "source's estimate or third-party estimate."),
     Column("confidence", "string", "For an estimate read in a source: the source's own confidence, in its words (such as Epoch AI's "
                                    "Confident, Likely, Speculative)."),
-    Column("scope", "string", "What the figure covers where it differs from the model's training_scope: "
-                              + "; ".join(f"{k} ({v})" for k, v in SCOPES.items()) + "; empty: the model's training_scope."),
     Column("formula", "string", "The formula in words."),
     Column("sources", "string", "Ids of the model's sources behind a reported figure." + LIST_NOTE),
     Column("note", "string", "Caveats about the figure."),
@@ -506,6 +508,13 @@ METRIC_COLUMNS = (
     Column("estimate_low", "number", "Low end of the independent estimate."),
     Column("estimate_high", "number", "High end of the independent estimate."),
     Column("estimate_path", "string", "Path of the independent estimate."),
+    Column("hull_low", "number", "For an estimate: the low extreme, every input at its own low or high at once (not a likely range)."),
+    Column("hull_high", "number", "For an estimate: the high extreme."),
+    Column("holdout_value", "number", "For a reported energy or emissions figure: the registry's estimate had the model published none of "
+                                      "its energy, emissions, power, PUE, intensity or location (the calibration on the methodology page)."),
+    Column("holdout_low", "number", "Low end of the holdout's likely range (90%)."),
+    Column("holdout_high", "number", "High end of the holdout's likely range (90%)."),
+    Column("scope", "string", "What the figure covers when it differs from the record's training.scope (such as with-base-model)."),
 )
 INPUT_COLUMNS = (
     Column("model_id", "string", "Id of the model."),
@@ -523,6 +532,7 @@ INPUT_COLUMNS = (
                             "or the query of an inference disclosure."),
     Column("sources", "string", "Source ids behind the input." + LIST_NOTE),
     Column("note", "string", "Note on the input (for assumptions, what the default stands for)."),
+    Column("rule", "string", "The rule that chose this input (such as the organization's operator for a PUE): see the methodology page."),
 )
 
 
@@ -531,15 +541,18 @@ def _all_metrics(reports: Mapping[str, ModelReport]) -> Iterable[tuple[str, Metr
         yield from ((model_id, m) for m in report_metrics(r).values())
 
 
-METRIC_CELLS = ("model_id", "metric", "value", "low", "high", "unit", "method", "path", "confidence", "scope", "formula", "sources",
-                "note", "estimate_value", "estimate_low", "estimate_high", "estimate_path")
-INPUT_CELLS = ("model_id", "metric", "position", "name", "value", "low", "high", "unit", "origin", "ref", "sources", "note")
+METRIC_CELLS = ("model_id", "metric", "value", "low", "high", "unit", "method", "path", "confidence", "formula", "sources", "note",
+                "estimate_value", "estimate_low", "estimate_high", "estimate_path", "hull_low", "hull_high", "holdout_value",
+                "holdout_low", "holdout_high", "scope")
+INPUT_CELLS = ("model_id", "metric", "position", "name", "value", "low", "high", "unit", "origin", "ref", "sources", "note", "rule")
 
 
 def _metric_row(model_id: str, m: Metric) -> tuple[Any, ...]:
-    e = m.estimate
-    return (model_id, m.name, m.value, m.low, m.high, m.unit, m.method, m.path, m.confidence, m.scope, m.formula, joined(m.sources),
-            m.note, *((e.value, e.low, e.high, e.path) if e is not None else (None, None, None, None)))
+    e, h = m.estimate, m.holdout
+    hull = m.hull if m.method == "estimated" else (None, None)
+    return (model_id, m.name, m.value, m.low, m.high, m.unit, m.method, m.path, m.confidence, m.formula, joined(m.sources), m.note,
+            *((e.value, e.low, e.high, e.path) if e is not None else (None, None, None, None)), *hull,
+            *((h.value, h.low, h.high) if h is not None else (None, None, None)), m.scope)
 
 
 def metric_tables(reports: Mapping[str, ModelReport]) -> list[Table]:
@@ -547,7 +560,7 @@ def metric_tables(reports: Mapping[str, ModelReport]) -> list[Table]:
     metrics = Table("derived_metrics", "Derived metrics", "Every derived figure of every model, with range, method, formula and sources.",
                     METRIC_COLUMNS, ("model_id", "metric"), _in_order(METRIC_COLUMNS, METRIC_CELLS, rows, ["model_id", "metric"]),
                     (ForeignKey(("model_id",), "models", ("id",)),))
-    inputs = ((mid, m.name, n, i.name, i.value, i.low, i.high, i.unit, i.origin, i.ref, joined(i.sources), i.note)
+    inputs = ((mid, m.name, n, i.name, i.value, i.low, i.high, i.unit, i.origin, i.ref, joined(i.sources), i.note, i.rule)
               for mid, m in _all_metrics(reports) for n, i in enumerate(m.inputs, 1))
     key = ("model_id", "metric", "position")
     metric_inputs = Table("metric_inputs", "Metric inputs", "The inputs of every estimated figure, so each can be recomputed.", INPUT_COLUMNS,
@@ -558,7 +571,7 @@ def metric_tables(reports: Mapping[str, ModelReport]) -> list[Table]:
 
 def tables(registry: Registry, reports: Mapping[str, ModelReport], schemas: Schemas | None = None) -> list[Table]:
     """Every table, in an order where each table comes after the tables its foreign keys point at."""
-    describe = Describer(schemas or Schemas())
+    describe = Describer(schemas or Schemas(registry.schema_folder))
     return [organizations_table(registry, describe), hardware_table(registry, describe), *grids_tables(registry, describe),
             models_table(reports, describe), model_organizations_table(registry, describe), *metric_tables(reports),
             inference_table(reports, describe), lifecycle_table(registry, describe),

@@ -154,10 +154,15 @@ def api_files(registry: Registry, reports: Mapping[str, ModelReport], version: s
         for record in items:
             files[f"api/{collection}/{record.data['id']}.json"] = _object({"dataset": block_json, "data": record.json}) + b"\n"
     files["api/index.json"] = dumps({"dataset": block, "collections": {c: f"{c}/index.json" for c in COLLECTIONS},
-                                     "schemas": [f"../schema/{p.name}" for p in sorted(schema_dir().glob("*.schema.json"))]})
-    for path in sorted(schema_dir().glob("*.schema.json")):
+                                     "schemas": [f"../schema/{p.name}" for p in _schema_files(registry)]})
+    for path in _schema_files(registry):
         files[f"schema/{path.name}"] = path.read_bytes()
     return files
+
+
+def _schema_files(registry: Registry) -> list[Path]:
+    """The schemas the registry was validated with, published beside the API."""
+    return sorted((registry.schema_folder or schema_dir()).glob("*.schema.json"))
 
 
 def sums(hashes: Mapping[str, str]) -> bytes:
@@ -174,7 +179,7 @@ def _summed(files: Mapping[str, bytes]) -> dict[str, str]:
 def dataset_files(registry: Registry, reports: Mapping[str, ModelReport], version: str, found: Collections | None = None) -> dict[str, bytes]:
     """Every download by file name: CSVs, JSON, JSON Lines, SQLite, Parquet, datapackage.json and SHA256SUMS."""
     stamp = export_package.metadata(version)
-    all_tables = tables(registry, reports, Schemas())
+    all_tables = tables(registry, reports, Schemas(registry.schema_folder))
     files: dict[str, bytes] = {f"{t.name}.csv": csv_bytes(t) for t in all_tables}
     found = found if found is not None else encoded(registry, reports)
     stamp_json = _compact(stamp)

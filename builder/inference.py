@@ -165,7 +165,8 @@ def estimate_energy(model: Model, ctx: Context) -> Metric | str:
         server = server * Range.lognormal(f"assumption:{key}", 1.0, min(1.0, *ends), max(1.0, *ends))
     grid = [at(batch=b, bits=q) for b in (a["inference_batch_size"].low, a["inference_batch_size"].high)
             for q in (a["inference_weight_bits"].low, a["inference_weight_bits"].high)]
-    server = Range(server.value, server.low, server.high, min(server.low, *grid), max(server.high, *grid), server.terms)
+    server = Range(server.value, server.low, server.high, min(server.low, *grid), max(server.high, *grid), server.terms,
+                   server.var_down, server.var_up)
     energy = server * rng(pue)
     which = "active_parameters" if model.active_parameters else "parameters"
     return Metric(

@@ -182,16 +182,21 @@ class Context:
         self.cloud_of = {cloud.lower(): op for op in self.operators.values() for cloud in op.clouds}
         self._eras: dict[tuple[float, float, str | None], tuple[tuple[float, str, float], ...]] = {}
         self.era_weighted: dict[tuple[float, float, str | None], bool] = {}
-        self._spreads: dict[str, Range] = {}
+        self._inputs: dict[tuple[str, str | None, str | None], Input] = {}
         self._mixtures: dict[tuple[str, int], tuple[float, float]] = {}
+        self._era_inputs: dict[tuple[float, float, str | None], Input | None] = {}
+        self._entries: dict[tuple[str, int], Intensity] = {}
 
     def assumption(self, key: str, name: str | None = None, rule: str | None = None) -> Input:
-        a = self.assumptions[key]
-        spread = self._spreads.get(key)
-        if spread is None:
+        """The assumption as an input with its distribution (the same object for every model asking alike)."""
+        made = self._inputs.get((key, name, rule))
+        if made is None:
+            a = self.assumptions[key]
             make = Range.lognormal if a.distribution == "lognormal" else Range.triangular
-            spread = self._spreads[key] = make(f"assumption:{key}", a.value, a.low, a.high)
-        return Input(name or key, a.value, a.low, a.high, a.unit, "assumption", key, a.sources, a.description, rule, spread)
+            spread = make(f"assumption:{key}", a.value, a.low, a.high)
+            made = self._inputs[(key, name, rule)] = Input(name or key, a.value, a.low, a.high, a.unit, "assumption", key, a.sources,
+                                                            a.description, rule, spread)
+        return made
 
     def era_efficiencies(self, first: float, last: float, precision: str | None) -> tuple[tuple[float, str, float], ...]:
         """(Peak FLOP/s per watt of TDP, id, weight) of the data-centre training accelerators of years `first` to `last`.
@@ -212,6 +217,33 @@ class Context:
             found = self._eras[key] = tuple(
                 (peak[1].value / hw.tdp_w.value, hw.id, weight) for hw, weight in chips
                 if hw.tdp_w is not None and (peak := peak_flops(hw, precision)))
+        return found
+
+    def era_input(self, first: int, last: int, precision: str | None) -> Input | None:
+        """The FLOP per joule of the hardware of years `first` to `last` as an input: weighted median, 5th-95th percentiles."""
+        key = (first, last, precision)
+        if key in self._era_inputs:
+            return self._era_inputs[key]
+        chips = self.era_efficiencies(first, last, precision)
+        made = None
+        if chips:
+            p5, p50, p95 = weighted_percentiles([(e, w) for e, _, w in chips])
+            rule = (f"the data-centre accelerators that the registry's models trained {first}-{last} name, weighted by how many "
+                    "name each" if self.era_weighted[key] else f"every GPU and TPU released {first}-{last}, alike (no model names one)")
+            values = [e for e, _, _ in chips]
+            spread = Range.lognormal(f"era:{first}-{last}:{precision}", p50, p5, p95, (min(values), max(values)))
+            made = Input("flop_per_joule_at_tdp", p50, p5, p95, "FLOP/J", "hardware", ", ".join(sorted(h for _, h, _ in chips)),
+                         note=f"weighted median and 5th-95th percentiles of peak FLOP/s / TDP over {len(values)} accelerators "
+                              f"(extremes {min(values):.3g}-{max(values):.3g})", rule=rule, spread=spread)
+        self._era_inputs[key] = made
+        return made
+
+    def year_entry(self, grid: Grid, year: int) -> Intensity:
+        """The grid's intensity for `year`, else the nearest year (the later of two as near), found once per grid and year."""
+        key = (grid.id, year)
+        found = self._entries.get(key)
+        if found is None:
+            found = self._entries[key] = min(grid.intensity, key=lambda i: (abs(i.year - year), -i.year))
         return found
 
     def organization_grid(self, grid: Grid, entry: Intensity) -> tuple[float, float]:
@@ -348,7 +380,7 @@ class ModelDerivation:
                 break
             reasons.append(result)
         if fig is not None:
-            figure_metric = reported(name, fig, UNITS[name])
+            figure_metric = replace(reported(name, fig, UNITS[name]), scope=fig.scope)
             if estimates and estimates[0].scope != fig.scope:
                 said = {None: f"the record's scope ({self.t.scope or 'not stated'})"}
                 note = (f"no independent estimate beside it: the figure covers {fig.scope or said[None]}, the other published "
@@ -511,18 +543,9 @@ class ModelDerivation:
             return "no training or release year to pick the hardware of the time"
         window = self.ctx.assumption("hardware_current_years")
         first = self.year - int(window.value)
-        chips = self.ctx.era_efficiencies(first, self.year, self.t.precision)
-        if not chips:
+        eff = self.ctx.era_input(first, self.year, self.t.precision)
+        if eff is None:
             return f"no accelerator in the hardware registry released in the {window.value:g} years up to {self.year}"
-        p5, p50, p95 = weighted_percentiles([(e, w) for e, _, w in chips])
-        weighted = self.ctx.era_weighted[(first, self.year, self.t.precision)]
-        rule = (f"the data-centre accelerators that the registry's models trained {first}-{self.year} name, weighted by how "
-                "many name each" if weighted else f"every GPU and TPU released {first}-{self.year}, alike (no model names one)")
-        values = [e for e, _, _ in chips]
-        spread = Range.lognormal(f"era:{first}-{self.year}:{self.t.precision}", p50, p5, p95, (min(values), max(values)))
-        eff = Input("flop_per_joule_at_tdp", p50, p5, p95, "FLOP/J", "hardware", ", ".join(sorted(h for _, h, _ in chips)),
-                    note=f"weighted median and 5th-95th percentiles of peak FLOP/s / TDP over {len(values)} accelerators "
-                         f"(extremes {min(values):.3g}-{max(values):.3g})", rule=rule, spread=spread)
         util = self._utilization()
         share = self.ctx.assumption("power_share_of_tdp", rule="accelerator unknown: the share over GPUs and TPUs")
         r = compute.range / (rng(eff) * rng(util)) * rng(share)
@@ -562,7 +585,7 @@ class ModelDerivation:
     def _year_entry(self, grid: Grid) -> tuple[Intensity, str]:
         """The grid's intensity for the run's year, else the nearest year (the later of two as near)."""
         year = self.year or grid.intensity[-1].year
-        entry = min(grid.intensity, key=lambda i: (abs(i.year - year), -i.year))
+        entry = self.ctx.year_entry(grid, year)
         return entry, (f"{entry.year}" if entry.year == year else f"{entry.year}, the nearest year to {year}")
 
     def _intensity_from_grid(self) -> Metric | str:

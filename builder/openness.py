@@ -86,7 +86,7 @@ def score(model: Model, table: Table) -> OpennessScore:
         breakdown.append(FieldScore(name, status.value, weight, status.sources))
         counted.append(name)
         total += weight
-    uncapped = 100.0 * total / len(counted) if counted else None
+    uncapped = _mean(total, len(counted), len(table["status_fields"]), table.get("unknown_counts_as"))
     coverage = len(counted) / len(table["status_fields"])
 
     licenses = tuple(_licence_finding(name, status, table) for name in table["license_fields"]
@@ -104,6 +104,16 @@ def score(model: Model, table: Table) -> OpennessScore:
         mof_missing=missing, mof_unassessed=unassessed, osaid_met=not osaid_reasons, osaid_reasons=osaid_reasons,
         breakdown=tuple(breakdown), table_version=int(table["version"]),
     )
+
+
+def _mean(total: float, known: int, fields: int, unknown: Mapping[str, Any] | None) -> float | None:
+    """The mean weight as a percentage: over every status field, unknown ones earning the table's weight for unknown,
+    so a model with little known never outranks a documented one; over the known fields only when the table sets no rule."""
+    if not known:
+        return None
+    if unknown is None:
+        return 100.0 * total / known
+    return 100.0 * (total + float(unknown["weight"]) * (fields - known)) / fields
 
 
 def license_class(expression: str, table: Table) -> str | None:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from builder import calibration, charts, codecache, export_package, exports, fieldref, pagetables, pageviews
 from builder.derived import ModelReport, Reports
+from builder.derived import context as derived_context
 from builder.formatting import number
 from builder.metrics import METHODS
 from builder.pageviews import Ref, links_for, quantity
@@ -199,14 +200,15 @@ def methodology(reports: Mapping[str, ModelReport], registry: Registry) -> dict[
     if isinstance(table.get("status_weights"), Mapping):
         openness = {"description": str(table.get("description", "")),
                     "weights": [(k, number(float(v["weight"])), str(v.get("rationale", ""))) for k, v in table["status_weights"].items()
-                                if isinstance(v, Mapping) and "weight" in v]}
+                                if isinstance(v, Mapping) and "weight" in v],
+                    "unknown": table.get("unknown_counts_as"), "rules": _openness_rules(table)}
     ecologits = pageviews.source_link(known["ecologits-method"]) if "ecologits-method" in known else None
     precedence = registry.precedence
     return {"formulas": [(*k, n) for k, n in sorted(used.items())], "assumptions": assumptions, "openness": openness, "ecologits": ecologits,
             "methods": [(name, meaning, methods[name]) for name, meaning in METHODS.items()],
             "precedence": {"description": str(precedence.get("description", "")), "tiers": list(precedence.get("tiers") or ()),
                            "rules": list(precedence.get("rules") or ())} if precedence else None,
-            "rules": rules_in_use(reports), "operators": operators(registry, known), "calibration": calibration_view(reports),
+            "rules": rules_in_use(reports), "operators": operators(registry, known), "calibration": calibration_view(reports, registry),
             "organization_kinds": [(kind, entry["pue"], entry["rationale"]) for kind, entry in sorted(registry.organization_kinds.items())]}
 
 
@@ -222,7 +224,8 @@ def rules_in_use(reports: Mapping[str, ModelReport]) -> list[tuple[str, str, int
 
 def _rule_kind(rule: str) -> str:
     """A rule without the organization it names (so that 'trained by meta' and 'trained by google' count as one rule)."""
-    return re.sub(r"(trained by|the country of) [a-z0-9-]+", r"\1 <organization>", rule)
+    rule = re.sub(r"(trained by|the country of) [a-z0-9][a-z0-9.-]*[a-z0-9]", r"\1 <organization>", rule)
+    return re.sub(r"\b\d{4}-\d{4}\b", "<years>", rule)
 
 
 def operators(registry: Registry, known: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -236,15 +239,34 @@ def operators(registry: Registry, known: Mapping[str, Any]) -> list[dict[str, An
     return out
 
 
-def calibration_view(reports: Mapping[str, ModelReport]) -> dict[str, Any]:
-    """Coverage and median error of the holdout estimates, overall, by metric and case by case."""
+def calibration_view(reports: Mapping[str, ModelReport], registry: Registry) -> dict[str, Any]:
+    """Coverage and median error of the holdout estimates, overall, by metric and case by case, and of estimates from compute alone."""
     cal = calibration.of_reports(reports)
+    blind = calibration.compute_only(reports, derived_context(registry))
     rows = [(calibration.LABELS.get(name, name), c.count, c.inside, f"{c.share_inside:.0%}", f"{c.median_ratio:.2f}")
             for name, c in cal.by_metric().items()]
     cases = [(c.model_id, calibration.LABELS.get(c.metric, c.metric), number(c.reported), number(c.value),
               f"{number(c.low)}–{number(c.high)}", "yes" if c.inside else "no", f"{c.ratio:.2f}") for c in cal.cases]
     return {"count": cal.count, "inside": cal.inside, "share": f"{cal.share_inside:.0%}", "median": f"{cal.median_ratio:.2f}",
-            "rows": rows, "cases": cases}
+            "rows": rows, "cases": cases, "compute_only": {"count": blind.count, "inside": blind.inside,
+                                                           "share": f"{blind.share_inside:.0%}", "median": f"{blind.median_ratio:.2f}"}}
+
+
+def _openness_rules(table: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """The validation rules the openness table drives (rule code, what it rejects, why), for the methodology page."""
+    rules = table.get("consistency") or {}
+    out = []
+    if "closed_weights" in rules:
+        out.append(("openness-checkpoints-closed", f"checkpoints released while weights are {', '.join(rules['closed_weights']['values'])}",
+                    str(rules["closed_weights"]["rationale"])))
+    for cls in table.get("license_classes") or []:
+        if cls.get("weights_contradicts"):
+            out.append((f"openness-{cls['id']}-weights", f"weights {' or '.join(cls['weights_contradicts'])} under a licence of the class {cls['id']}",
+                        str(cls.get("weights_rationale", ""))))
+    if "mixed_weights" in rules:
+        out.append(("openness-licence-mixed", f"one unclassified licence giving weights both {' and '.join(rules['mixed_weights']['values'])}",
+                    str(rules["mixed_weights"]["rationale"])))
+    return out
 
 
 IndexRows = Callable[[], list[pagetables.IndexRow]]
@@ -302,7 +324,8 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
 
     rows = rows or index_rows(registry, reports)
     out.append(page(env.get_template("models_index.md.j2"), INDEX_PAGES["models"], {"total": len(registry.models)},
-                    lambda: {"rows": rows(), "shown": rows()[:FIRST_ROWS], "filters": pagetables.filter_options(rows())}))
+                    lambda: {"rows": rows(), "shown": [r for r in rows() if not r.openness_only][:FIRST_ROWS],
+                             "filters": pagetables.filter_options(rows())}))
     out.append(page(env.get_template("models_list.md.j2"), "models/list.md", {}, lambda: {"rows": rows(), "groups": pagetables.by_letter(rows())}))
 
     entity_t = env.get_template("entity.md.j2")
@@ -327,8 +350,10 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
     out.append(page(env.get_template("home.md.j2"), "index.md", {"site_name": conf["site_name"]},
                     lambda: {"h": pagetables.headline(reports), "newest": pagetables.newest(reports), "charts": charts.all_charts(reports, "")}))
     out.append(page(env.get_template("methodology.md.j2"), "methodology.md", {}, lambda: methodology(reports, registry)))
-    out.append(page(env.get_template("fields.md.j2"), "fields.md", {}, lambda: {"kinds": fieldref.reference(Schemas())}))
+    out.append(page(env.get_template("fields.md.j2"), "fields.md", {}, lambda: {"kinds": fieldref.reference(Schemas(registry.schema_folder))}))
     out.append(page(env.get_template("inference.md.j2"), "inference.md", {}, lambda: {"p": pageviews.inference_page(reports)}))
+    out.append(page(env.get_template("coverage.md.j2"), "coverage.md", {},
+                    lambda: {"p": pageviews.coverage_page(reports)}))
 
     version = version or exports.dataset_version(registry.root)
     if downloads is None:

@@ -14,7 +14,7 @@ from builder.registry import Registry
 
 COLUMNS = ("id", "name", "aliases", "organization", "year", "domain", "parameters", "compute", "compute_est", "energy", "energy_est",
            "emissions", "emissions_low", "emissions_high", "emissions_est", "openness", "weights", "licence", "hardware_class",
-           "reported_emissions")
+           "reported_emissions", "openness_only")
 FILTERS = (("organization", "Organization"), ("year", "Year"), ("domain", "Domain"), ("weights", "Weights"), ("licence", "Licence"),
            ("hardware_class", "Runs on (16-bit)"), ("reported_emissions", "Emissions"))
 
@@ -39,6 +39,7 @@ class IndexRow:
     hardware_class: str
     reported_emissions: str
     raw: tuple[Any, ...]
+    openness_only: bool = False
 
 
 def _metric(m: Metric | None) -> Quantity:
@@ -68,10 +69,11 @@ def index_rows(reports: Mapping[str, ModelReport], registry: Registry) -> list[I
         raw = (m.id, m.name, "; ".join(m.aliases), orgs, year, ", ".join(m.domains), params, *_raw(comp), *_raw(en),
                *(_raw(em)[:1]), float(f"{em.low:.4g}") if em else None, float(f"{em.high:.4g}") if em else None, _raw(em)[1],
                None if r.openness.score is None else round(r.openness.score), weights, licence.value if licence else "unknown",
-               hw_class, reported)
+               hw_class, reported, int(r.openness_only))
         rows.append(IndexRow(m.id, m.name, "; ".join(m.aliases), orgs, year, ", ".join(m.domains) or "unknown",
                              quantity(m.parameters.value if m.parameters else None), _metric(comp), _metric(en), _metric(em),
-                             quantity(r.openness.score), weights, licence.value if licence else "unknown", hw_class, reported, raw))
+                             quantity(r.openness.score), weights, licence.value if licence else "unknown", hw_class, reported, raw,
+                             r.openness_only))
     return sorted(rows, key=lambda row: row.name.lower())
 
 

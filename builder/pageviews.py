@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from builder import inference
+from builder import coverage, inference
 from builder.derived import ModelReport
 from builder.formatting import number
 from builder.metrics import SCOPES, TRAINING_METRICS, UNITS, Input, Metric
@@ -82,6 +82,7 @@ class InputView:
     origin_label: str
     sources: tuple[Link, ...]
     note: str | None
+    rule: str | None = None  # why this default was chosen for this model
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class ModelView:
     inference: list[DisclosureView] = field(default_factory=list)
     inference_derived: list[MetricView] = field(default_factory=list)
     lifecycle: list[LifecycleView] = field(default_factory=list)
+    openness_only: bool = False
 
 
 def quantity(value: float | None, low: float | None = None, high: float | None = None, unit: str = "", estimated: bool = False,
@@ -278,7 +280,8 @@ def _origin(i: Input, registry: Registry, linker: Linker) -> tuple[str | None, s
 def _input_view(i: Input, known: Mapping[str, Source], registry: Registry, linker: Linker) -> InputView:
     """A formula input as printed, with where it comes from and the sources its ids refer to (`known`)."""
     href, label = _origin(i, registry, linker)
-    return InputView(i.name, quantity(i.value, i.low, i.high, i.unit), i.origin, href, label, links_for(i.sources, known), i.note)
+    return InputView(i.name, quantity(i.value, i.low, i.high, i.unit), i.origin, href, label, links_for(i.sources, known), i.note,
+                     i.rule)
 
 
 def metric_view(m: Metric, model_sources: Mapping[str, Source], book: SourceBook, linker: Linker) -> MetricView:
@@ -382,7 +385,10 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
     equivalents = [metric_view(e, known, book, linker) for e in report.equivalents.values()]
     memory = [(f"{need.bits}-bit", f"{number(need.gigabytes)} GB", need.fits) for need in report.access.memory]
     o = report.openness
-    openness_facts = [("Coverage", f"{o.coverage:.0%} of the status fields are known")]
+    fields = len(registry.openness_scoring.get("status_fields") or ()) or 1
+    counts_unknown = "unknown_counts_as" in registry.openness_scoring
+    openness_facts = [("Coverage", f"{len(o.counted)} of {fields} status fields known"
+                                   + ("; the unknown ones count as closed" if counts_unknown and len(o.counted) < fields else ""))]
     openness_facts.append(("Model Openness Framework class", o.mof_class or "none reached"))
     openness_facts.append(("Open Source AI Definition 1.0", "met" if o.osaid_met else "not met"))
     transparency = [Check(label, "yes" if done else "no", "disclosed" if done else "not disclosed") for _, label, done in report.transparency.items]
@@ -406,6 +412,7 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
         inference=[disclosure_view(n, position, known) for position, n in enumerate(report.inference, 1)],
         inference_derived=inference_metrics(report, known, book, linker),
         lifecycle=[lifecycle_view(lc, position, known) for position, lc in enumerate(m.lifecycle, 1)],
+        openness_only=report.openness_only,
     )
 
 
@@ -736,3 +743,38 @@ def claim_view(claim_id: str, registry: Registry) -> EntityView:
                       models_heading="Related models", models=[Ref(linker.page("models", i), registry.models[i].name)
                                                                for i in c.related_models if i in registry.models],
                       sources=[source_link(s) for s in c.sources])
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One model of the coverage page: its link, and per figure the state and the value shown."""
+
+    rank: int
+    model: Ref
+    cells: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class CoveragePage:
+    """The models with the most training compute: what is disclosed, estimated and unknown; registry-wide counts."""
+
+    top: int
+    columns: tuple[str, ...]
+    rows: tuple[CoverageRow, ...]
+    tally: tuple[tuple[str, tuple[int, ...]], ...]
+    states: tuple[str, ...]
+    counts: coverage.Counts
+    models: int
+
+
+def coverage_page(reports: Mapping[str, ModelReport]) -> CoveragePage:
+    """The coverage table (rank, model, each figure's state and value) with a per-column tally of states."""
+    linker = Linker("../")
+    rows = coverage.top_rows(reports)
+    shown = tuple(CoverageRow(n, Ref(linker.page("models", r.model_id), r.name),
+                              tuple((c.state, "" if c.value is None else number(c.value)) for c in r.cells))
+                  for n, r in enumerate(rows, 1))
+    tally = tuple((label, tuple(by_state.values())) for label, by_state in coverage.tally(rows).items())
+    models = {mid: r.model for mid, r in reports.items()}
+    columns = tuple(coverage.heading(label, unit) for _, label, unit in coverage.FIELDS)
+    return CoveragePage(coverage.TOP, columns, shown, tally, coverage.STATES, coverage.counts(models), len(models))

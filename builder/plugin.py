@@ -49,7 +49,7 @@ class RegistryConfig(Config):  # type: ignore[no-untyped-call]
     render pages and write the downloads in a forked process (Linux) while MkDocs builds."""
 
     registry = c.Dir(exists=True, default="registry")
-    schema = c.Dir(exists=True, default="schema")
+    schema = c.Optional(c.Dir(exists=True))  # unset: the schemas shipped with the package
     pagefind = c.Type(bool, default=True)
     parallel = c.Type(bool, default=True)
 
@@ -118,7 +118,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         config.extra_css.append(ASSETS[0])
         config.extra_javascript.append(ASSETS[1])
         for folder in (self.config.registry, self.config.schema):
-            if folder not in config.watch:
+            if folder and folder not in config.watch:
                 config.watch.append(folder)
         return config
 
@@ -127,7 +127,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         start the background work."""
         self._stop()
         self._background_started = False
-        schemas = Schemas(Path(self.config.schema))
+        schemas = Schemas(Path(self.config.schema) if self.config.schema else None)
         registry_dir = Path(self.config.registry)
         key = (str(registry_dir.resolve()), json.dumps(schemas.documents, sort_keys=True))
         loaded = registry_module.load(registry_dir, schemas, _CACHES.setdefault(key, {}))

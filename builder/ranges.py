@@ -53,6 +53,8 @@ class Range:
     hull_low: float | None = None
     hull_high: float | None = None
     terms: tuple[Term, ...] = ()
+    var_down: float = 0.0  # the sums of the terms' squared spreads below and above: kept, as most products add disjoint terms
+    var_up: float = 0.0
 
     @classmethod
     def exact(cls, value: float) -> Range:
@@ -63,7 +65,7 @@ class Range:
         """An input whose 5th and 95th percentiles are low and high (the hull: its extremes, when they are known)."""
         down, up = sigmas(value, low, high)
         lo, hi = hull if hull is not None else (low, high)
-        return cls(value, low, high, lo, hi, ((key, 1.0, down, up),) if down or up else ())
+        return cls(value, low, high, lo, hi, ((key, 1.0, down, up),) if down or up else (), down * down, up * up)
 
     @classmethod
     def triangular(cls, key: str, value: float, low: float, high: float) -> Range:
@@ -79,17 +81,18 @@ class Range:
         if not isinstance(other, Range):
             return self._scaled(other)
         (a, b), (c, d) = self.hull, other.hull
-        return _combine(self.value * other.value, a * c, b * d, self.terms, other.terms, 1.0)
+        return _combine(self.value * other.value, a * c, b * d, self, other, 1.0)
 
     def __truediv__(self, other: Range | float) -> Range:
         if not isinstance(other, Range):
             return self._scaled(1 / other)
         (a, b), (c, d) = self.hull, other.hull
-        return _combine(self.value / other.value, a / d if d else math.inf, b / c if c else math.inf, self.terms, other.terms, -1.0)
+        return _combine(self.value / other.value, a / d if d else math.inf, b / c if c else math.inf, self, other, -1.0)
 
     def _scaled(self, factor: float) -> Range:
         lo, hi = self.hull
-        return Range(self.value * factor, self.low * factor, self.high * factor, lo * factor, hi * factor, self.terms)
+        return Range(self.value * factor, self.low * factor, self.high * factor, lo * factor, hi * factor, self.terms, self.var_down,
+                     self.var_up)
 
     def hull_with(self, other: Range) -> Range:
         """The smallest range holding both, keeping this value."""
@@ -102,22 +105,34 @@ class Range:
         return Range(self.value + other.value, self.low + other.low, self.high + other.high, a + c, b + d)
 
 
-def _combine(value: float, hull_low: float, hull_high: float, mine: tuple[Term, ...], theirs: tuple[Term, ...],
-             sign: float) -> Range:
+def _combine(value: float, hull_low: float, hull_high: float, mine: Range, theirs: Range, sign: float) -> Range:
     """value x (other ^ sign) with the terms of both merged by key, and the 90% interval they give."""
-    if not theirs:
-        terms = mine
-    elif not mine and sign > 0:
-        terms = theirs
+    if not theirs.terms:
+        terms, down, up = mine.terms, mine.var_down, mine.var_up
     else:
-        merged: dict[str, list[float]] = {key: [e, lo, hi] for key, e, lo, hi in mine}
-        for key, e, lo, hi in theirs:
-            found = merged.get(key)
-            if found is None:
-                merged[key] = [sign * e, lo, hi]
+        keys = {t[0] for t in mine.terms}
+        if not any(t[0] in keys for t in theirs.terms):
+            if sign > 0:
+                terms, down, up = mine.terms + theirs.terms, mine.var_down + theirs.var_down, mine.var_up + theirs.var_up
             else:
-                found[0] += sign * e
-        terms = tuple((key, e, lo, hi) for key, (e, lo, hi) in merged.items() if e)
+                terms = mine.terms + tuple((key, -e, lo, hi) for key, e, lo, hi in theirs.terms)
+                down, up = mine.var_down + theirs.var_up, mine.var_up + theirs.var_down
+        else:
+            terms, down, up = _merged(mine.terms, theirs.terms, sign)
+    low, high = value * math.exp(-Z90 * math.sqrt(down)), value * math.exp(Z90 * math.sqrt(up))
+    return Range(value, max(low, hull_low), min(high, hull_high), hull_low, hull_high, terms, down, up)
+
+
+def _merged(mine: tuple[Term, ...], theirs: tuple[Term, ...], sign: float) -> tuple[tuple[Term, ...], float, float]:
+    """Terms sharing keys added by exponent (an input met twice counts once, and cancels across a quotient), and their sums."""
+    merged: dict[str, list[float]] = {key: [e, lo, hi] for key, e, lo, hi in mine}
+    for key, e, lo, hi in theirs:
+        found = merged.get(key)
+        if found is None:
+            merged[key] = [sign * e, lo, hi]
+        else:
+            found[0] += sign * e
+    terms = tuple((key, e, lo, hi) for key, (e, lo, hi) in merged.items() if e)
     down = up = 0.0
     for _, e, lo, hi in terms:
         if e > 0:
@@ -126,5 +141,4 @@ def _combine(value: float, hull_low: float, hull_high: float, mine: tuple[Term, 
         else:
             down += (e * hi) ** 2
             up += (e * lo) ** 2
-    low, high = value * math.exp(-Z90 * math.sqrt(down)), value * math.exp(Z90 * math.sqrt(up))
-    return Range(value, max(low, hull_low), min(high, hull_high), hull_low, hull_high, terms)
+    return terms, down, up

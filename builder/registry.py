@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from builder import checks, construct, limits, reserved, spreadsheet
+from builder import checks, construct, limits, openness_rules, reserved, spreadsheet
 from builder.background import BackgroundError, Results
 from builder.problems import Problem, RegistryError
 from builder.records import Assumption, Claim, Grid, Hardware, Model, Operator, Organization, Source, sources
@@ -52,6 +52,7 @@ class Registry:
     precedence: Mapping[str, Any] = field(default_factory=dict)
     operators: Mapping[str, Operator] = field(default_factory=dict)
     organization_kinds: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    schema_folder: Path | None = None  # the schemas it was validated with, which exports and pages describe (None: the default)
 
     def assumption(self, key: str) -> Assumption:
         return self.assumptions[key]
@@ -190,10 +191,11 @@ def _load(root: Path, schemas: Schemas, cache: FileCache | None) -> Loaded:
             f.problems += _references(f, by_kind, tolerance)
         elif isinstance(f.data, Mapping) and f.valid and f.kind == "precedence":
             f.problems += checks.check_precedence(f.data, f.shown)
+    _openness_rules(files, by_kind)
     problems = sorted(p for f in files for p in _located(f))
     if any(p.is_error for p in problems):
         return Loaded(None, problems, len(files), stamps)
-    return Loaded(_build(root, files, by_kind, cache), problems, len(files), stamps)
+    return Loaded(_build(root, files, by_kind, cache, schemas.folder), problems, len(files), stamps)
 
 
 def _read_all(found: list[tuple[str, Path]], stamps: Stamps, schemas: Schemas, cache: FileCache) -> list[_File]:
@@ -319,7 +321,20 @@ def _references(f: _File, by_kind: dict[str, dict[str, _File]], tolerance: float
     training = data.get("training")
     if f.kind == "model" and isinstance(training, Mapping):
         found += checks.check_accelerator_hours(shown, training, tolerance)
+    if f.kind == "grid":
+        found += checks.check_grid_basis(shown, data)
     return found
+
+
+def _openness_rules(files: list[_File], by_kind: dict[str, dict[str, _File]]) -> None:
+    """Openness statuses that contradict each other or their licence, by the rules of a valid openness table."""
+    table = files[1]
+    if not table.valid or not isinstance(table.data, Mapping):
+        return
+    models = by_kind["model"].values()
+    found = openness_rules.check(((f.shown, f.data) for f in models if f.valid), table.data)
+    for f in models:
+        f.problems += found.get(f.shown, [])
 
 
 def _reference_fields(kind: str, data: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
@@ -383,7 +398,8 @@ def _located(f: _File) -> Iterable[Problem]:
     return out
 
 
-def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]], cache: FileCache | None) -> Registry:
+def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]], cache: FileCache | None,
+           schema_folder: Path) -> Registry:
     """The registry's records; with a cache, an unchanged file gives the same record object as in the last load (so what was
     derived from it can be kept)."""
     records: dict[str, dict[str, Any]] = {}
@@ -396,4 +412,4 @@ def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]],
                     assumption_sources=sources(raw_assumptions.get("sources")),
                     openness_scoring=files[1].data, operators=construct.operators(raw_assumptions),
                     organization_kinds=raw_assumptions.get("organization_kinds") or {},
-                    precedence=next((f.data for f in files if f.kind == "precedence"), {}))
+                    precedence=next((f.data for f in files if f.kind == "precedence"), {}), schema_folder=schema_folder)

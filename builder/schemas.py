@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+import builder
 from builder import codecache, limits
 from builder.problems import Problem, dotted
 
@@ -24,8 +25,10 @@ KINDS = ("model", "hardware", "grid", "organization", "claim", "assumptions", "o
 
 
 def schema_dir() -> Path:
-    """The schema folder shipped beside the package (the repository's schema/)."""
-    return Path(__file__).resolve().parent.parent / "schema"
+    """The default schemas: shipped inside the package (builder/schema/) in an install, the repository's schema/ in a checkout."""
+    package = Path(builder.__file__).resolve().parent
+    shipped = package / "schema"
+    return shipped if shipped.is_dir() else package.parent / "schema"
 
 
 class Schemas:

@@ -91,6 +91,8 @@ def show_text(r: ModelReport) -> str:
         lines.append(f"  unavailable in: {', '.join(r.access.unavailable_in)}")
     o = r.openness
     lines.append(f"openness: {'unknown' if o.score is None else number(o.score)} / 100 (coverage {o.coverage:.0%})")
+    if r.openness_only:
+        lines.append("  openness data only: no release date, parameters, training or inference figures, or access")
     t = r.transparency
     lines.append(f"transparency: {t.share:.0%} of key figures disclosed (" +
                  ", ".join(f"{label}: {'yes' if done else 'no'}" for _, label, done in t.items) + ")")

@@ -125,3 +125,14 @@ class Transparency:
 
 def transparency(model: Model) -> Transparency:
     return Transparency(tuple((key, label, bool(test(model))) for key, label, test in DISCLOSURES))
+
+
+# Fields that carry something beyond openness: a record with none of them (as the 216 records made from a Model Openness
+# Tool listing alone) says who can use a model but nothing about its size, date or cost.
+BEYOND_OPENNESS = ("released", "parameters", "active_parameters", "training", "inference", "lifecycle", "access")
+
+
+def openness_only(model: Model) -> bool:
+    """Whether a record holds openness data only: openness statuses, and no release date, parameters, training or
+    inference figures, or access (a bare record holds nothing, not openness data)."""
+    return bool(model.openness) and not any(model.data.get(name) for name in BEYOND_OPENNESS)

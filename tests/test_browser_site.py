@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,12 +15,21 @@ from urllib.parse import urlsplit
 import pytest
 from test_site import build, make_project
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium"))  # another path: for the test that it is required
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
+REQUIRED = os.environ.get("REQUIRE_BROWSER_TESTS") == "1"  # set by CI, where a skip would leave pull requests unguarded
 if not CHROMIUM.exists():  # one line in the report for the whole module, not one per test
+    if REQUIRED:
+        pytest.fail(f"Chromium not found at {CHROMIUM} and REQUIRE_BROWSER_TESTS=1: install it (.ci/run does)",
+                    pytrace=False)
     pytest.skip("Chromium not found at /usr/bin/chromium: browser tests skipped", allow_module_level=True)
+
+
+def _module(name: str, reason: str) -> Any:
+    """A module the browser tests need: skipped without it, unless REQUIRE_BROWSER_TESTS asks for them (then import fails)."""
+    return importlib.import_module(name) if REQUIRED else pytest.importorskip(name, reason=reason)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -41,7 +52,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    playwright = pytest.importorskip("playwright.sync_api")
+    playwright = _module("playwright.sync_api", "playwright not installed: browser tests skipped")
     with playwright.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield b
@@ -189,7 +200,7 @@ def test_search_looks_up_names_and_facts_not_every_figure(browser: Any, served: 
 
 @pytest.mark.parametrize("path", ["", "models/", "models/example-model/", "models/xss-model/", "inference/", "downloads/", "methodology/"])
 def test_axe_finds_no_serious_or_critical_violations(browser: Any, served: str, path: str) -> None:
-    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python not installed: axe checks skipped")
+    axe_module = _module("axe_playwright_python.sync_playwright", "axe-playwright-python not installed: axe checks skipped")
     page = browser.new_page()
     page.goto(served + path)
     results = axe_module.Axe().run(page)

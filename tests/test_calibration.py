@@ -76,3 +76,22 @@ def test_median_likely_range_of_estimated_emissions_is_at_most_ten_fold(real: di
     assert len(widths) > 100
     assert median(widths) <= 10
     assert all(m.hull[0] <= m.low <= m.value <= m.high <= m.hull[1] for r in real.values() for m in r.training.metrics.values())
+
+
+def test_compute_only_calibration_withholds_the_hardware_and_is_published(real: dict[str, derived.ModelReport]) -> None:
+    """The path most estimates take (compute alone, hardware of the era), checked on the same published figures."""
+    reg = registry.load(ROOT / "registry").require()
+    blind = calibration.compute_only(real, derived.context(reg))
+    published = calibration.of_reports(real).count
+    assert 0 < blind.count <= published  # a figure whose model has no compute (nor size and tokens) has no compute-only case
+    assert {c.path for c in blind.cases} <= {"energy x intensity", "IT energy x PUE", "compute / hardware of the era"}
+    stripped = calibration.compute_only_model(reg.models["gpt-3"]).training
+    assert stripped.accelerator is None and stripped.accelerator_hours is None and stripped.compute_flop is not None
+    readme = (ROOT / "README.md").read_text()
+    said = re.search(r"\*\*(\d+) of the (\d+) \((\d+)%\)\*\* lie inside the likely range,\s+with a median error of a factor of "
+                     r"\*\*([\d.]+)\*\*", readme)
+    assert said is not None
+    assert (int(said[1]), int(said[2]), int(said[3]), said[4]) == (
+        blind.inside, blind.count, round(100 * blind.share_inside), f"{blind.median_ratio:.2f}")
+    without = re.search(r"\((\d+) published figures have no compute to start from\)", readme)
+    assert without is not None and int(without[1]) == published - blind.count

@@ -323,3 +323,19 @@ def test_csv_exports_carry_the_scope_of_training_figures(base_registry: Path) ->
                if r["model_id"] == "example-model"}
     assert metrics["compute_flop"]["scope"] == "with-base-model"
     assert metrics["accelerator_hours"]["scope"] == ""
+
+
+def test_openness_only_records_are_flagged_in_every_model_export(export_registry: Path) -> None:
+    listed = ("id: listed-only\nname: Listed Only\nopenness:\n  weights: {value: unknown, source: s}\n"
+              "sources: [{id: s, title: S, url: 'https://example.org'}]\n")
+    (export_registry / "models" / "listed-only.yaml").write_text(listed, encoding="utf-8")
+    files = build(export_registry)
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(files["models.csv"].decode("utf-8")))}
+    assert rows["listed-only"]["openness_only"] == "true" and rows["example-model"]["openness_only"] == "false"
+    records = {r["id"]: r for r in json.loads(files["models.json"])["models"]}
+    assert records["listed-only"]["derived"]["openness_only"] is True
+    assert records["example-model"]["derived"]["openness_only"] is False
+    package = json.loads(files["datapackage.json"])
+    models = next(r for r in package["resources"] if r["name"] == "models")
+    field = next(f for f in models["schema"]["fields"] if f["name"] == "openness_only")
+    assert field["type"] == "boolean" and "openness data only" in field["description"]

@@ -13,6 +13,8 @@ from builder.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECT = re.compile(r"^# expect: (\d+):(\d+) \[([a-z-]+)\] (\S+)\r?$", re.MULTILINE)
+# A case that needs other records beside it (a rule across records) names them, relative to tests/fixtures.
+WITH = re.compile(r"^# with: (.+?)\r?$", re.MULTILINE)
 INVALID = sorted((FIXTURES / "invalid").glob("*/*.yaml"))
 VALID = sorted((FIXTURES / "valid").glob("*/*.yaml"))
 
@@ -29,6 +31,8 @@ def test_invalid_case_reports_its_located_diagnostic(case: Path, base_registry: 
     match = EXPECT.search(case.read_bytes().decode("utf-8", errors="replace"))
     assert match, f"{case} has no '# expect: LINE:COL [code] field' line"
     line, column, code, field = int(match[1]), int(match[2]), match[3], match[4]
+    for companion in (WITH.search(case.read_bytes().decode("utf-8", errors="replace")) or [None, ""])[1].split():
+        _with_case(base_registry, FIXTURES / companion)
     _with_case(base_registry, case)
     loaded = registry.load(base_registry)
     found = [(p.line, p.column, p.code, p.field_path) for p in loaded.problems if p.path.endswith(case.name)]

@@ -13,7 +13,9 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -301,6 +303,7 @@ def test_an_export_interrupted_by_a_signal_removes_its_staging_folder(tmp_path: 
 import os, signal, sys
 sys.path.insert(0, {str(Path(__file__).parent.parent)!r})
 from pathlib import Path
+from typing import Any
 from builder import exports
 exports._swap = lambda staging, out: os.kill(os.getpid(), signal.{name})
 exports.write_export(Path({str(tmp_path / "out")!r}), {{"SHA256SUMS": b"", "models.csv": b"x" * 1_000_000}})
@@ -383,3 +386,47 @@ def test_pages_show_paths_from_the_repository_wherever_the_build_runs(base_regis
         assert "<code>registry/models/example-model.yaml</code>" in texts["models/example-model.md"]
         assert "<code>registry/organizations/example-lab.yaml</code>" in texts["organizations/example-lab.md"]
         assert not any(str(tmp_path) in text for text in texts.values())
+
+
+def test_browser_tests_fail_rather_than_skip_when_required(tmp_path: Path) -> None:
+    """On CI (REQUIRE_BROWSER_TESTS=1) a machine without Chromium fails the browser tests instead of skipping them."""
+    env = {**os.environ, "REQUIRE_BROWSER_TESTS": "1", "BROWSER_TESTS_CHROMIUM": str(tmp_path / "no-chromium")}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(Path(__file__).parent / "test_browser_site.py")],
+                          capture_output=True, text=True, env=env, check=False, cwd=tmp_path)
+    assert done.returncode != 0 and "REQUIRE_BROWSER_TESTS=1" in done.stdout
+
+
+def test_ci_installs_chromium_and_requires_the_browser_tests() -> None:
+    """The pull-request workflow runs .ci/run as root on Debian (which installs Chromium) with REQUIRE_BROWSER_TESTS=1."""
+    workflow = json.loads(json.dumps(yamlfile_safe(Path(__file__).parent.parent / ".github" / "workflows" / "ci.yml")))
+    job = workflow["jobs"]["test"]
+    assert job["container"]["image"].startswith("python:3.11-") and job["env"]["REQUIRE_BROWSER_TESTS"] == "1"
+    assert any(step.get("run") == ".ci/run" for step in job["steps"])
+    assert "apt-get install" in (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def yamlfile_safe(path: Path) -> Any:
+    """A workflow file as data (the `on` key stays a string)."""
+    return yamlfile.parse(path.read_text(encoding="utf-8"))
+
+
+def _pins(lock: Path) -> dict[str, str]:
+    """Each package a lock file pins, by normalised name, with its version; every pin carries at least one sha256 hash."""
+    text = lock.read_text(encoding="utf-8")
+    blocks = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+) \\\n((?:    --hash=sha256:[0-9a-f]{64}(?: \\)?\n)+)", text, re.MULTILINE)
+    assert len(blocks) == len(re.findall(r"^[A-Za-z0-9][^ \n]*==", text, re.MULTILINE)), f"{lock.name}: a pin without hashes"
+    return {re.sub(r"[-_.]+", "-", name).lower(): version for name, version, _ in blocks}
+
+
+def test_the_deployed_build_is_pinned_with_hashes() -> None:
+    """requirements.lock (the site) and requirements-dev.lock (tools and tests) pin every dependency pyproject.toml names,
+    with hashes; `make` installs them with --require-hashes, and the Pages workflow builds from requirements.lock."""
+    root = Path(__file__).parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = [re.sub(r"[-_.]+", "-", re.split(r"[\[<>=!~; ]", spec, maxsplit=1)[0]).lower() for spec in project["dependencies"]]
+    dev = [re.sub(r"[-_.]+", "-", re.split(r"[\[<>=!~; ]", spec, maxsplit=1)[0]).lower() for spec in project["optional-dependencies"]["dev"]]
+    site, tools = _pins(root / "requirements.lock"), _pins(root / "requirements-dev.lock")
+    assert set(names) <= set(site) and set(names) | set(dev) <= set(tools)
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    assert "--require-hashes -r $(LOCK)" in makefile and "LOCK ?= requirements-dev.lock" in makefile and "pip-compile" in makefile
+    assert "make site LOCK=requirements.lock" in (root / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")

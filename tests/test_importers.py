@@ -147,7 +147,7 @@ def test_dry_run_writes_nothing(base_registry: Path) -> None:
     ("epoch", ["sample-notable-models.csv", "all_ai_models.csv"]),
     ("owid-grid", ["sample-global-energy-mix.json", "gcp_region_carbon.csv", "cloud_regions_mlco2.csv", "CI_aggregated.csv"]),
     ("osai", ["osai/Example LM.yaml", "osai/Unmapped.yaml", "osai/Base Only.yaml"]),
-    ("mof", ["mof/Example-MOF-1B.yml", "mof/Restricted-MOF.yml"]),
+    ("mof", ["mof/Example-MOF-1B.yml", "mof/Restricted-MOF.yml", "mof/Listed-Only.yml"]),
 ])
 def test_reimport_is_idempotent(base_registry: Path, kind: str, files: list[str]) -> None:
     chips(base_registry)
@@ -312,7 +312,8 @@ def test_osai_keys_records_on_the_end_model(base_registry: Path) -> None:
     assert model["name"] == "Example LM 7B Instruct" and model["aliases"] == ["Example LM 7B"]
     base = load(base_registry, "models", "base-only-30b")
     assert base["name"] == "Base Only 30B" and base["aliases"] == ["Base Family"], "no end model: the base model is rated"
-    assert base["openness"]["weights"]["value"] == "open"
+    assert base["openness"]["weights"]["value"] == "open", "the base model's weights, not the absent end model's"
+    assert base["openness"]["weights"]["source"] == ["osai-index", "osai-weights-basemodel"]
     valid(base_registry)
 
 
@@ -334,7 +335,9 @@ def test_osai_openness_with_evidence_and_citation(base_registry: Path) -> None:
     report = run_import("osai", sorted((FIXTURES / "osai").iterdir()), base_registry)
     model = load(base_registry, "models", "example-lm-7b-instruct")
     openness = model["openness"]
-    assert openness["weights"]["value"] == "open" and openness["weights"]["source"] == ["osai-index", "osai-weights-endmodel"]
+    assert openness["weights"]["value"] == "restricted", "rated open (downloadable) under a Llama 2 licence: restricted"
+    assert openness["weights"]["source"] == ["osai-index", "osai-weights-endmodel"]
+    assert "LicenseRef-Llama-2-Community-License (use-restricted), so restricted" in openness["weights"]["note"]
     assert openness["training_data"]["value"] == "partial" and openness["training_code"]["value"] == "undisclosed"
     assert openness["model_card"]["value"] == "released" and openness["paper"]["value"] == "undisclosed"
     assert openness["weights_license"]["value"] == "LicenseRef-Llama-2-Community-License"
@@ -342,8 +345,32 @@ def test_osai_openness_with_evidence_and_citation(base_registry: Path) -> None:
     assert ids[:2] == ["osai-index", "liesenfeld-dingemanse-2024"] and "zenodo.15386042" in openness["sources"][0]["title"]
     assert model["organization"] == "example-lab"
     odd = load(base_registry, "models", "oddly-licensed-model")
-    assert odd["openness"]["weights"]["value"] == "restricted" and "weights_license" not in odd["openness"]
+    assert odd["openness"]["weights"]["value"] == "gated", "partial, 'behind a request form'"
+    assert "weights_license" not in odd["openness"]
     assert any("Purposely left ambiguous" in e.reason for e in report.of("flagged"))
+    valid(base_registry)
+
+
+@pytest.mark.parametrize("rating, licence, notes, expected", [
+    ("closed", "Meta Llama 3 Community License", "Inspecting the weights requires signing Meta's 'community license'", "gated"),
+    ("closed", "Undisclosed", "Post-trained model weights not shared nor disclosed.", "unreleased"),
+    ("partial", "Apache-2.0", "Weights of a smaller variant of the model released.", "unknown"),
+    ("partial", "Apache-2.0", "Gated model available via Huggingface repository.", "gated"),
+    ("partial", "CC-BY-NC-4.0", "Weights available as a delta.", "restricted"),
+    ("open", "Apache-2.0", "Weights on HuggingFace.", "open"),
+    ("open", "Some House Licence", "Weights on HuggingFace.", "unknown"),
+    ("open", "Proprietary", "Weights on HuggingFace.", "unknown"),
+])
+def test_osai_weights_by_rating_notes_and_licence(base_registry: Path, tmp_path: Path, rating: str, licence: str, notes: str,
+                                                  expected: str) -> None:
+    entry = (FIXTURES / "osai" / "Example LM.yaml").read_text(encoding="utf-8")
+    entry = entry.replace("endmodellicense: Llama 2 Community License Agreement", f"endmodellicense: {licence}")
+    entry = entry.replace("weights_endmodel:\n    class: open", f"weights_endmodel:\n    class: {rating}")
+    entry = entry.replace("notes: Weights published on HuggingFace.", f"notes: \"{notes}\"")
+    (tmp_path / "Example LM.yaml").write_text(entry, encoding="utf-8")
+    run_import("osai", [tmp_path / "Example LM.yaml"], base_registry)
+    weights = load(base_registry, "models", "example-lm-7b-instruct")["openness"]["weights"]
+    assert weights["value"] == expected, weights["note"]
     valid(base_registry)
 
 
@@ -355,8 +382,23 @@ def test_mof_licences_normalised_and_flagged(base_registry: Path) -> None:
     assert "training_data" not in openness and "data_license" not in openness, "component not included"
     assert openness["model_card"]["value"] == "released" and openness["paper"]["value"] == "released"
     restricted = load(base_registry, "models", "restricted-mof")["openness"]
-    assert restricted["weights"]["value"] == "restricted"
+    assert restricted["weights"]["value"] == "restricted", "a Llama 2 licence is in the use-restricted class"
+    assert "(https://huggingface.co/example/restricted-mof)" in restricted["weights"]["note"], "a bare repository id is a link"
     assert any("Some Bespoke Licence v7" in e.reason for e in report.of("flagged"))
+    valid(base_registry)
+
+
+def test_mof_listing_is_not_release(base_registry: Path) -> None:
+    report = run_import("mof", [FIXTURES / "mof" / "Listed-Only.yml"], base_registry)
+    openness = load(base_registry, "models", "listed-only")["openness"]
+    values = {k: v["value"] for k, v in openness.items() if isinstance(v, dict) and "value" in v}
+    assert values == {"weights": "unknown", "checkpoints": "unknown", "training_code": "unknown", "inference_code": "unknown",
+                      "training_data": "unknown", "technical_report": "released", "paper": "released"}
+    assert "unlicensed" in openness["checkpoints"]["note"] and "not stated" in openness["inference_code"]["note"]
+    assert openness["paper"]["source"] == ["model-openness-tool", "mot-research-paper"]
+    assert {"id": "mot-research-paper", "url": "https://example.org/listed-only-paper.pdf"}.items() <= openness["sources"][1].items()
+    assert "weights_license" not in openness and "code_license" not in openness, "a licence of nothing shown to exist"
+    assert any("weights_license MIT left out" in e.reason for e in report.of("flagged"))
     valid(base_registry)
 
 

@@ -57,17 +57,17 @@ def test_all_open_apache_model_scores_100_and_reaches_mof_class_i(table: Mapping
     assert result.mof_unassessed == UNTRACKED
     assert result.osaid_met is True
     assert result.osaid_reasons == ()
-    assert result.table_version == 1
+    assert result.table_version == 2
     assert [f.weight for f in result.breakdown] == [1.0] * 9
     assert result.breakdown[0].sources == ("s",)
 
 
-def test_unknown_fields_are_left_out_of_the_score_and_lower_coverage(table: Mapping[str, Any]) -> None:
+def test_unknown_fields_count_as_closed_and_lower_coverage(table: Mapping[str, Any]) -> None:
     known = {"weights": "open", "training_code": "released", "model_card": "partial"}
     with_unknowns = score(make({**known, "training_data": "unknown", "paper": "unknown"}), table)
-    # (1 + 1 + 0.5) / 3 known fields = 83.33...; 3 of the 9 status fields are known.
-    assert with_unknowns.uncapped == pytest.approx(250 / 3)
-    assert with_unknowns.score == pytest.approx(250 / 3)
+    # (1 + 1 + 0.5 + 6 x 0) / 9 status fields = 27.77...; 3 of the 9 status fields are known.
+    assert with_unknowns.uncapped == pytest.approx(250 / 9)
+    assert with_unknowns.score == pytest.approx(250 / 9)
     assert with_unknowns.coverage == pytest.approx(3 / 9)
     assert with_unknowns.counted == ("weights", "training_code", "model_card")
     assert {f.field: f.weight for f in with_unknowns.breakdown} == {
@@ -77,8 +77,8 @@ def test_unknown_fields_are_left_out_of_the_score_and_lower_coverage(table: Mapp
 
 def test_closed_statuses_count_as_zero(table: Mapping[str, Any]) -> None:
     result = score(make({"weights": "api-only", "training_data": "undisclosed", "model_card": "released", "paper": "documented"}), table)
-    # (0 + 0 + 1 + 0.5) / 4 = 37.5
-    assert result.score == pytest.approx(37.5)
+    # (0 + 0 + 1 + 0.5) / 9 = 16.67 (the five unrecorded fields count as closed)
+    assert result.score == pytest.approx(150 / 9)
     assert result.coverage == pytest.approx(4 / 9)
     assert result.cap is None
 
@@ -108,16 +108,16 @@ def test_the_most_restrictive_licence_sets_the_cap(table: Mapping[str, Any]) -> 
 def test_a_cap_never_raises_a_lower_score(table: Mapping[str, Any]) -> None:
     result = score(make({"weights": "restricted", "training_data": "undisclosed"},
                         weights_license="BigScience-BLOOM-RAIL-1.0"), table)
-    # (0.5 + 0) / 2 = 25, below the use-restricted cap of 70.
+    # (0.5 + 0) / 9 = 5.56, below the use-restricted cap of 70.
     assert result.cap == 70
-    assert result.score == pytest.approx(25.0)
+    assert result.score == pytest.approx(50 / 9)
 
 
 def test_export_form_is_plain_json_with_the_same_names(table: Mapping[str, Any]) -> None:
     result = score(make({"weights": "open", "paper": "unknown"}, weights_license="MIT"), table)
     exported = result.as_dict()
     assert json.loads(json.dumps(exported)) == exported
-    assert exported["score"] == pytest.approx(100.0)
+    assert exported["score"] == pytest.approx(100 / 9)
     assert exported["counted"] == ["weights"]
     assert exported["breakdown"] == [{"field": "weights", "value": "open", "weight": 1.0, "sources": ["s"]},
                                      {"field": "paper", "value": "unknown", "weight": None, "sources": ["s"]}]
@@ -126,6 +126,20 @@ def test_export_form_is_plain_json_with_the_same_names(table: Mapping[str, Any])
     assert list(exported) == [f.name for f in dataclasses.fields(OpennessScore)]  # every field, by its own name, in order
     for item, kind in ((exported["breakdown"][0], FieldScore), (exported["licenses"][0], LicenceFinding)):
         assert list(item) == [f.name for f in dataclasses.fields(kind)]
+
+
+def test_a_model_with_little_known_never_outranks_a_documented_one(table: Mapping[str, Any]) -> None:
+    sparse = score(make({"weights": "open"}), table)
+    documented = score(make({**ALL_OPEN, "training_data": "partial", "datasheet": "undisclosed"}), table)
+    # one open field of nine = 11.1; eight of nine fields known, 7.5 of them open = 83.3
+    assert sparse.score == pytest.approx(100 / 9) and documented.score == pytest.approx(750 / 9)
+    assert (sparse.coverage, documented.coverage) == (pytest.approx(1 / 9), pytest.approx(1.0))
+    assert sparse.score < documented.score
+
+
+def test_without_the_unknown_rule_unknown_fields_are_left_out(table: Mapping[str, Any]) -> None:
+    older = {k: v for k, v in table.items() if k != "unknown_counts_as"}
+    assert score(make({"weights": "open", "model_card": "partial", "paper": "unknown"}), older).score == pytest.approx(75.0)
 
 
 def test_model_with_no_openness_has_no_score_and_zero_coverage(table: Mapping[str, Any]) -> None:
@@ -154,7 +168,7 @@ def test_unclassified_licence_is_reported_and_does_not_cap(table: Mapping[str, A
     assert result.unclassified_licenses == ("LicenseRef-not-in-the-table",)
     assert result.license_class is None
     assert result.cap is None
-    assert result.score == pytest.approx(100.0)
+    assert result.score == pytest.approx(100 / 9)
     assert "Parameters: weights_license LicenseRef-not-in-the-table is not classified in the openness table" in result.osaid_reasons
 
 
@@ -248,14 +262,16 @@ def test_schema_rejects_a_table_missing_a_status_weight_or_with_an_unknown_field
     problems = Schemas().check("openness", broken, "openness.yaml")
     messages = {(p.field_path, p.message) for p in problems}
     assert ("status_weights.documented", "required field is missing") in messages
-    assert ("license_classes[0].colour", "unknown field 'colour'; expected one of: cap, description, id, licenses, note, rank, rationale, source") in messages
+    expected = ("cap, description, id, licenses, note, rank, rationale, source, weights_contradicts, weights_rationale, "
+                "weights_when_downloadable")
+    assert ("license_classes[0].colour", f"unknown field 'colour'; expected one of: {expected}") in messages
 
 
 def test_loaded_registry_exposes_the_table(base_registry: Path) -> None:
     loaded = registry.load(base_registry).require()
-    assert loaded.openness_scoring["version"] == 1
+    assert loaded.openness_scoring["version"] == 2
     model = loaded.models["example-model"]
-    assert score(model, loaded.openness_scoring).table_version == 1
+    assert score(model, loaded.openness_scoring).table_version == 2
 
 
 def test_each_table_classifies_by_its_own_classes_when_tables_alternate(table: Mapping[str, Any]) -> None:

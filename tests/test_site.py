@@ -110,6 +110,7 @@ def make_project(target: Path) -> Path:
     config["watch"] = []
     config["nav"] = [{"Home": "index.md"}, {"Models": "models/index.md"}, {"Organizations": "organizations/index.md"},
                      {"Hardware": "hardware/index.md"}, {"Electricity grids": "grids/index.md"}, {"Inference": "inference.md"},
+                     {"Coverage": "coverage.md"},
                      {"Methodology": "methodology.md"},
                      {"Contribute": "contribute.md"}, {"Field reference": "fields.md"}]
     path = target / "mkdocs.yml"
@@ -564,3 +565,13 @@ def test_model_page_states_the_scope_of_the_training_figures(tmp_path: Path) -> 
     row = section(page, 'id="metric-compute_flop"', "</td></tr>")
     assert "(covers the fine-tune plus its base model&#39;s pretraining)" in row
     assert "covers" not in section(page, 'id="metric-accelerator_hours"', "</td></tr>")
+
+
+def test_an_estimate_says_likely_range_and_each_default_says_its_rule(site: Path) -> None:
+    example = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../methodology/#ranges"' in example
+    estimate = section(example, 'id="metric-inference_energy_wh_per_1000_tokens"', "</td></tr>")
+    assert "(likely range (90%) " in section(estimate, "<td>", "</td>") and "(range " not in section(estimate, "<td>", "</td>")
+    assert "chosen by rule: served by a cloud or hyperscale operator" in estimate
+    method = (site / "methodology" / "index.html").read_text(encoding="utf-8")
+    assert 'id="ranges"' in method and 'id="calibration"' in method and 'id="rules"' in method

@@ -122,7 +122,7 @@
     }
 
     function rowNode(r) {
-      var tr = el("tr");
+      var tr = el("tr", r.openness_only ? { "data-openness-only": "" } : null);
       var th = el("th", { scope: "row" });
       th.appendChild(el("a", { href: r.id + "/" }, r.name));
       tr.appendChild(th);
@@ -148,7 +148,10 @@
       more.hidden = shown >= view.length;
     }
 
+    var opennessOnly = document.getElementById("rg-openness-only");
+
     function matches(r, selects, words) {
+      if (r.openness_only && !(opennessOnly && opennessOnly.checked)) return false;  /* records with no figures, hidden by default */
       for (var k in selects) {
         var want = selects[k];
         var have = r[k] === null || r[k] === undefined ? "unknown" : String(r[k]);

@@ -14,6 +14,7 @@ import yaml
 
 from builder.importers import upstream
 from builder.importers.report import Report
+from builder.openness import license_class
 
 DATA = Path(__file__).resolve().parent
 Record = dict[str, Any]
@@ -118,9 +119,6 @@ def put(target: Record, name: str, value: Any) -> None:
         target[name] = value
 
 
-MAX_CELL = 131_072  # characters in one CSV cell (the csv module's default limit); an upstream cell longer is refused
-
-
 def read_csv_or_skip(path: Path, report: Report) -> tuple[list[str], list[tuple[int, dict[str, str]]]] | None:
     """read_csv, or None after reporting the file as skipped with why it cannot be read."""
     try:
@@ -137,7 +135,12 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     comments: that row is skipped and the second is the header.
     """
     reader = csv.reader(upstream.csv_text(path))  # Unreadable: not UTF-8, a NUL
-    csv.field_size_limit(MAX_CELL)  # process-wide, and some libraries raise it on import: a huge cell must still be refused
+    with upstream.cell_limit():
+        return _rows(reader)
+
+
+def _rows(reader: Any) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """read_csv's header and rows from a reader, or Unreadable at the line where reading failed."""
     try:
         header = [h.strip() for h in next(reader, [])]
         if header and header[0].lower() == "index":
@@ -281,3 +284,26 @@ class Index:
             if name and key(name) in self.names:
                 return self.names[key(name)]
         return None
+
+
+def openness_table(root: Path) -> Mapping[str, Any]:
+    """The registry's openness table (registry/openness.yaml), whose licence classes say what downloadable weights are."""
+    path = root / "openness.yaml"
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    return raw if isinstance(raw, dict) and isinstance(raw.get("license_classes"), list) else {}
+
+
+def downloadable_weights(spdx: str | None, table: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(licence class, status) of weights anyone can download under a licence, from the table's licence classes.
+
+    The status is None when the licence is not classified, or its class (proprietary terms) does not show that the
+    weights can be downloaded at all: the importer then cannot say what the weights are.
+    """
+    if not spdx or not table:
+        return None, None
+    cls = license_class(spdx, table)
+    entry = next((c for c in table["license_classes"] if c.get("id") == cls), None)
+    return cls, (entry.get("weights_when_downloadable") if entry else None)

@@ -9,11 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from builder.importers import Context, Planned, sources, upstream
-from builder.importers.common import Record, key, licence, slugify, status, text, urls
+from builder.importers.common import Record, downloadable_weights, key, licence, openness_table, slugify, status, text, urls
 
 OWNED = frozenset({"osai-index"})
 RELEASE = {"open": "released", "partial": "partial", "closed": "undisclosed"}
+# The index's class for end-model weights says how far they can be downloaded, not what their licence allows: `_weights`
+# reads the licence's class in registry/openness.yaml and the index's notes (a consent form makes them gated).
 WEIGHTS = {"open": "open", "partial": "restricted", "closed": "unreleased"}
+# Words in the index's notes saying the weights can be downloaded after a sign-up, request or licence acceptance.
+GATED = re.compile(r"gated|consent|request|sign(?:ing|ed)? |sign[- ]?up|log ?in\b|registration|register|contact information|"
+                   r"personal information|agree(?:ing|ment)", re.IGNORECASE)
 # index dimension -> (registry openness field, how the index's class maps onto it)
 DIMENSIONS = {"weights_endmodel": ("weights", WEIGHTS), "datasources_basemodel": ("training_data", RELEASE),
               "trainingcode": ("training_code", RELEASE), "modelcard": ("model_card", RELEASE), "datasheet": ("datasheet", RELEASE),
@@ -79,6 +84,29 @@ def _named(value: Any) -> str | None:
     return None if name is None or name.lower() in NO_NAME else name
 
 
+def _weights(rating: str, item: dict[str, Any], written: Any, ctx: Context) -> tuple[str, str]:
+    """The end model's weights status and why, from the index's class, its notes and the licence's class.
+
+    The index rates weights open when they can be downloaded, whatever the licence: weights under a Llama or RAIL
+    licence are restricted. Partial or closed weights that anyone can download after a consent form or a licence
+    acceptance (Llama 3.1: "requires signing ... 'community license'") are gated, not unreleased.
+    """
+    notes = str(item.get("notes") or "")
+    spdx, _ = licence(written)
+    cls, downloadable = downloadable_weights(spdx, openness_table(ctx.root))
+    under = f"{spdx} ({cls})" if cls else f"the licence '{text(written, 120)}', which registry/openness.yaml does not classify"
+    if rating in ("partial", "closed") and GATED.search(notes):
+        return "gated", "; the notes say the weights are reached through a sign-up, request or licence acceptance, so gated"
+    if rating == "closed":
+        return "unreleased", ""
+    if downloadable is not None and (rating == "open" or downloadable == "restricted"):
+        return downloadable, f"; downloadable under {under}, so {downloadable}" if downloadable != rating else ""
+    if rating == "open" and not spdx and not text(written):
+        return "open", ""
+    return "unknown", (f"; the index's '{rating}' does not say whether use is restricted, and the weights are under "
+                       f"{under}, so their status is left unknown")
+
+
 def _entry(path: Path, entry: dict[str, Any], name: str, ctx: Context, earlier: dict[str, str]) -> Iterator[Planned]:
     """The record of the model the entry rates (`name`, from `_rated`).
 
@@ -96,7 +124,11 @@ def _entry(path: Path, entry: dict[str, Any], name: str, ctx: Context, earlier: 
     index_source = sources.osai_index(f"entry {path.name}")
     openness: Record = {}
     evidence: list[Record] = []
-    for dimension, (field_name, mapping) in DIMENSIONS.items():
+    base_rated = _named(system.get("endmodelname")) is None and _named(system.get("basemodelname")) is not None
+    for listed, (field_name, mapping) in DIMENSIONS.items():
+        # An entry with no end model rates its base model: its weights are the base model's (TildeOpen-30b's are open,
+        # while the entry's end-model weights are 'closed' because there is no end model).
+        dimension = "weights_basemodel" if base_rated and listed == "weights_endmodel" else listed
         item = entry.get(dimension)
         if not isinstance(item, dict) or str(item.get("class", "")).strip() not in mapping:
             continue
@@ -107,7 +139,10 @@ def _entry(path: Path, entry: dict[str, Any], name: str, ctx: Context, earlier: 
             evidence.append({"id": f"osai-{dimension.replace('_', '-')}", "title": f"{name}: evidence for the index's '{dimension}' rating",
                              "url": links[0]})
             cite = ["osai-index", evidence[-1]["id"]]
-        openness[field_name] = status(mapping[rating], cite, f"index rates {dimension} {rating}: {text(item.get('notes'), 1500) or 'no notes'}")
+        said = f"index rates {dimension} {rating}: {text(item.get('notes'), 1500) or 'no notes'}"
+        value, why = (_weights(rating, item, system.get("endmodellicense"), ctx) if field_name == "weights"
+                      else (mapping[rating], ""))
+        openness[field_name] = status(value, cite, f"{said}{why}")
     spdx, problem = licence(system.get("endmodellicense"))
     if spdx:
         openness["weights_license"] = {"value": spdx, "source": "osai-index", "note": f"index: {text(system['endmodellicense'], 300)}"}

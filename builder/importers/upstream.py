@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from builder.safetext import printable
 from builder.yamlfile import MAX_BYTES, YamlProblem, parse
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # an upstream table larger than this is not one the importers know
+MAX_CELL = 131_072  # characters in one CSV cell (the csv module's default limit; upstream cells are far shorter)
 MAX_JSON_DEPTH = 64  # the upstream JSON files are two levels deep
 UPSTREAM_ITEMS = 100_000  # items in one upstream YAML list (the registry's own files allow far fewer)
 
@@ -45,8 +48,19 @@ def csv_text(path: Path) -> io.StringIO:
     return io.StringIO(content, newline="")
 
 
+@contextlib.contextmanager
+def cell_limit() -> Iterator[None]:
+    """The csv module's limit on one cell set to MAX_CELL while reading (a library imported in the same process may have
+    raised it for everyone: frictionless does), then put back."""
+    earlier = csv.field_size_limit(MAX_CELL)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(earlier)
+
+
 def csv_error(exc: csv.Error, line: int) -> Unreadable:
-    """A CSV reading error as a message (a cell over the csv module's 131,072 characters, broken quoting)."""
+    """A CSV reading error as a message (a cell over MAX_CELL characters, broken quoting)."""
     return Unreadable(f"not a readable CSV file at line {line}: {printable(str(exc))}")
 
 
