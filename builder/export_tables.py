@@ -207,6 +207,7 @@ def _model_fields(describe: Describer) -> list[_Field]:
         *(_Field(f"training_{f}", ("training", "location", f), "string") for f in LOCATION_FIELDS),
         _Field("training_started", ("training", "started"), "string", suffix=DATE_NOTE),
         _Field("training_ended", ("training", "ended"), "string", suffix=DATE_NOTE),
+        _Field("training_scope", ("training", "scope"), "string"),
         *(_Field(f"openness_{k}", ("openness", k), "string") for k in openness if k not in ("note", "sources")),
         _Field("access_providers", ("access", "api", "providers"), "string",
                lambda v: joined(p["name"] if isinstance(p, Mapping) else p for p in v or ()), LIST_NOTE),

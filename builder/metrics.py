@@ -31,6 +31,12 @@ METHODS = {
     "estimated": "the registry's estimate, derived from other figures and sourced assumptions by a stated formula",
 }
 METHODS_TEXT = "; ".join(f"{name}: {meaning}" for name, meaning in METHODS.items())
+SCOPES = {  # what a training figure covers (schema: training_scope), in words a reader needs beside the figure
+    "final-run": "the final training run only",
+    "fine-tune-only": "the fine-tune's own run, without its base model's pretraining",
+    "with-base-model": "the fine-tune plus its base model's pretraining",
+    "with-experiments": "the final run plus development runs, ablations or failed runs",
+}
 SOURCED_PATHS = {"reported": ("reported", "as published by the source"),
                  "reported-estimate": ("source's estimate", "as estimated by the source (not a measurement)"),
                  "third-party-estimate": ("third-party estimate", "as estimated by a third party, not the developer")}

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit
 from builder import coverage, inference
 from builder.derived import ModelReport
 from builder.formatting import PARAMETERS, figure, number, scaled
-from builder.metrics import TRAINING_METRICS, UNITS, Input, Metric
+from builder.metrics import SCOPES, TRAINING_METRICS, UNITS, Input, Metric
 from builder.records import Disclosure, Figure, Lifecycle, Model, Source, Status
 from builder.registry import Registry
 
@@ -101,6 +101,7 @@ class MetricView:
     estimate: MetricView | None = None
     missing: str | None = None
     confidence: str | None = None
+    scope: str | None = None  # what the figure covers, in words, where it differs from the record's training scope
 
 
 @dataclass(frozen=True)
@@ -304,7 +305,8 @@ def metric_view(m: Metric, model_sources: Mapping[str, Source], book: SourceBook
     estimate = metric_view(m.estimate, model_sources, book, linker) if m.estimate is not None else None
     return MetricView(m.name, METRIC_LABELS.get(m.name, m.name.replace("_", " ")),
                       quantity(m.value, m.low, m.high, m.unit, m.method != "reported", m.method == "estimated"), m.method, m.path,
-                      m.formula, tuple(inputs), links_for(m.sources, model_sources), m.note, estimate, confidence=m.confidence)
+                      m.formula, tuple(inputs), links_for(m.sources, model_sources), m.note, estimate, confidence=m.confidence,
+                      scope=SCOPES.get(m.scope, m.scope) if m.scope else None)
 
 
 def missing_view(name: str, reason: str) -> MetricView:
@@ -384,6 +386,8 @@ def model_view(report: ModelReport, registry: Registry, settings: Mapping[str, s
     facts += [("Architecture", m.architecture or "unknown"), ("Training tokens", _fact(t.tokens, PARAMETERS))]
     facts.append(("Accelerator count", _fact(t.accelerator_count)))
     facts.append(("Training duration", _fact(t.duration_hours, "h")))
+    if t.scope:
+        facts.append(("Training figures cover", SCOPES.get(t.scope, t.scope)))
     loc = t.location
     facts.append(("Training location", ", ".join(x for x in (loc.datacenter, loc.cloud, loc.country) if x) or "unknown"))
     fact_links: list[tuple[str, Ref]] = []

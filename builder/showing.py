@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from builder.derived import ModelReport
 from builder.formatting import plain as number
 from builder.formatting import span
-from builder.metrics import METHODS, Metric
+from builder.metrics import METHODS, SCOPES, Metric
 from builder.records import Figure, Model
 from builder.registry import Registry
 from builder.relations import RELATIONS
@@ -30,8 +30,15 @@ def _likely(m: Metric) -> str:
             f"(extremes {number(hull_low)}-{number(hull_high)})")
 
 
+def _scope(scope: str) -> str:
+    """A training scope with what it covers: 'with-base-model (the fine-tune plus its base model's pretraining)'."""
+    return f"{scope} ({SCOPES[scope]})" if scope in SCOPES else scope
+
+
 def _metric_lines(m: Metric, indent: str = "  ") -> list[str]:
     lines = [f"{indent}{m.name}: {_likely(m)}  {_how(m.method, m.path, m.confidence)}"]
+    if m.scope is not None:
+        lines.append(f"{indent}  scope: {_scope(m.scope)}")
     if m.sourced:
         lines.append(f"{indent}  source: {', '.join(m.sources) or 'the entry'}" + (f"; note: {m.note}" if m.note else ""))
     else:
@@ -84,6 +91,8 @@ def show_text(r: ModelReport, registry: Registry | None = None) -> str:
         lines.append(f"  released: {m.released}")
     lines += _figure_lines(r)
     lines.append("training metrics:")
+    if r.model.training.scope is not None:
+        lines.append(f"  scope of the training figures: {_scope(r.model.training.scope)}")
     for metric in r.training.metrics.values():
         lines += _metric_lines(metric)
     for name, reason in r.training.missing.items():

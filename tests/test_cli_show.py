@@ -87,3 +87,23 @@ def test_show_marks_a_third_party_parameter_count(base_registry: Path, capsys: p
                                              "parameters: {value: 1.0e+9, source: paper, provenance: third-party-estimate}"))
     assert main(["show", "example-model", "--registry", str(base_registry)]) == 0
     assert "  parameters: 1e9  [third-party-estimate]" in capsys.readouterr().out
+
+
+def test_show_states_the_scope_of_the_record_and_of_a_figure(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A reader must see that a fine-tune's compute includes its base model's pretraining, as the entry says."""
+    path = base_registry / "models" / "example-model.yaml"
+    figure = "{value: 5.0e+20, provenance: third-party-estimate, scope: with-base-model}"
+    path.write_text(path.read_text().replace("  tokens: 2.0e+10\n",
+                                             f"  tokens: 2.0e+10\n  compute_flop: {figure}\n  scope: fine-tune-only\n"))
+    assert main(["show", "example-model", "--registry", str(base_registry)]) == 0
+    out = capsys.readouterr().out
+    assert "  scope of the training figures: fine-tune-only (the fine-tune's own run, without its base model's pretraining)" in out
+    compute = out.split("  compute_flop: 5e20 FLOP")[1].splitlines()
+    assert compute[1] == "    scope: with-base-model (the fine-tune plus its base model's pretraining)"
+
+
+def test_show_prints_no_scope_when_the_entry_states_none(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "example-model", "--registry", str(base_registry)]) == 0
+    out = capsys.readouterr().out
+    assert "scope of the training figures" not in out
+    assert not [line for line in out.splitlines() if line.strip().startswith("scope:")]

@@ -310,6 +310,21 @@ def test_csv_is_what_the_csv_module_writes(table: Table) -> None:
     assert csv_bytes(table) == expected.getvalue().encode("utf-8")
 
 
+def test_csv_exports_carry_the_scope_of_training_figures(base_registry: Path) -> None:
+    """A fine-tune whose imported compute includes its base model's pretraining says so in the downloads, as on its page."""
+    path = base_registry / "models" / "example-model.yaml"
+    figure = "{value: 5.0e+20, provenance: third-party-estimate, scope: with-base-model}"
+    path.write_text(path.read_text().replace("  tokens: 2.0e+10\n",
+                                             f"  tokens: 2.0e+10\n  compute_flop: {figure}\n  scope: fine-tune-only\n"))
+    files = build(base_registry)
+    model = next(r for r in csv.DictReader(io.StringIO(files["models.csv"].decode())) if r["id"] == "example-model")
+    assert model["training_scope"] == "fine-tune-only"
+    metrics = {r["metric"]: r for r in csv.DictReader(io.StringIO(files["derived_metrics.csv"].decode()))
+               if r["model_id"] == "example-model"}
+    assert metrics["compute_flop"]["scope"] == "with-base-model"
+    assert metrics["accelerator_hours"]["scope"] == ""
+
+
 def test_openness_only_records_are_flagged_in_every_model_export(export_registry: Path) -> None:
     listed = ("id: listed-only\nname: Listed Only\nopenness:\n  weights: {value: unknown, source: s}\n"
               "sources: [{id: s, title: S, url: 'https://example.org'}]\n")

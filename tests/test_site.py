@@ -562,6 +562,23 @@ def test_a_build_leaves_no_forked_process_or_closing_thread_behind(tmp_path: Pat
     assert (tmp_path / "site" / "downloads" / "models.json").is_file()
 
 
+def test_model_page_states_the_scope_of_the_training_figures(tmp_path: Path) -> None:
+    """The page tells the same story as `show`: what the record's figures cover, and a figure whose scope differs."""
+    project = tmp_path / "p"
+    make_project(project)
+    model = project / "registry" / "models" / "example-model.yaml"
+    figure = "{value: 5.0e+20, provenance: third-party-estimate, scope: with-base-model}"
+    model.write_text(model.read_text(encoding="utf-8").replace(
+        "  tokens: 2.0e+10\n", f"  tokens: 2.0e+10\n  compute_flop: {figure}\n  scope: fine-tune-only\n"), encoding="utf-8")
+    reg = registry.load(project / "registry").require()
+    page = next(g for g in pages.generate(reg) if g.path == "models/example-model.md").content
+    assert isinstance(page, str)
+    assert "Training figures cover" in page and "the fine-tune&#39;s own run, without its base model&#39;s pretraining" in page
+    row = section(page, 'id="metric-compute_flop"', "</td></tr>")
+    assert "(covers the fine-tune plus its base model&#39;s pretraining)" in row
+    assert "covers" not in section(page, 'id="metric-accelerator_hours"', "</td></tr>")
+
+
 def test_an_estimate_says_likely_range_and_each_default_says_its_rule(site: Path) -> None:
     example = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../methodology/#ranges"' in example
