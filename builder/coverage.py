@@ -78,10 +78,16 @@ def _record_figure(model: Model, name: str) -> Figure | None:
     return found
 
 
+def _by_developer(fig: Figure | None) -> bool:
+    """A figure the developer published (its count or measurement, or its own estimate): a third party's estimate, such as
+    Epoch AI's, does not count towards coverage."""
+    return fig is not None and fig.provenance in ("reported", "reported-estimate")
+
+
 def _hours_published(model: Model) -> bool:
-    """Accelerator-hours count as published when given, or when both the accelerator count and the duration are."""
+    """Accelerator-hours count as published when the developer gives them, or both the accelerator count and the duration."""
     t = model.training
-    return t.accelerator_hours is not None or (t.accelerator_count is not None and t.duration_hours is not None)
+    return _by_developer(t.accelerator_hours) or (_by_developer(t.accelerator_count) and _by_developer(t.duration_hours))
 
 
 def cell(report: ModelReport, name: str) -> Cell:
@@ -121,10 +127,10 @@ def counts(models: Mapping[str, Model]) -> Counts:
     moe = [m for m in models.values() if is_mixture_of_experts(m)]
     t = [m.training for m in models.values()]
     return Counts(
-        energy_or_emissions=sum(1 for x in t if any(f is not None for f in (
+        energy_or_emissions=sum(1 for x in t if any(_by_developer(f) for f in (
             x.energy_mwh, x.it_energy_mwh, x.emissions_tco2e, x.emissions_market_tco2e))),
         accelerator_hours=sum(1 for m in models.values() if _hours_published(m)),
-        tokens=sum(1 for x in t if x.tokens is not None),
+        tokens=sum(1 for x in t if _by_developer(x.tokens)),
         mixture_of_experts=len(moe),
         moe_with_active_parameters=sum(1 for m in moe if m.active_parameters is not None),
         moe_active_parameters_unpublished=sum(1 for m in moe if _unpublished_explained(m)),

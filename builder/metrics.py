@@ -733,6 +733,11 @@ def holdout_model(model: Model) -> Model:
     return replace(model, training=replace(model.training, location=Location(), water_scope=(), **withheld))
 
 
+# A published figure of these scopes covers more than the run the holdout estimates (development runs, or a base model's
+# pretraining beside a fine-tune): it has no holdout, so the calibration compares only like with like.
+BEYOND_ONE_RUN = ("with-experiments", "with-base-model")
+
+
 def derive(model: Model, ctx: Context) -> Derived:
     """All training metrics of one model, each reported or estimated, and why the others are missing; beside each reported
     energy or emissions figure, the holdout: what the registry would estimate had the model published none of them."""
@@ -742,7 +747,8 @@ def derive(model: Model, ctx: Context) -> Derived:
     if intensity is not None and intensity.method == "estimated" and "energy_mwh" not in metrics:
         del metrics["carbon_intensity_g_per_kwh"]
         d.missing["carbon_intensity_g_per_kwh"] = "not estimated while the energy is unknown: it would estimate nothing"
-    reported_here = [name for name in HOLDOUT_METRICS if name in metrics and metrics[name].method != "estimated"]
+    reported_here = [name for name in HOLDOUT_METRICS if name in metrics and metrics[name].method != "estimated"
+                     and (metrics[name].scope or model.training.scope) not in BEYOND_ONE_RUN]
     if reported_here:
         blind = ModelDerivation(holdout_model(model), ctx)
         for name in reported_here:

@@ -48,11 +48,11 @@ def test_the_toggle_shows_and_hides_openness_only_records(browser: Any, served: 
     assert "Listed Only" not in names.all_inner_texts()
     page.wait_for_function("!document.getElementById('rg-filter-set').disabled")
     page.check("#rg-openness-only")
-    page.wait_for_function("document.getElementById('rg-count').textContent.startsWith('3 of 3')")
+    page.wait_for_function("document.getElementById('rg-count').textContent.startsWith('Showing 3 of 3 models')")
     assert "Listed Only" in names.all_inner_texts()
     assert page.locator("#rg-models tbody tr[data-openness-only]").count() == 1
     page.uncheck("#rg-openness-only")
-    page.wait_for_function("document.getElementById('rg-count').textContent.startsWith('2 of 3')")
+    page.wait_for_function("document.getElementById('rg-count').textContent.startsWith('Showing 2 of 2 matching models (of 3)')")
     assert "Listed Only" not in names.all_inner_texts()
     page.goto(served + "models/listed-only/")
     assert page.locator(".rg-badge--only").inner_text() == "Openness data only"

@@ -95,3 +95,14 @@ def test_compute_only_calibration_withholds_the_hardware_and_is_published(real: 
         blind.inside, blind.count, round(100 * blind.share_inside), f"{blind.median_ratio:.2f}")
     without = re.search(r"\((\d+) published figures have no compute to start from\)", readme)
     assert without is not None and int(without[1]) == published - blind.count
+
+
+def test_a_figure_covering_more_than_one_run_has_no_holdout(base_registry: Path) -> None:
+    """Development runs or a base model's pretraining are not the run the holdout estimates: such a figure is not calibrated."""
+    path = base_registry / "models" / "example-model.yaml"
+    original = path.read_text(encoding="utf-8")
+    one_run = derived.derive_all(registry.load(base_registry).require())["example-model"].training.metrics["emissions_tco2e"]
+    assert one_run.holdout is not None
+    path.write_text(original.replace("training:\n", "training:\n  scope: with-experiments\n", 1), encoding="utf-8")
+    wider = derived.derive_all(registry.load(base_registry).require())["example-model"].training.metrics["emissions_tco2e"]
+    assert wider.holdout is None and wider.value == one_run.value

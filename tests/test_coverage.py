@@ -50,8 +50,8 @@ def test_coverage_page_lists_the_model_with_its_states(base_registry: Path) -> N
     page = next(p for p in pages.generate(reg, settings={}) if p.path == "coverage.md")
     text = str(page.content)
     assert '<a href="../models/example-model/">Example Model</a>' in text
-    assert "1 of 1 models have a published training energy or emissions figure" in text
-    assert "registry estimate</span> 1.2e20" in text
+    assert "1 of 1 models have a training energy or emissions figure their developer published" in text
+    assert "registry estimate</span> 1.2 × 10²⁰" in text
 
 
 def test_readme_table_is_replaced_between_its_markers(base_registry: Path, tmp_path: Path) -> None:
@@ -62,3 +62,14 @@ def test_readme_table_is_replaced_between_its_markers(base_registry: Path, tmp_p
     assert "old table" not in text and "| 1 | Example Model |" in text and text.endswith(f"{coverage.END}\n\nafter\n")
     readme.write_text("# R without markers\n")
     assert cli.main(["coverage", "--registry", str(base_registry), "--readme", str(readme)]) == 1
+
+
+def test_a_third_partys_estimate_is_not_counted_as_published(base_registry: Path) -> None:
+    """Coverage counts what developers published: Epoch AI's or another third party's estimate is not a disclosure."""
+    before = coverage.counts(registry.load(base_registry).require().models)
+    assert (before.energy_or_emissions, before.tokens) == (1, 1)
+    _edit(base_registry, 'emissions_tco2e: {value: 0.02, note: "as published"}',
+          'emissions_tco2e: {value: 0.02, note: "a study\'s figure", provenance: third-party-estimate}')
+    _edit(base_registry, "  tokens: 2.0e+10", "  tokens: {value: 2.0e+10, provenance: third-party-estimate}")
+    after = coverage.counts(registry.load(base_registry).require().models)
+    assert (after.energy_or_emissions, after.tokens) == (0, 0)

@@ -113,7 +113,8 @@ def test_hardware_of_the_era_is_the_accelerators_models_of_those_years_name(base
         "id: consumer-gpu\nname: Consumer GPU\nkind: gpu\nreleased: 2021-01\ntdp_w: 100\npeak_flops:\n  bf16: 1.0e+15\n"
         "sources:\n  - id: d\n    title: A datasheet\n    url: https://example.org/d.pdf\n")
     other = (base_registry / "models" / "example-model.yaml").read_text().replace("id: example-model", "id: other-model") \
-        .replace("aliases: [EX-1]", "aliases: [EX-2]")
+        .replace("aliases: [EX-1]", "aliases: [EX-2]").replace("name: Example Model", "name: Other Model") \
+        .replace("example-lab/example-model", "example-lab/other-model")
     (base_registry / "models" / "other-model.yaml").write_text(other)
     for line in ("  accelerator: example-gpu\n", "  accelerator_count: 8\n", "  duration_hours: 100\n", "  accelerator_hours: 800\n"):
         _edit(base_registry, line, "")

@@ -164,8 +164,7 @@ def test_epoch_full_view_bounds_chip_hours_and_method(base_registry: Path) -> No
     training = load(base_registry, "models", "full-view-model")["training"]
     assert training["compute_flop"]["low"] == 1e21 and training["compute_flop"]["high"] == 9e21
     assert "estimation method: Hardware" in training["compute_flop"]["note"]
-    assert training["accelerator_hours"] == {"value": 2000, "source": "epoch-models", "note": "Epoch AI's training chip-hours",
-                                             "provenance": "third-party-estimate", "confidence": "Likely"}
+    assert training["accelerator_hours"] == {"value": 2000, "source": "epoch-models", "provenance": "third-party-estimate"}
     assert training["accelerator"] == "google-tpu-v4"
     assert training["compute_flop"]["source"] == "epoch-models" and "tokens" not in training
     valid(base_registry)
@@ -457,14 +456,15 @@ def test_epoch_full_view_merges_marks_estimates_and_relates(base_registry: Path)
     assert added == {"example-model-chat.yaml", "example-model-tuned-twice.yaml"}, "the row naming an existing model merges into it"
     compute = load(base_registry, "models", "example-model")["training"]["compute_flop"]
     assert compute == {"value": 1.2e21, "low": 6e20, "high": 2.4e21, "source": "epoch-models",
-                       "note": "estimation method: Operation counting", "provenance": "third-party-estimate", "confidence": "Likely"}
+                       "note": "Epoch AI confidence: Likely; estimation method: Operation counting", "provenance": "third-party-estimate",
+                       "confidence": "Likely"}
     chat = load(base_registry, "models", "example-model-chat")
     assert chat["base_model"] == "example-model", "Epoch's base model, found by an alias"
     assert "provenance" not in chat["training"]["compute_flop"], "Epoch says the developer reported it"
     twice = load(base_registry, "models", "example-model-tuned-twice")
     assert twice["base_model"] == "example-model-chat", "a base model planned by an earlier row of the same file"
     assert twice["training"]["compute_flop"]["provenance"] == "third-party-estimate"
-    assert twice["training"]["compute_flop"]["note"] == "Epoch AI gives no estimation method"
+    assert twice["training"]["compute_flop"]["note"] == "Epoch AI confidence: Speculative"
     assert not report.of("conflict")
     valid(base_registry)
     again = run_import("epoch", [FIXTURES / "all_ai_models_merge.csv"], base_registry)

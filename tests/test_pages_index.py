@@ -42,7 +42,7 @@ def test_records_with_openness_data_only_are_hidden_flagged_and_badged(base_regi
     generated = {g.path: g.content for g in pages.generate(registry.load(base_registry).require())}
     index = str(generated["models/index.md"])
     assert '<a href="listed-only/">' not in index and '<a href="bare/">' in index, "hidden by default; a bare record is not"
-    assert '<input id="rg-openness-only" name="openness_only" type="checkbox">' in index
+    assert '<input id="rg-openness-only" name="openness_only" type="checkbox" value="1">' in index
     assert "Show the 1 models with openness data only" in index
     assert '<p class="rg-more" id="rg-more" hidden>' in index, "nothing more to show unless the toggle is on"
     rows = json.loads(generated["models/rows.json"])
