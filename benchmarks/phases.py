@@ -26,13 +26,14 @@ def floor(root: Path) -> None:
 
 
 def validate(root: Path) -> None:
-    from builder import registry
+    from builder.load import loader as registry
 
     registry.load(root).require()
 
 
 def derive(root: Path) -> None:
-    from builder import derived, registry
+    from builder.derive import derived
+    from builder.load import loader as registry
 
     derived.derive_all(registry.load(root).require())
 
@@ -40,7 +41,9 @@ def derive(root: Path) -> None:
 def export(root: Path) -> None:
     import tempfile
 
-    from builder import derived, exports, registry
+    from builder.derive import derived
+    from builder.export import bundle as exports
+    from builder.load import loader as registry
 
     reg = registry.load(root).require()
     reports = derived.derive_all(reg)
@@ -55,7 +58,7 @@ def build(config: Path, site: Path) -> dict[str, float]:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from builder import plugin
+    from builder.mkdocs_plugin import plugin
 
     spent: dict[str, float] = {}
 

@@ -9,17 +9,20 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from builder import audit, changes, coverage, derived, exports, importers
-from builder import pages as pages_module
-from builder import registry as registry_module
-from builder.checks import ID, suggest
+from builder import importers
+from builder.commands import audit, changes
+from builder.commands.new import FOLDER_OF, template
+from builder.commands.show import relations, show_text
+from builder.derive import coverage, derived
+from builder.export import bundle as exports
 from builder.importers.report import progress_printer
+from builder.load import loader as registry_module
+from builder.load.checks import ID, suggest
+from builder.load.reporters import FORMATS, as_text
 from builder.problems import Problem
-from builder.registry import FOLDERS, Registry
-from builder.reporters import FORMATS, as_text
+from builder.records.registry import FOLDERS, Registry
 from builder.safetext import printable
-from builder.scaffold import FOLDER_OF, template
-from builder.showing import relations, show_text
+from builder.site import pages as pages_module
 
 DEFAULT_REGISTRY = Path("registry")
 

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 import yaml
 
-from builder import audit, registry
 from builder.cli import main
+from builder.commands import audit
 from builder.importers import run_import
 from builder.importers.merge import merge
-from builder.precedence import Precedence
+from builder.load import loader as registry
+from builder.records.precedence import Precedence
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.background import BackgroundError, Results, _Spool, can_fork
+from builder.runtime.background import BackgroundError, Results, _Spool, can_fork
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
 

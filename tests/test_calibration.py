@@ -8,8 +8,9 @@ from statistics import median
 
 import pytest
 
-from builder import calibration, derived, registry
-from builder.metrics import Context, derive
+from builder.derive import calibration, derived
+from builder.derive.metrics import Context, derive
+from builder.load import loader as registry
 
 ROOT = Path(__file__).parent.parent
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from builder.cli import main
-from builder.yamlfile import parse
+from builder.load.yamlfile import parse
 
 
 def test_new_model_template_has_modeline_and_commented_fields(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from builder.cli import main
-from builder.registry import display_path
+from builder.load.loader import display_path
 
 BROKEN = "id: broken\nname: Broken\ntraining:\n  accelerator_count: -1\nsources: [{id: s, title: S, url: 'https://example.org'}]\n"
 

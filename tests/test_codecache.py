@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import codecache
+from builder.runtime import codecache
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "getuid"), reason="the cache needs a user id (POSIX)")
 
@@ -62,7 +62,7 @@ def test_a_folder_others_can_write_to_is_not_used(private_temp: Path) -> None:
 
 def test_page_templates_are_kept_until_their_source_or_the_module_registering_their_filters_changes(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from builder import pages
+    from builder.site import pages
 
     pages.environment().get_template("model.md.j2")
     env = pages.environment()

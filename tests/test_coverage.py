@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder import cli, coverage, derived, pages, registry
+from builder import cli
+from builder.derive import coverage, derived
+from builder.load import loader as registry
+from builder.site import pages
 
 
 def _reports(root: Path) -> derived.Reports:

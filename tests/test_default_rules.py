@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from builder import derived, registry
-from builder.metrics import Derived, derive
-from builder.ranges import triangular_percentiles
+from builder.derive import derived
+from builder.derive.metrics import Derived, derive
+from builder.derive.ranges import triangular_percentiles
+from builder.load import loader as registry
 
 
 def _edit(base: Path, old: str, new: str, name: str = "models/example-model.yaml") -> None:

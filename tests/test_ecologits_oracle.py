@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from builder import registry
-from builder.inference import estimate_energy
-from builder.metrics import Context, Metric
-from builder.records import Figure, Model, Status
+from builder.derive.inference import estimate_energy
+from builder.derive.metrics import Context, Metric
+from builder.load import loader as registry
+from builder.records.types import Figure, Model, Status
 
 ecologits_llm = pytest.importorskip("ecologits.impacts.llm")
 ROOT = Path(__file__).resolve().parent.parent

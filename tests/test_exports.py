@@ -17,11 +17,14 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from builder import __version__, derived, exports, registry
-from builder.export_tables import CELLS, Column, Table, csv_bytes
-from builder.metrics import Input, Metric
+from builder import __version__
+from builder.derive import derived
+from builder.derive.metrics import Input, Metric
+from builder.export import bundle as exports
+from builder.export.tables import CELLS, Column, Table, csv_bytes
+from builder.load import loader as registry
+from builder.load.yamlfile import read
 from builder.spreadsheet import neutral
-from builder.yamlfile import read
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
@@ -69,7 +72,8 @@ def test_two_exports_are_byte_identical(export_registry: Path, monkeypatch: pyte
 
 def test_sqlite_and_parquet_bytes_do_not_depend_on_the_process(export_registry: Path) -> None:
     """A fresh interpreter (other hash seed, other memory layout) must give the same binary files."""
-    code = ("import hashlib, sys; from pathlib import Path; from builder import registry, derived, exports; "
+    code = ("import hashlib, sys; from pathlib import Path; from builder.load import loader as registry; "
+            "from builder.derive import derived; from builder.export import bundle as exports; "
             "reg = registry.load(Path(sys.argv[1])).require(); f = exports.dataset_files(reg, derived.derive_all(reg), '9.9.9'); "
             "print(hashlib.sha256(f['registry.sqlite']).hexdigest(), hashlib.sha256(f['models.parquet']).hexdigest())")
     runs = {subprocess.run([sys.executable, "-c", code, str(export_registry)], capture_output=True, text=True, check=True,
@@ -243,7 +247,9 @@ def test_a_grid_may_have_several_intensities_for_one_year(base_registry: Path, t
     """Two sources (or location- and market-based figures) for the same year are both kept."""
     import sqlite3
 
-    from builder import derived, exports, registry
+    from builder.derive import derived
+    from builder.export import bundle as exports
+    from builder.load import loader as registry
 
     path = base_registry / "grids" / "fr.yaml"
     second = "  - {year: 2022, g_per_kwh: 57}\n  - {year: 2022, g_per_kwh: 20, basis: market}"

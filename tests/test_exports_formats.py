@@ -17,8 +17,10 @@ import pyarrow.parquet as pq
 import pytest
 from frictionless import validate
 
-from builder import derived, exports, registry
-from builder.export_tables import Column, _in_order, _rows
+from builder.derive import derived
+from builder.export import bundle as exports
+from builder.export.tables import Column, _in_order, _rows
+from builder.load import loader as registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARROW = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_(), "date": pa.date32()}

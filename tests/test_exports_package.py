@@ -14,7 +14,12 @@ import pytest
 import yaml
 from markupsafe import escape
 
-from builder import __version__, cli, derived, export_package, exports, pages, registry
+from builder import __version__, cli
+from builder.derive import derived
+from builder.export import bundle as exports
+from builder.export import package as export_package
+from builder.load import loader as registry
+from builder.site import pages
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent

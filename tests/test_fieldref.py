@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from builder import fieldref
-from builder.schemas import Schemas, iter_properties
+from builder.load.schemas import Schemas, iter_properties
+from builder.site import fieldref
 
 
 def test_every_model_property_is_in_the_reference_with_its_description() -> None:

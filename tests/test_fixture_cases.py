@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from builder import registry
 from builder.cli import main
+from builder.load import loader as registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECT = re.compile(r"^# expect: (\d+):(\d+) \[([a-z-]+)\] (\S+)\r?$", re.MULTILINE)

@@ -9,9 +9,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder import checks
-from builder.schemas import Schemas
-from builder.yamlfile import Locator, YamlProblem, parse
+from builder.load import checks
+from builder.load.schemas import Schemas
+from builder.load.yamlfile import Locator, YamlProblem, parse
 
 BASE = Path(__file__).parent / "fixtures" / "base"
 VALID_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(BASE.glob("*/*.yaml"))] + \

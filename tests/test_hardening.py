@@ -19,12 +19,15 @@ from typing import Any
 
 import pytest
 
-from builder import exports, limits, pages, registry, yamlfile
-from builder.background import BackgroundError, Results
 from builder.cli import main
-from builder.exports import COLLECTIONS
+from builder.export import bundle as exports
+from builder.export.bundle import COLLECTIONS
 from builder.importers import run_import
-from builder.reserved import RESERVED
+from builder.load import limits, yamlfile
+from builder.load import loader as registry
+from builder.load.reserved import RESERVED
+from builder.runtime.background import BackgroundError, Results
+from builder.site import pages
 
 
 def test_reserved_names_cover_every_file_the_site_writes_beside_records(base_registry: Path) -> None:
@@ -267,7 +270,7 @@ def test_the_forked_process_ends_with_its_parent(tmp_path: Path, how: str) -> No
     script = f"""
 import os, signal, sys, time
 sys.path.insert(0, {str(Path(__file__).parent.parent)!r})
-from builder.background import Results
+from builder.runtime.background import Results
 def work():
     while True:
         with open({str(tmp_path / "written")!r}, "a") as f:
@@ -304,7 +307,7 @@ import os, signal, sys
 sys.path.insert(0, {str(Path(__file__).parent.parent)!r})
 from pathlib import Path
 from typing import Any
-from builder import exports
+from builder.export import bundle as exports
 exports._swap = lambda staging, out: os.kill(os.getpid(), signal.{name})
 exports.write_export(Path({str(tmp_path / "out")!r}), {{"SHA256SUMS": b"", "models.csv": b"x" * 1_000_000}})
 """

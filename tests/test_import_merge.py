@@ -7,7 +7,7 @@ from pathlib import Path
 from builder.importers.common import licence, slugify, urls, yaml_number
 from builder.importers.merge import merge
 from builder.importers.yamlout import key_order, render, update
-from builder.yamlfile import parse, read
+from builder.load.yamlfile import parse, read
 
 OWNED = frozenset({"epoch-notable"})
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from builder import registry as registry_module
 from builder.importers import epoch_provenance, run_import
 from builder.importers.report import Report, progress_printer
-from builder.yamlfile import read
+from builder.load import loader as registry_module
+from builder.load.yamlfile import read
 
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
 

@@ -9,8 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from builder import derived, pages, registry
-from builder.incremental import EVERYTHING, Snapshot, plan
+from builder.derive import derived
+from builder.load import loader as registry
+from builder.site import pages
+from builder.site.incremental import EVERYTHING, Snapshot, plan
 from tests.test_site import make_project
 
 TWO_BUILDS = """
@@ -163,7 +165,7 @@ import time
 from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from builder import pages
+from builder.site import pages
 config_file, site, release = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 logging.basicConfig(level=logging.INFO, format="%(message)s")
 original = pages.write_data

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.construct import disclosure
-from builder.inference import break_even, comparability, groups, normalise
-from builder.metrics import Metric
+from builder.derive.inference import break_even, comparability, groups, normalise
+from builder.derive.metrics import Metric
+from builder.records.construct import disclosure
 
 GEMINI = {"query": "median text prompt", "kind": "measured", "energy_wh": 0.24, "emissions_g": 0.03, "water_ml": 0.26,
           "accounting": "market", "scope": ["accelerators", "host", "idle-capacity", "cooling"]}
@@ -75,9 +75,9 @@ def test_break_even_with_market_emissions_says_so() -> None:
 
 
 def _estimate(base_registry: Path, weights: str = "open", extra: str = "") -> Metric | str:
-    from builder import registry
-    from builder.inference import estimate_energy
-    from builder.metrics import Context
+    from builder.derive.inference import estimate_energy
+    from builder.derive.metrics import Context
+    from builder.load import loader as registry
 
     path = base_registry / "models" / "example-model.yaml"
     path.write_text(path.read_text().replace("weights: {value: open, source: paper}", f"weights: {{value: {weights}, source: paper}}") + extra)

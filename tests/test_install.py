@@ -27,8 +27,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     environment through a .pth file, so nothing is downloaded."""
     work = tmp_path_factory.mktemp("install")
     source = work / "source"  # the wheel is built from a copy, so the build leaves nothing in the checkout
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "site", "site.tmp", "*.egg-info", "build",
-                                                                "__pycache__", ".*_cache", "tests", "benchmarks", "registry"))
+    anywhere = shutil.ignore_patterns("*.egg-info", "__pycache__", ".*_cache")
+    at_root = {".venv", ".git", "site", "site.tmp", "build", "tests", "benchmarks", "registry"}  # builder/site/ is the pages' package
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return set(anywhere(folder, names)) | (at_root & set(names) if Path(folder) == ROOT else set())
+
+    shutil.copytree(ROOT, source, ignore=ignore)
     built = _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", work / "dist",
                  source, cwd=work)
     assert built.returncode == 0, built.stderr

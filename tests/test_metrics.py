@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder import construct, registry
-from builder.metrics import Context, Derived, derive
-from builder.registry import Registry
+from builder.derive.metrics import Context, Derived, derive
+from builder.load import loader as registry
+from builder.records import construct
+from builder.records.registry import Registry
 
 
 def _edit(base: Path, old: str, new: str) -> None:

@@ -9,8 +9,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder import construct, derived, exports, registry
-from builder.metrics import Context, derive
+from builder.derive import derived
+from builder.derive.metrics import Context, derive
+from builder.export import bundle as exports
+from builder.load import loader as registry
+from builder.records import construct
 
 BASE = Path(__file__).parent / "fixtures" / "base"
 REG = registry.load(BASE).require()

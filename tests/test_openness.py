@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from builder import construct, registry
-from builder.openness import FieldScore, LicenceFinding, OpennessScore, license_class, osi_approved, score
-from builder.records import Model
-from builder.schemas import Schemas
-from builder.yamlfile import read
+from builder.derive.openness import FieldScore, LicenceFinding, OpennessScore, license_class, osi_approved, score
+from builder.load import loader as registry
+from builder.load.schemas import Schemas
+from builder.load.yamlfile import read
+from builder.records import construct
+from builder.records.types import Model
 
 ROOT = Path(__file__).parent.parent
 TABLE_PATH = ROOT / "registry" / "openness.yaml"

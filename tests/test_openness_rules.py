@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from builder import openness_rules
-from builder.yamlfile import read
+from builder.load import openness_rules
+from builder.load.yamlfile import read
 
 TABLE_PATH = Path(__file__).parent.parent / "registry" / "openness.yaml"
 
@@ -92,7 +92,8 @@ def test_the_rules_come_from_the_table(table: Mapping[str, Any]) -> None:
 
 
 def test_the_methodology_page_lists_each_rule_from_the_table(base_registry: Path) -> None:
-    from builder import pages, registry
+    from builder.load import loader as registry
+    from builder.site import pages
 
     generated = {g.path: g.content for g in pages.generate(registry.load(base_registry).require())}
     page = str(generated["methodology.md"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from builder import pages, registry
+from builder.load import loader as registry
+from builder.site import pages
 
 MODEL = "id: m{n:03d}\nname: Model {n:03d}\norganization: example-lab\nsources: [{{id: s, title: S, url: 'https://example.org'}}]\n"
 

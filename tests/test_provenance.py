@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from builder import pages, registry
+from builder.load import loader as registry
+from builder.site import pages
 
 THIRD_PARTY = ("  tokens: 2.0e+10\n", "  tokens: 2.0e+10\n  compute_flop: {value: 1.0e+20, source: paper, "
                "provenance: third-party-estimate, confidence: Speculative}\n  utilization: {value: 0.4, estimated: true}\n")

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from builder.ranges import Z90, Range, triangular_percentiles
+from builder.derive.ranges import Z90, Range, triangular_percentiles
 
 
 def test_a_lognormal_input_keeps_its_5th_and_95th_percentiles() -> None:

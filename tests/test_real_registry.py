@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder import coverage, derived, metrics, registry
+from builder.derive import coverage, derived, metrics
+from builder.load import loader as registry
 
 ROOT = Path(__file__).parent.parent
 

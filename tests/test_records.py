@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from builder import registry
-from builder.background import can_fork
-from builder.schemas import Schemas
+from builder.load import loader as registry
+from builder.load.schemas import Schemas
+from builder.runtime.background import can_fork
 
 
 def test_plain_training_figure_cites_training_sources(base_registry: Path) -> None:

@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from builder import derived, exports, pages, registry
 from builder.cli import main
+from builder.derive import derived
+from builder.export import bundle as exports
 from builder.importers.common import Index
-from builder.relations import name_key, url_key
+from builder.load import loader as registry
+from builder.load.relations import name_key, url_key
+from builder.site import pages
 
 SOURCE = 'sources: [{id: s, title: S, url: "https://example.org"}]\n'
 

@@ -7,8 +7,11 @@ import json
 import shutil
 from pathlib import Path
 
-from builder import derived, exports, fieldref, registry
-from builder.schemas import Schemas
+from builder.derive import derived
+from builder.export import bundle as exports
+from builder.load import loader as registry
+from builder.load.schemas import Schemas
+from builder.site import fieldref
 from tests.conftest import ROOT
 
 SENTINEL = "Name as its developer writes it (from the configured schema folder)."

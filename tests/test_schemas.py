@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from builder.schemas import KINDS, Schemas, iter_properties
+from builder.load.schemas import KINDS, Schemas, iter_properties
 
 ROOT = Path(__file__).parent.parent
 SCHEMA_FILES = sorted((ROOT / "schema").glob("*.schema.json"))
@@ -69,7 +69,7 @@ def test_the_compiled_validator_rejects_a_bad_item_of_a_list_and_accepts_the_fix
     """The fast path's messages are left unformatted (never read), so what it answers is all that counts."""
     import fastjsonschema
 
-    from builder.yamlfile import read
+    from builder.load.yamlfile import read
 
     entry, _ = read(ROOT / "tests/fixtures/valid/models/plain-and-mapped-figures.yaml")
     check = Schemas().fast("model")

@@ -20,9 +20,11 @@ import pytest
 import yaml
 from markupsafe import Markup, escape
 
-from builder import pages, pageviews, registry
-from builder.metrics import Input
-from builder.records import Source
+from builder.derive.metrics import Input
+from builder.load import loader as registry
+from builder.records.types import Source
+from builder.site import pages
+from builder.site import views as pageviews
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -459,7 +461,7 @@ def test_the_models_index_rows_are_computed_once_for_its_pages_and_rows_json(tmp
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from builder import pagetables
+    from builder.site import tables as pagetables
 
     made: list[int] = []
     original = pagetables.index_rows

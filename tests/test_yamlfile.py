@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.yamlfile import MAX_BYTES, MAX_DEPTH, Locator, YamlProblem, decode, parse, read
+from builder.load.yamlfile import MAX_BYTES, MAX_DEPTH, Locator, YamlProblem, decode, parse, read
 
 
 def _fails(text: str) -> YamlProblem:

@@ -14,15 +14,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from builder import checks, spreadsheet
+from builder import spreadsheet
 from builder.importers import merge as merging
 from builder.importers import yamlout
 from builder.importers.common import Index, Record
 from builder.importers.report import Progress, Report
-from builder.precedence import Precedence
+from builder.load import checks
+from builder.load.schemas import Schemas
+from builder.load.yamlfile import YamlProblem, parse, read
 from builder.problems import dotted
-from builder.schemas import Schemas
-from builder.yamlfile import YamlProblem, parse, read
+from builder.records.precedence import Precedence
 
 FOLDERS = yamlout.FOLDER
 

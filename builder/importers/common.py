@@ -14,7 +14,7 @@ import yaml
 
 from builder.importers import upstream
 from builder.importers.report import Report
-from builder.openness import license_class
+from builder.records.licences import license_class
 
 DATA = Path(__file__).resolve().parent
 Record = dict[str, Any]

@@ -9,7 +9,7 @@ from typing import Any
 
 from builder.importers import Context, Planned, upstream
 from builder.importers.common import Record, figure, licence, number, slugify, text, tidy
-from builder.yamlfile import MAX_BYTES
+from builder.load.yamlfile import MAX_BYTES
 
 OWNED = frozenset({"hf-model-card"})
 TRAINING_TYPES = ("pre-training", "pretraining", "pre-train")

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from builder.precedence import Precedence
+from builder.records.precedence import Precedence
 
 UNION_LISTS = frozenset({"aliases", "domains"})
 

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from builder.load.yamlfile import MAX_BYTES, YamlProblem, parse
 from builder.safetext import printable
-from builder.yamlfile import MAX_BYTES, YamlProblem, parse
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # an upstream table larger than this is not one the importers know
 MAX_CELL = 131_072  # characters in one CSV cell (the csv module's default limit; upstream cells are far shorter)

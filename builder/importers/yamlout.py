@@ -15,7 +15,7 @@ from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.scalarstring import FoldedScalarString
 
 from builder.importers.common import yaml_number
-from builder.schemas import Schemas
+from builder.load.schemas import Schemas
 
 FOLDER = {"model": "models", "hardware": "hardware", "grid": "grids", "organization": "organizations"}
 FLOW_WIDTH = 96

@@ -1,0 +1,1 @@
+"""Derivation, pure: records in, figures with formula, inputs and range out."""

@@ -1,0 +1,1 @@
+"""The MkDocs adapter: the only code that imports MkDocs; thin hooks around one build's state."""

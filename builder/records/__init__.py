@@ -1,0 +1,1 @@
+"""The records' vocabulary: typed, immutable records and the Registry type; no I/O."""

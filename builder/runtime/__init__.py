@@ -1,0 +1,1 @@
+"""Process-level speed machinery (a forked worker, kept compiled code), invisible to the core."""

@@ -1,0 +1,1 @@
+"""The site's pages: views per page kind, Jinja templates, assets, tables and charts."""
