@@ -9,8 +9,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ORGS = 200
-WEIGHTS = ("open", "gated", "restricted", "api-only", "hosted-only", "unreleased", "unknown")
-LICENCES = ("Apache-2.0", "MIT", "CC-BY-NC-4.0", "LicenseRef-Llama-3.1-Community-License", "LicenseRef-proprietary")
+# Each licence with the weights statuses its class in registry/openness.yaml allows (validation refuses the others).
+LICENCES = {"Apache-2.0": ("open", "gated", "unknown"), "MIT": ("open", "gated", "unknown"),
+            "CC-BY-NC-4.0": ("restricted", "gated", "unknown"),
+            "LicenseRef-Llama-3.1-Community-License": ("restricted", "gated", "unknown"),
+            "LicenseRef-proprietary": ("api-only", "hosted-only", "unreleased", "unknown")}
 DOMAINS = ("language", "vision", "multimodal", "speech", "biology", "games")
 COUNTRIES = ("US", "FR", "TW", "CN", "DE", "GB", "CA", "JP", "KR", "IN")
 
@@ -46,12 +49,13 @@ def _model(i: int, rng: random.Random, hardware: list[str], grids: list[str]) ->
                   f"  emissions_tco2e: {{value: {rng.uniform(1, 5000):.4g}, note: \"location-based, as published\"}}"]
     if shape == 2:
         lines += [f"  compute_flop: {{value: {6 * params * tokens:.4g}, estimated: true, note: third-party estimate}}"]
+    licence = rng.choice(sorted(LICENCES))
     lines += [
         "  sources: [paper]",
         "openness:",
-        f"  weights: {{value: {rng.choice(WEIGHTS)}, source: card}}",
+        f"  weights: {{value: {rng.choice(LICENCES[licence])}, source: card}}",
         f"  training_data: {rng.choice(('released', 'partial', 'documented', 'undisclosed', 'unknown'))}",
-        f"  weights_license: {rng.choice(LICENCES)}",
+        f"  weights_license: {licence}",
         "access:",
         f"  gating: {rng.choice(('none', 'click-through', 'registration', 'approval', 'closed'))}",
         f"  languages: [en, {rng.choice(('fr', 'zh', 'de', 'es', 'ja'))}]",
