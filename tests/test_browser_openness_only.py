@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from test_browser_site import ARGS, CHROMIUM, Watch, _Quiet
+from test_browser_site import Watch, browser, serve_site
 from test_site import build, make_project
+
+__all__ = ["browser"]  # the shared Chromium fixture (and its REQUIRE_BROWSER_TESTS rule), used by the test below
 
 LISTED = ("id: listed-only\nname: Listed Only\nopenness:\n  paper: {value: unknown, source: s}\n"
           "sources: [{id: s, title: S, url: 'https://example.org'}]\n")
@@ -24,20 +23,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "registry" / "models" / "listed-only.yaml").write_text(LISTED, encoding="utf-8")
     done = build(config, root / "site")
     assert done.returncode == 0, done.stderr[-3000:]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "site")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
+    yield from serve_site(root / "site")
 
 
 def test_the_toggle_shows_and_hides_openness_only_records(browser: Any, served: str) -> None:

@@ -37,17 +37,22 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def serve_site(site: Path) -> Iterator[str]:
+    """A built site served on 127.0.0.1 from a thread, until the generator is closed."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The fixture site built and served on 127.0.0.1 from a thread."""
     root = tmp_path_factory.mktemp("browser")
     done = build(make_project(root), root / "site")
     assert done.returncode == 0, done.stderr[-3000:]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "site")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    yield from serve_site(root / "site")
 
 
 @pytest.fixture(scope="module")
@@ -289,10 +294,7 @@ def served_many(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "sources:\n  - id: card\n    title: A card\n    url: https://example.org/card\n", encoding="utf-8")
     done = build(config, root / "site")
     assert done.returncode == 0, done.stderr[-3000:]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    yield from serve_site(root / "site")
 
 
 def _count(page: Any) -> str:

@@ -81,7 +81,7 @@ def _record_figure(model: Model, name: str) -> Figure | None:
 def _by_developer(fig: Figure | None) -> bool:
     """A figure the developer published (its count or measurement, or its own estimate): a third party's estimate, such as
     Epoch AI's, does not count towards coverage."""
-    return fig is not None and fig.provenance in ("reported", "reported-estimate")
+    return fig is not None and fig.by_developer
 
 
 def _hours_published(model: Model) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 from builder.derive.ranges import Range
 from builder.formatting import exact
-from builder.records.types import Assumption, Figure, Grid, Hardware, Intensity, Location, Model, Operator, Organization
+from builder.records.types import DEVELOPER_PROVENANCE, Assumption, Figure, Grid, Hardware, Intensity, Location, Model, Operator, Organization
 
 PRECISION_ORDER = ("bf16", "fp16", "tf32", "fp32")
 INTERVAL_NAME = "90% (log-normal propagation; hull: every input at its extreme)"
@@ -100,7 +100,7 @@ class Metric:
     @property
     def developer(self) -> bool:
         """Whether the developer stands behind the figure (its own count or its own estimate)."""
-        return self.method in ("reported", "reported-estimate")
+        return self.method in DEVELOPER_PROVENANCE
 
     @property
     def sourced(self) -> bool:

@@ -23,7 +23,7 @@ HARDWARE_CLASSES = (("laptop", "laptop_memory_gb"), ("one consumer GPU", "consum
 
 def _disclosed(fig: Figure | None) -> bool:
     """A figure counts as disclosed when the developer gives it (a count or its own estimate), never a third party's estimate."""
-    return fig is not None and fig.provenance != "third-party-estimate"
+    return fig is not None and fig.by_developer
 
 
 DISCLOSURES: tuple[tuple[str, str, Callable[[Model], bool]], ...] = (

@@ -19,7 +19,6 @@ WEIGHTS = {"open weights (unrestricted)": "open", "open weights (restricted use)
 CODE = {"open source": "released", "open (non-commercial)": "released", "open (restricted use)": "released", "unreleased": "undisclosed"}
 PRECISION = {"fp32": "fp32", "tf32": "tf32", "bf16": "bf16", "fp16": "fp16", "fp8": "fp8", "int8": "int8"}
 ORG_KIND = {"industry": "company", "academia": "academic", "research collective": "collaboration", "government": "government"}
-CONFIDENCE = {"confident", "likely", "speculative"}
 DATASET_SIZE = ("Training dataset size (total)", "Training dataset size (datapoints)")
 
 
@@ -101,10 +100,10 @@ def _judged(value: float | int | None, sid: str, judged: whose.Judged, note: str
 
 def _estimate(row: dict[str, str], sid: str, value: float | int | None, full_view: bool) -> Record | None:
     """Training compute with Epoch's confidence and, in the full view, its bounds and estimation method."""
-    confidence = row.get("Confidence", "").strip()
+    confidence = whose.confidence(row)
     method = row.get("Training compute estimation method", "").strip()
     notes = []
-    if confidence.lower() in CONFIDENCE:
+    if confidence:
         notes.append(f"Epoch AI confidence: {confidence}")
     if method:
         notes.append(f"estimation method: {method}")

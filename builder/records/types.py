@@ -39,9 +39,17 @@ class Figure:
     scope: str | None = None  # a training figure's own scope, where it differs from training.scope
 
     @property
+    def by_developer(self) -> bool:
+        """Whether the developer stands behind the figure (its count or measurement, or its own estimate)."""
+        return self.provenance in DEVELOPER_PROVENANCE
+
+    @property
     def bounds(self) -> tuple[float, float]:
         """(low, high), each the value itself where the source gives no range (a range may start at 0)."""
         return (self.value if self.low is None else self.low, self.value if self.high is None else self.high)
+
+
+DEVELOPER_PROVENANCE = ("reported", "reported-estimate")  # a third-party estimate is anyone else's
 
 
 @dataclass(frozen=True)
