@@ -842,9 +842,10 @@ def model_summary(m: Model, registry: Registry) -> str:
     orgs = ", ".join(registry.organizations[o].name if o in registry.organizations else o for o in m.organizations)
     who = f"{m.name}" + (f" by {orgs}" if orgs else "") + (f", released {m.released[:4]}" if m.released else "")
     t = m.training
-    for fig, unit, what in ((t.emissions_tco2e, "tCO2e", "training emissions"), (t.energy_mwh, "MWh", "training energy"),
-                            (t.compute_flop, "FLOP", "training compute")):
+    for name, what in (("emissions_tco2e", "training emissions"), ("energy_mwh", "training energy"),
+                       ("compute_flop", "training compute")):
+        fig: Figure | None = getattr(t, name)
         if fig is not None:
             how = "the source's estimate" if fig.estimated else "as published"
-            return f"{who}: {what} {figure(fig.value, unit, fig.low, fig.high)}, {how}."
+            return f"{who}: {what} {figure(fig.value, catalogue.metric(name).unit, fig.low, fig.high)}, {how}."
     return f"{who}: training compute, energy, emissions, openness and access."
