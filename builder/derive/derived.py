@@ -11,6 +11,7 @@ from builder.derive import inference, metrics, summaries
 from builder.derive.metrics import Context, Derived, Metric
 from builder.derive.openness import OpennessScore, score
 from builder.problems import WARNING, Problem, dotted
+from builder.records import catalogue
 from builder.records.registry import Registry
 from builder.records.types import Model
 
@@ -44,20 +45,28 @@ class ModelReport:
 
     @cached_property
     def _derived_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {name: m.as_dict() for name, m in self.training.metrics.items()}
-        out.update({name: m.as_dict() for name, m in self.equivalents.items()})
+        out: dict[str, Any] = {name: m.as_dict() for name, m in self.metrics.items()}
         out["access"] = self.access.as_dict()
         out["openness"] = self.openness.as_dict()
         out["transparency"] = self.transparency.as_dict()
         out["openness_only"] = self.openness_only
         out["inference"] = [n.as_dict() for n in self.inference]
-        out["missing"] = dict(self.training.missing)
-        if self.break_even is not None:
-            out["break_even_queries"] = self.break_even.as_dict()
-        if self.inference_estimate is not None:
-            out["inference_energy_wh_per_1000_tokens"] = self.inference_estimate.as_dict()
-        elif self.inference_estimate_reason:
-            out["missing"]["inference_energy_wh_per_1000_tokens"] = self.inference_estimate_reason
+        out["missing"] = self.missing
+        return out
+
+    @cached_property
+    def metrics(self) -> dict[str, Metric]:
+        """Every derived metric by name, in the catalogue's order: training, inference, everyday equivalents."""
+        inference = {m.name: m for m in (self.inference_estimate, self.break_even) if m is not None}
+        found = {**self.training.metrics, **inference, **self.equivalents}
+        return {name: found[name] for name in sorted(found, key=catalogue.position)}
+
+    @property
+    def missing(self) -> dict[str, str]:
+        """Why each metric that could not be derived is missing, by name (training and the inference estimate)."""
+        out = dict(self.training.missing)
+        if self.inference_estimate is None and self.inference_estimate_reason:
+            out["inference_energy_wh_per_1000_tokens"] = self.inference_estimate_reason
         return out
 
 

@@ -9,11 +9,12 @@ from typing import Any
 
 from builder.derive.metrics import Context, Input, Metric, figure_input, rng
 from builder.derive.ranges import Range
+from builder.records import catalogue
 from builder.records.types import Disclosure, Figure, Model
 
 TOKENS_PER_UNIT = 1000
 GRAMS_PER_TONNE = 1e6
-FIGURES = (("energy_wh", "Wh"), ("emissions_g", "gCO2e"), ("water_ml", "mL"), ("abiotic_depletion_mg_sb_eq", "mg Sb eq"))
+FIGURES = catalogue.names(catalogue.DISCLOSURE)  # a disclosure's figures, normalised per query and per output tokens
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,11 @@ def _value(fig: Figure | None) -> float | None:
 
 
 def normalise(d: Disclosure) -> Normalised:
-    per_query = {name: v / d.queries for name, _ in FIGURES if (v := _value(getattr(d, name))) is not None}
+    per_query = {name: v / d.queries for name in FIGURES if (v := _value(getattr(d, name))) is not None}
     if d.output_tokens is None:
         return Normalised(d, per_query, {}, "the source does not state how many output tokens one query produces")
-    per_tokens = {name: v / d.output_tokens * TOKENS_PER_UNIT for name, _ in FIGURES if (v := _value(getattr(d, name))) is not None}
+    per_tokens = {name: v / d.output_tokens * TOKENS_PER_UNIT for name in FIGURES
+                  if (v := _value(getattr(d, name))) is not None}
     return Normalised(d, per_query, per_tokens, None)
 
 
@@ -95,7 +97,9 @@ def break_even(training_emissions: Metric, disclosures: Sequence[Disclosure]) ->
             cautions.append(f"the per-query figure also counts {', '.join(beyond)}, which training's operational emissions leave out")
         note = "; ".join(cautions) + ": an indication only" if cautions else None
         per_query_input = Input("emissions_g_per_query", per_query.value, per_query.low, per_query.high, "gCO2e", d.kind, d.query, d.sources)
-        return Metric("break_even_queries", queries.value, queries.low, queries.high, "queries", "estimated", "training / per-query",
+        unit = catalogue.metric("break_even_queries").unit
+        return Metric("break_even_queries", queries.value, queries.low, queries.high, unit, "estimated",
+                      "training / per-query",
                       "training emissions_tco2e x 1,000,000 g/t / emissions per query (g)", (training_emissions.as_input(), per_query_input),
                       note=note, spread=queries)
     return None
@@ -170,7 +174,8 @@ def estimate_energy(model: Model, ctx: Context) -> Metric | str:
     energy = server * rng(pue)
     which = "active_parameters" if model.active_parameters else "parameters"
     return Metric(
-        "inference_energy_wh_per_1000_tokens", energy.value, energy.low, energy.high, "Wh per 1,000 output tokens", "estimated",
+        "inference_energy_wh_per_1000_tokens", energy.value, energy.low, energy.high,
+        catalogue.metric("inference_energy_wh_per_1000_tokens").unit, "estimated",
         "EcoLogits method", f"1,000 x PUE x (GPUs x (alpha x exp(beta x batch) x {which} in billions + gamma) + "
         "server power x latency per token / 3600 x GPUs / GPUs per server / batch); GPUs = overhead x parameters x bits / 8 / "
         "GPU memory, rounded up to a whole number and then to a power of two (ecologits 0.11.3)",

@@ -9,6 +9,7 @@ from typing import Any
 
 from builder.derive.ranges import Range
 from builder.formatting import exact
+from builder.records import catalogue
 from builder.records.types import DEVELOPER_PROVENANCE, Assumption, Figure, Grid, Hardware, Intensity, Location, Model, Operator, Organization
 
 PRECISION_ORDER = ("bf16", "fp16", "tf32", "fp32")
@@ -19,11 +20,7 @@ WATT_HOURS_PER_MWH = 1e6
 FLOP_PER_PARAMETER_TOKEN = 6
 BYTES_PER_GB = 1e9
 
-TRAINING_METRICS = ("accelerator_hours", "compute_flop", "it_energy_mwh", "energy_mwh", "carbon_intensity_g_per_kwh",
-                    "emissions_tco2e", "emissions_market_tco2e", "water_m3")
-UNITS = {"accelerator_hours": "h", "compute_flop": "FLOP", "it_energy_mwh": "MWh", "energy_mwh": "MWh",
-         "carbon_intensity_g_per_kwh": "gCO2e/kWh", "emissions_tco2e": "tCO2e", "emissions_market_tco2e": "tCO2e",
-         "water_m3": "m3"}
+TRAINING_METRICS = catalogue.names(catalogue.TRAINING)  # each derived by ModelDerivation._<name>, in this order
 METHODS = {
     "reported": "the developer's own figure, published as a measurement or count",
     "reported-estimate": "the developer's own estimate, published as such",
@@ -321,10 +318,11 @@ def peak_flops(hw: Hardware, precision: str | None) -> tuple[str, Figure] | None
     return None
 
 
-def reported(name: str, fig: Figure, unit: str) -> Metric:
+def reported(name: str, fig: Figure) -> Metric:
     """A figure read in a source, its method saying who stands behind it (the developer, its estimate, or a third party)."""
     low, high = fig.bounds
     path, formula = SOURCED_PATHS[fig.provenance]
+    unit = catalogue.metric(name).unit
     return Metric(name, fig.value, low, high, unit, fig.provenance, path, formula, (), fig.sources, fig.note,
                   confidence=fig.confidence, scope=fig.scope)
 
@@ -336,7 +334,8 @@ def figure_input(name: str, fig: Figure, unit: str, ref: str = "entry", rule: st
 
 
 def estimated(name: str, r: Range, path: str, formula: str, inputs: tuple[Input, ...], note: str | None = None) -> Metric:
-    return Metric(name, r.value, r.low, r.high, UNITS.get(name, ""), "estimated", path, formula, inputs, (), note, spread=r)
+    unit = catalogue.metric(name).unit
+    return Metric(name, r.value, r.low, r.high, unit, "estimated", path, formula, inputs, (), note, spread=r)
 
 
 def rng(i: Input) -> Range:
@@ -381,7 +380,7 @@ class ModelDerivation:
                 break
             reasons.append(result)
         if fig is not None:
-            figure_metric = replace(reported(name, fig, UNITS[name]), scope=fig.scope)
+            figure_metric = replace(reported(name, fig), scope=fig.scope)
             if estimates and estimates[0].scope != fig.scope:
                 said = {None: f"the record's scope ({self.t.scope or 'not stated'})"}
                 note = (f"no independent estimate beside it: the figure covers {fig.scope or said[None]}, the other published "
@@ -689,7 +688,7 @@ class ModelDerivation:
         if self.t.emissions_market_tco2e is None:
             self.missing["emissions_market_tco2e"] = "market-based emissions are only ever reported, not estimated"
             return None
-        return reported("emissions_market_tco2e", self.t.emissions_market_tco2e, "tCO2e")
+        return reported("emissions_market_tco2e", self.t.emissions_market_tco2e)
 
 
 def cross_checks(model: Model, metrics: Mapping[str, Metric], ctx: Context) -> tuple[CrossCheck, ...]:

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.derive.metrics import Context, Input, Metric, figure_input, rng
+from builder.records import catalogue
 from builder.records.types import Figure, Model
 
+# (name, the training metric it restates, the assumption that metric is divided by, formula); each has a catalogue row
 EQUIVALENTS = (
-    ("car_years", "emissions_tco2e", "car_tco2e_per_year", "passenger-car years", "emissions_tco2e / emissions of a typical passenger car in a year"),
-    ("flights_paris_new_york", "emissions_tco2e", "flight_paris_new_york_tco2e_per_passenger", "passenger flights Paris-New York",
+    ("car_years", "emissions_tco2e", "car_tco2e_per_year",
+     "emissions_tco2e / emissions of a typical passenger car in a year"),
+    ("flights_paris_new_york", "emissions_tco2e", "flight_paris_new_york_tco2e_per_passenger",
      "emissions_tco2e / emissions of one passenger flying Paris-New York"),
-    ("household_years", "energy_mwh", "household_electricity_mwh_per_year", "household-years of electricity",
+    ("household_years", "energy_mwh", "household_electricity_mwh_per_year",
      "energy_mwh / electricity a household uses in a year"),
 )
 BITS = (16, 8, 4)
@@ -39,12 +42,13 @@ DISCLOSURES: tuple[tuple[str, str, Callable[[Model], bool]], ...] = (
 def equivalents(metrics: Mapping[str, Metric], ctx: Context) -> dict[str, Metric]:
     """Emissions and energy in units readers know, each factor sourced in assumptions."""
     out: dict[str, Metric] = {}
-    for name, basis, key, unit, formula in EQUIVALENTS:
+    for name, basis, key, formula in EQUIVALENTS:
         metric = metrics.get(basis)
         if metric is None or key not in ctx.assumptions:
             continue
         factor = ctx.assumption(key)
         r = metric.range / rng(factor)
+        unit = catalogue.metric(name).unit
         out[name] = Metric(name, r.value, r.low, r.high, unit, "estimated", "equivalent", formula, (metric.as_input(), factor),
                            spread=r)
     return out

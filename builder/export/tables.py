@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.derive.derived import ModelReport
-from builder.derive.metrics import METHODS, METHODS_TEXT, TRAINING_METRICS, UNITS, Metric
-from builder.derive.summaries import BITS, EQUIVALENTS
+from builder.derive.metrics import METHODS, METHODS_TEXT, Metric
+from builder.derive.summaries import BITS
 from builder.formatting import exact
 from builder.load.schemas import Schemas
+from builder.records import catalogue
 from builder.records.registry import Registry
 from builder.records.types import FIGURE_FIELDS, RELATIONS, Figure, Source
 from builder.spreadsheet import neutral
@@ -222,33 +223,15 @@ def _model_fields(describe: Describer) -> list[_Field]:
     return fields
 
 
-INFERENCE_METRICS = {
-    "inference_energy_wh_per_1000_tokens": (
-        "Inference energy per 1,000 output tokens, estimated for open-weights models from their (active) parameters by EcoLogits' "
-        "method; scope: accelerators, host and cooling.", "Wh per 1,000 output tokens"),
-    "break_even_queries": ("Queries after which inference emissions exceed training emissions, from the first inference disclosure "
-                           "with per-query emissions.", "queries"),
-}
-
-
 def _metric_label(name: str, describe: Describer) -> tuple[str, str]:
-    """What a derived metric measures and its unit: from the schema for training figures, else the inference or equivalents tables."""
-    if name in UNITS:
-        return describe("model", "training", name), UNITS[name]
-    if name in INFERENCE_METRICS:
-        return INFERENCE_METRICS[name]
-    _, basis, _, unit, formula = next(e for e in EQUIVALENTS if e[0] == name)
-    return f"Everyday equivalent of {basis}: {formula}.", unit
+    """What a derived metric measures and its unit, from its catalogue row (a training figure's: from the schema)."""
+    row = catalogue.metric(name)
+    return (describe("model", *row.schema) if row.schema else row.description), row.unit
 
 
 def derived_names() -> tuple[str, ...]:
-    return (*TRAINING_METRICS, *INFERENCE_METRICS, *(e[0] for e in EQUIVALENTS))
-
-
-def report_metrics(report: ModelReport) -> dict[str, Metric]:
-    """Every derived metric of a model by name: training, inference estimate, break-even and equivalents."""
-    extra = {m.name: m for m in (report.inference_estimate, report.break_even) if m is not None}
-    return {**report.training.metrics, **extra, **report.equivalents}
+    """Every derived metric, in the catalogue's order: training, inference, everyday equivalents."""
+    return tuple(catalogue.METRICS)
 
 
 def _derived_columns(describe: Describer) -> list[Column]:
@@ -303,7 +286,7 @@ def _metric_cells(name: str, metric: Metric | None) -> Row:
 def model_row(report: ModelReport, fields: Sequence[_Field]) -> Row:
     data = report.model.data
     row: Row = {f.name: f.read(dig(data, *f.path)) for f in fields}
-    metrics = report_metrics(report)
+    metrics = report.metrics
     for name in derived_names():
         row.update(_metric_cells(name, metrics.get(name)))
     need = {m.bits: m for m in report.access.memory}
@@ -393,8 +376,8 @@ def claims_tables(registry: Registry, describe: Describer) -> list[Table]:
     return [claims, claim_models]
 
 
-DISCLOSURE_FIGURES = ("energy_wh", "emissions_g", "water_ml", "abiotic_depletion_mg_sb_eq")
-LIFECYCLE_FIGURES = ("emissions_tco2e", "water_m3", "abiotic_depletion_kg_sb_eq")
+DISCLOSURE_FIGURES = catalogue.names(catalogue.DISCLOSURE)
+LIFECYCLE_FIGURES = catalogue.names(catalogue.LIFECYCLE)
 SOURCES_NOTE = " Source ids (see sources.csv); the model's top-level sources when the entry names none."
 
 
@@ -542,7 +525,7 @@ INPUT_COLUMNS = (
 
 def _all_metrics(reports: Mapping[str, ModelReport]) -> Iterable[tuple[str, Metric]]:
     for model_id, r in reports.items():
-        yield from ((model_id, m) for m in report_metrics(r).values())
+        yield from ((model_id, m) for m in r.metrics.values())
 
 
 METRIC_CELLS = ("model_id", "metric", "value", "low", "high", "unit", "method", "path", "confidence", "formula", "sources", "note",

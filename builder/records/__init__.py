@@ -1,1 +1,1 @@
-"""The records' vocabulary: typed, immutable records and the Registry type; no I/O."""
+"""The records' vocabulary: typed, immutable records, the Registry type and the catalogue of metrics; no I/O."""

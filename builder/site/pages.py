@@ -24,6 +24,7 @@ from builder.export import bundle as exports
 from builder.export import package as export_package
 from builder.formatting import number
 from builder.load.schemas import Schemas
+from builder.records import catalogue
 from builder.records.registry import Registry
 from builder.runtime import codecache
 from builder.site import charts, fieldref
@@ -190,12 +191,11 @@ def methodology(reports: Mapping[str, ModelReport], registry: Registry) -> dict[
     methods: Counter[str] = Counter()
     for r in reports.values():
         methods.update(m.method for m in r.training.metrics.values())
-        found = [*r.training.metrics.values(), *r.equivalents.values(), *(m for m in (r.inference_estimate, r.break_even) if m is not None)]
-        for m in found:
+        for m in r.metrics.values():
             if m.method == "estimated":
-                used[(pageviews.METRIC_LABELS.get(m.name, m.name.replace("_", " ")), m.path, m.formula)] += 1
+                used[(catalogue.metric(m.name).label, m.path, m.formula)] += 1
             if m.estimate is not None:
-                used[(pageviews.METRIC_LABELS.get(m.name, m.name), m.estimate.path, m.estimate.formula)] += 1
+                used[(catalogue.metric(m.name).label, m.estimate.path, m.estimate.formula)] += 1
     known = {s.id: s for s in registry.assumption_sources}
     assumptions = []
     for a in sorted(registry.assumptions.values(), key=lambda a: a.id):

@@ -11,23 +11,12 @@ from urllib.parse import quote, urlsplit
 
 from builder.derive import coverage, inference
 from builder.derive.derived import ModelReport
-from builder.derive.metrics import SCOPES, TRAINING_METRICS, UNITS, Input, Metric
+from builder.derive.metrics import SCOPES, TRAINING_METRICS, Input, Metric
 from builder.formatting import PARAMETERS, figure, number, scaled
+from builder.records import catalogue
 from builder.records.registry import Registry
 from builder.records.types import Disclosure, Figure, Lifecycle, Model, Source, Status
 
-METRIC_LABELS = {
-    "accelerator_hours": "Accelerator-hours",
-    "compute_flop": "Training compute",
-    "it_energy_mwh": "IT energy (accelerators and servers)",
-    "energy_mwh": "Energy, data-centre overhead included",
-    "carbon_intensity_g_per_kwh": "Carbon intensity of the electricity",
-    "emissions_tco2e": "Emissions (location-based)",
-    "emissions_market_tco2e": "Emissions (market-based)",
-    "water_m3": "Water consumed (on-site and off-site)",
-    "inference_energy_wh_per_1000_tokens": "Inference energy per 1,000 output tokens (EcoLogits method)",
-    "break_even_queries": "Queries until inference emissions exceed training emissions",
-}
 OPENNESS_LABELS = {
     "weights": "Weights", "checkpoints": "Intermediate checkpoints", "training_code": "Training code",
     "inference_code": "Inference code", "training_data": "Training data", "model_card": "Model card",
@@ -303,7 +292,7 @@ def metric_view(m: Metric, model_sources: Mapping[str, Source], book: SourceBook
     """A derived metric with its inputs and their sources resolved for printing."""
     inputs = [book.input_view(i, model_sources, linker) for i in m.inputs]
     estimate = metric_view(m.estimate, model_sources, book, linker) if m.estimate is not None else None
-    return MetricView(m.name, METRIC_LABELS.get(m.name, m.name.replace("_", " ")),
+    return MetricView(m.name, catalogue.metric(m.name).label,
                       quantity(m.value, m.low, m.high, m.unit, m.method != "reported", m.method == "estimated"), m.method, m.path,
                       m.formula, tuple(inputs), links_for(m.sources, model_sources), m.note, estimate, confidence=m.confidence,
                       scope=SCOPES.get(m.scope, m.scope) if m.scope else None)
@@ -311,8 +300,8 @@ def metric_view(m: Metric, model_sources: Mapping[str, Source], book: SourceBook
 
 def missing_view(name: str, reason: str) -> MetricView:
     """A metric nobody published and the builder could not estimate: unknown, with the reason."""
-    return MetricView(name, METRIC_LABELS.get(name, name), quantity(None, unit=UNITS.get(name, "")), "unknown", "", "", (), (), None,
-                      missing=reason)
+    row = catalogue.metric(name)
+    return MetricView(name, row.label, quantity(None, unit=row.unit), "unknown", "", "", (), (), None, missing=reason)
 
 
 def status_state(value: str) -> str:
@@ -458,11 +447,6 @@ PHASES = {"training": "training", "inference": "inference (use)"}
 KIND_LABELS = {"measured": "measured", "estimated": "estimated by the source",
                "vendor-statement": "vendor statement (no published method)"}
 ACCOUNTING_LABELS = {"location": "location-based (grid average)", "market": "market-based (after clean-energy purchases)"}
-DISCLOSURE_FIGURES = (("energy_wh", "Energy", "Wh"), ("emissions_g", "Emissions", "gCO2e"), ("water_ml", "Water", "mL"),
-                      ("abiotic_depletion_mg_sb_eq", "Abiotic resource depletion", "mg Sb eq"))
-LIFECYCLE_FIGURES = (("emissions_tco2e", "Emissions", "tCO2e"), ("water_m3", "Water consumed", "m3"),
-                     ("abiotic_depletion_kg_sb_eq", "Abiotic resource depletion", "kg Sb eq"))
-INFERENCE_DERIVED = ("inference_energy_wh_per_1000_tokens", "break_even_queries")
 
 
 @dataclass(frozen=True)
@@ -542,9 +526,9 @@ def disclosure_view(n: inference.Normalised, position: int, known: Mapping[str, 
     d: Disclosure = n.disclosure
     per_tokens = inference.TOKENS_PER_UNIT / d.output_tokens if d.output_tokens else None
     lines = []
-    for name, label, unit in DISCLOSURE_FIGURES:
-        fig: Figure | None = getattr(d, name)
-        lines.append(FigureLine(label, _scaled(fig, 1 / d.queries, unit), _scaled(fig, per_tokens, unit),
+    for row in catalogue.group(catalogue.DISCLOSURE):
+        fig: Figure | None = getattr(d, row.name)
+        lines.append(FigureLine(row.label, _scaled(fig, 1 / d.queries, row.unit), _scaled(fig, per_tokens, row.unit),
                                 _own_sources(fig, d.sources, known), fig.note if fig else None))
     return DisclosureView(position, d.query, d.kind, KIND_LABELS.get(d.kind, d.kind), number(d.output_tokens), number(d.queries),
                           tuple(lines), n.per_token_reason, accounting_label(d.accounting), scope_view(d.scope),
@@ -568,24 +552,23 @@ class LifecycleView:
 def lifecycle_view(lc: Lifecycle, position: int, known: Mapping[str, Source]) -> LifecycleView:
     """A life-cycle assessment with its boundary read as included and not included parts; unknown totals say unknown."""
     totals = []
-    for name, label, unit in LIFECYCLE_FIGURES:
-        fig: Figure | None = getattr(lc, name)
-        totals.append((label, figure_quantity(fig, unit), _own_sources(fig, lc.sources, known), fig.note if fig else None))
+    for row in catalogue.group(catalogue.LIFECYCLE):
+        fig: Figure | None = getattr(lc, row.name)
+        totals.append((row.label, figure_quantity(fig, row.unit), _own_sources(fig, lc.sources, known),
+                       fig.note if fig else None))
     return LifecycleView(position, lc.period, scope_view(lc.boundary, phases=True), tuple(totals), lc.methodology or "unknown",
                          lc.assessed_by or "unknown", lc.note, links_for(lc.sources, known))
 
 
 def inference_metrics(report: ModelReport, known: Mapping[str, Source], book: SourceBook, linker: Linker) -> list[MetricView]:
-    """The EcoLogits-method estimate (or why it is absent) and the break-even queries when both sides are known."""
+    """The inference metrics in catalogue order: the EcoLogits-method estimate (or why it is absent) and the break-even
+    queries when both sides are known."""
     out = []
-    if report.inference_estimate is not None:
-        out.append(metric_view(report.inference_estimate, known, book, linker))
-    else:
-        reason = report.inference_estimate_reason or "not estimated"
-        out.append(MetricView("inference_energy_wh_per_1000_tokens", METRIC_LABELS["inference_energy_wh_per_1000_tokens"],
-                              quantity(None, unit="Wh per 1,000 output tokens"), "unknown", "", "", (), (), None, missing=reason))
-    if report.break_even is not None:
-        out.append(metric_view(report.break_even, known, book, linker))
+    for name in catalogue.names(catalogue.INFERENCE):
+        if name in report.metrics:
+            out.append(metric_view(report.metrics[name], known, book, linker))
+        elif name in report.missing:
+            out.append(missing_view(name, report.missing[name]))
     return out
 
 
@@ -859,9 +842,10 @@ def model_summary(m: Model, registry: Registry) -> str:
     orgs = ", ".join(registry.organizations[o].name if o in registry.organizations else o for o in m.organizations)
     who = f"{m.name}" + (f" by {orgs}" if orgs else "") + (f", released {m.released[:4]}" if m.released else "")
     t = m.training
-    for fig, unit, what in ((t.emissions_tco2e, "tCO2e", "training emissions"), (t.energy_mwh, "MWh", "training energy"),
-                            (t.compute_flop, "FLOP", "training compute")):
+    for name, what in (("emissions_tco2e", "training emissions"), ("energy_mwh", "training energy"),
+                       ("compute_flop", "training compute")):
+        fig: Figure | None = getattr(t, name)
         if fig is not None:
             how = "the source's estimate" if fig.estimated else "as published"
-            return f"{who}: {what} {figure(fig.value, unit, fig.low, fig.high)}, {how}."
+            return f"{who}: {what} {figure(fig.value, catalogue.metric(name).unit, fig.low, fig.high)}, {how}."
     return f"{who}: training compute, energy, emissions, openness and access."
