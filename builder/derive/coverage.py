@@ -3,7 +3,6 @@ most training compute, and the counts of published figures that the data campaig
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,7 +18,6 @@ DISCLOSED, SOURCE_ESTIMATE = "disclosed", "estimate by a source"
 REGISTRY_ESTIMATE, UNKNOWN = "registry estimate", "unknown"
 STATES = (DISCLOSED, SOURCE_ESTIMATE, REGISTRY_ESTIMATE, UNKNOWN)
 START, END = "<!-- coverage table: start -->", "<!-- coverage table: end -->"
-_MOE = re.compile(r"mixture[- ]of[- ]experts|\bmoe\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -54,9 +52,8 @@ class Counts:
 
 
 def is_mixture_of_experts(model: Model) -> bool:
-    """A model is counted as mixture-of-experts when its record says so (architecture) or has an active_parameters field
-    (a figure, or null with a note saying why no count is published)."""
-    return "active_parameters" in model.data or bool(model.architecture and _MOE.search(model.architecture))
+    """A model is counted as mixture-of-experts when its record says so (Model.mixture_of_experts)."""
+    return model.mixture_of_experts
 
 
 def _unpublished_explained(model: Model) -> bool:

@@ -93,6 +93,7 @@ class Metric:
     spread: Range | None = field(default=None, compare=False, repr=False)
     holdout: Metric | None = None
     scope: str | None = None  # its own scope where it differs from the record's training.scope
+    differs: str | None = None  # the record's explanation of why it lies far from the independent estimate
 
     @property
     def developer(self) -> bool:
@@ -323,8 +324,10 @@ def reported(name: str, fig: Figure) -> Metric:
     low, high = fig.bounds
     path, formula = SOURCED_PATHS[fig.provenance]
     unit = catalogue.metric(name).unit
-    return Metric(name, fig.value, low, high, unit, fig.provenance, path, formula, (), fig.sources, fig.note,
-                  confidence=fig.confidence, scope=fig.scope)
+    differs = f"far from the registry's independent estimate: {fig.differs_from_estimate}" if fig.differs_from_estimate else None
+    note = "; ".join(x for x in (fig.note, differs) if x) or None
+    return Metric(name, fig.value, low, high, unit, fig.provenance, path, formula, (), fig.sources, note,
+                  confidence=fig.confidence, scope=fig.scope, differs=fig.differs_from_estimate)
 
 
 def figure_input(name: str, fig: Figure, unit: str, ref: str = "entry", rule: str | None = None) -> Input:
@@ -343,6 +346,11 @@ def rng(i: Input) -> Range:
     if i.spread is not None:
         return i.spread
     return Range.lognormal(f"{i.origin}:{i.ref}:{i.name}", i.value, i.low, i.high)
+
+
+def _less_pue(power: tuple[Input, ...]) -> str:
+    """The formula's words for a published power that includes PUE (ModelDerivation.power)."""
+    return " / PUE (the published power includes it)" if any(p.name == "1 / pue" for p in power) else ""
 
 
 def training_year(model: Model) -> int | None:
@@ -422,6 +430,9 @@ class ModelDerivation:
         tokens = self.t.tokens
         if params is None or tokens is None:
             return "not both parameters and training tokens"
+        if self.model.active_parameters is None and self.model.mixture_of_experts:
+            return ("mixture-of-experts without a published count of active parameters: 6 x total parameters x tokens would "
+                    "count every expert for every token")
         which = "active_parameters" if self.model.active_parameters else "parameters"
         inputs = (figure_input(which, params, "parameters"), figure_input("tokens", tokens, "tokens"))
         moe = " (active parameters per token: mixture-of-experts)" if which == "active_parameters" else ""
@@ -451,6 +462,13 @@ class ModelDerivation:
         r = hours.range * SECONDS_PER_HOUR * rng(inputs[1]) * rng(util)
         return estimated("compute_flop", r, "hardware", f"accelerator_hours x 3600 s/h x peak {precision} FLOP/s x utilization", inputs)
 
+    def _pue_divisor(self) -> Input:
+        """The run's PUE as the divisor that takes it out of a power published with PUE included."""
+        pue = self.pue()
+        r = Range.exact(1.0) / rng(pue)
+        return Input("1 / pue", r.value, r.low, r.high, "ratio", pue.origin, pue.ref, pue.sources, pue.note,
+                     f"the published power includes PUE: divided by the run's PUE ({pue.rule or pue.ref})", r, pue.scope)
+
     def pue(self) -> Input:
         """The run's PUE: published; else its data centre's; else its operator's published fleet PUE; else by kind."""
         if self.t.pue is not None:
@@ -477,9 +495,16 @@ class ModelDerivation:
         return self.ctx.assumption("pue_default", "pue", "operator unknown: the industry average")
 
     def power(self, hw: Hardware | None) -> tuple[Input, ...] | str:
-        """Average power per accelerator: published for the run, measured for the chip, or TDP x the share for its kind."""
+        """Average power per accelerator: published for the run, measured for the chip, or TDP x the share for its kind.
+
+        A published power that already includes the data centre's overhead (includes_pue) comes divided by the run's PUE,
+        so that IT energy x PUE gives back the published power exactly, the PUE counted once (its term cancels)."""
         if self.t.average_power_w is not None and hw is self.hw:
-            return (figure_input("average_power_w", self.t.average_power_w, "W", rule="published for this run"),)
+            fig = self.t.average_power_w
+            if fig.includes_pue:
+                published = figure_input("average_power_w", fig, "W", rule="published for this run, PUE included (includes_pue)")
+                return published, self._pue_divisor()
+            return (figure_input("average_power_w", fig, "W", rule="published for this run"),)
         if hw is not None and hw.system_power_w is not None:
             return (figure_input("system_power_w", hw.system_power_w, "W", hw.id,
                                  rule=f"measured system power per {hw.name} chip, published by its operator"),)
@@ -512,7 +537,8 @@ class ModelDerivation:
         for p in power:
             r = r * rng(p)
         return estimated("it_energy_mwh", r / WATT_HOURS_PER_MWH, "hours x power",
-                         "accelerator_hours x average power per accelerator (W) / 1,000,000", (hours.as_input(), *power))
+                         f"accelerator_hours x average power per accelerator (W){_less_pue(power)} / 1,000,000",
+                         (hours.as_input(), *power))
 
     def _compute_input(self) -> Metric | None:
         return self.get("compute_flop")
@@ -532,7 +558,8 @@ class ModelDerivation:
         for p in power:
             r = r * rng(p)
         return estimated("it_energy_mwh", r / JOULES_PER_MWH, "compute / efficiency",
-                         f"compute_flop / (peak {precision} FLOP/s x utilization) x power per accelerator (W) / 3.6e9 J/MWh",
+                         f"compute_flop / (peak {precision} FLOP/s x utilization) x power per accelerator (W){_less_pue(power)} "
+                         "/ 3.6e9 J/MWh",
                          (compute.as_input(), peak_in, util, *power))
 
     def _it_from_era(self) -> Metric | str:
@@ -691,17 +718,23 @@ class ModelDerivation:
         return reported("emissions_market_tco2e", self.t.emissions_market_tco2e)
 
 
+def apart(figure: Metric, estimate: Metric) -> float:
+    """How many times apart a sourced figure's range and its independent estimate's 90% interval lie (1 when they overlap)."""
+    return max(figure.low / estimate.high, estimate.low / figure.high, 1.0)
+
+
 def cross_checks(model: Model, metrics: Mapping[str, Metric], ctx: Context) -> tuple[CrossCheck, ...]:
     """Reported figures far from their independent estimate, facility energy that looks like IT energy, 6ND vs hardware."""
     factor = ctx.assumptions["cross_check_factor"].value
     found: list[CrossCheck] = []
     for name, metric in metrics.items():
         est = metric.estimate
-        if metric.sourced and est is not None and not (1 / factor <= metric.value / est.value <= factor):
+        if metric.sourced and est is not None and metric.differs is None and apart(metric, est) > factor:
             found.append(CrossCheck("cross-check", ("training", name),
                                     f"the sourced {name} ({metric.value:.4g}, {metric.method}) is {metric.value / est.value:.2g} times "
-                                    f"the independent estimate ({est.value:.4g} by {est.path}): check the figure, its unit and what "
-                                    "it includes"))
+                                    f"the independent estimate ({est.value:.4g} by {est.path}; 90% interval {est.low:.3g}-"
+                                    f"{est.high:.3g}): check the figure, its unit and what it includes, or say why in the "
+                                    "figure's differs_from_estimate"))
     energy = metrics.get("energy_mwh")
     if energy is not None and energy.sourced and energy.estimate is not None:
         it = energy.estimate.inputs[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,8 @@ class Figure:
     provenance: str = "reported"
     confidence: str | None = None
     scope: str | None = None  # a training figure's own scope, where it differs from training.scope
+    includes_pue: bool = False  # an average power "adjusted for power usage efficiency" (Meta's model cards): no PUE on top
+    differs_from_estimate: str | None = None  # why it lies far from the registry's independent estimate (no cross-check warning)
 
     @property
     def by_developer(self) -> bool:
@@ -49,6 +52,7 @@ class Figure:
         return (self.value if self.low is None else self.low, self.value if self.high is None else self.high)
 
 
+MIXTURE_OF_EXPERTS = re.compile(r"mixture[- ]of[- ]experts|\bmoe\b", re.IGNORECASE)
 DEVELOPER_PROVENANCE = ("reported", "reported-estimate")  # a third-party estimate is anyone else's
 
 
@@ -193,6 +197,12 @@ class Model:
     note: str | None = None
     sources: tuple[Source, ...] = ()
 
+    @property
+    def mixture_of_experts(self) -> bool:
+        """Whether the record says it is mixture-of-experts (architecture), or has an active_parameters field (a figure, or
+        null with a note saying why no count is published)."""
+        return "active_parameters" in self.data or bool(self.architecture and MIXTURE_OF_EXPERTS.search(self.architecture))
+
     def all_sources(self) -> dict[str, Source]:
         """Every source of the record by id, from all its sources lists."""
         found = {s.id: s for s in self.sources}
@@ -334,7 +344,8 @@ def figure(raw: Any, default_sources: tuple[str, ...]) -> Figure | None:
         scope = raw.get("scope")
         return Figure(raw["value"], raw.get("low"), raw.get("high"), refs(raw.get("source")) or default_sources,
                       raw.get("note"), estimated or provenance != "reported", provenance, raw.get("confidence"),
-                      scope if isinstance(scope, str) else None)
+                      scope if isinstance(scope, str) else None, raw.get("includes_pue") is True,
+                      raw.get("differs_from_estimate"))
     return Figure(raw, sources=default_sources)
 
 
