@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import json
 import logging
@@ -34,6 +33,7 @@ from builder.load import loader as registry_module
 from builder.load.reporters import as_text
 from builder.load.schemas import Schemas
 from builder.problems import RegistryError
+from builder.runtime import collector
 from builder.runtime.background import BackgroundError, Results, can_fork
 from builder.site import incremental, pages
 
@@ -90,7 +90,6 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
     _owed = False  # the last downloads were not all written: the next build writes them whatever changed
     _reports: derived.Reports | None = None  # the last build's, derived here after it in dirty builds, for the next to keep
     _deriving: tuple[Callable[[], None], threading.Thread] | None = None  # deriving ahead between dirty builds: stop, thread
-    _closing: threading.Thread | None = None  # closing the last forked process's results while Pagefind runs
 
     _serving = False
     _dirty = False
@@ -133,7 +132,8 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         schemas = Schemas(Path(self.config.schema) if self.config.schema else None)
         registry_dir = Path(self.config.registry)
         key = (str(registry_dir.resolve()), json.dumps(schemas.documents, sort_keys=True))
-        loaded = registry_module.load(registry_dir, schemas, _CACHES.setdefault(key, {}))
+        with collector.paused():
+            loaded = registry_module.load(registry_dir, schemas, _CACHES.setdefault(key, {}))
         try:
             reg = loaded.require()
         except RegistryError as exc:
@@ -141,9 +141,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         for p in loaded.problems:
             log.info("registry: %s:%s: %s", p.path, p.line, p.message)
         if not self._serving:
-            # The registry lives to the end of the build: the collector's passes during the pages then leave it alone (at 10,000
-            # models they took 1.6 s of the page list alone). Not in a preview, which would keep what it freezes across rebuilds.
-            gc.freeze()
+            # The registry lives to the end of the build: the collector's passes during the pages then leave it alone.
+            # Not in a preview, which would keep what it freezes across rebuilds.
+            collector.freeze()
             self._frozen = True
         # each model derived where first needed: in the forked process (so not on MkDocs' path), or here without fork; a dirty
         # build keeps the last build's reports of the models an edit did not touch
@@ -191,7 +191,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         self._emptied.set()
         docs = Path(config.docs_dir)
         registry_dir = Path(self.config.registry)
-        # edit links open the registry file: its path from the docs folder (resolved once, not per page: 1.2 s at 10,000 pages)
+        # edit links open the registry file: its path from the docs folder (resolved once, not per page)
         from_docs = os.path.relpath(registry_dir.resolve(), docs.resolve()).replace(os.sep, "/")
         self._late = {}
         plan = self._plan()
@@ -229,7 +229,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A generated page's body is HTML rendered apart: leave a marker for on_post_page instead of Python-Markdown's output
-        (its raw-HTML parsing took half of a build)."""
+        (its raw-HTML parsing was the slowest part of a build)."""
         return BODY_MARKER if page.file.src_uri in self._late else html
 
     @event_priority(100)  # before any other plugin reads the page
@@ -260,7 +260,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
     def _thaw(self) -> None:
         """Give the cyclic collector back what the build froze."""
         if self._frozen:
-            gc.unfreeze()
+            collector.thaw()
             self._frozen = False
 
     def _stop(self) -> None:
@@ -273,7 +273,6 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
                 thread.join()
         self._listing = self._deriving = None
         self._close_background()
-        self._join_closing()
         if self._indexing is not None:
             if self._indexing.poll() is None:
                 self._indexing.terminate()
@@ -282,12 +281,6 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         if self._said is not None:
             self._said.close()
             self._said = None
-
-    def _join_closing(self) -> None:
-        """Wait for the thread closing the last forked process's results, if one runs."""
-        if self._closing is not None:
-            self._closing.join()
-            self._closing = None
 
     def _close_background(self) -> None:
         if self._background is not None:
@@ -322,7 +315,6 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
             log.info("registry: Pagefind is indexing the preview in the background; search works once it is done")
         elif self._indexing is not None:
             self._index()
-        self._join_closing()  # if _index did not: no Pagefind, or a preview's
         if self._dirty and self._reports is not None:
             self._derive_ahead(self._reports)
 
@@ -368,12 +360,7 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
         except BackgroundError as exc:
             self._close_background()
             raise PluginError(f"writing the downloads failed: {exc}") from exc
-        # Closed in a thread while Pagefind indexes, and joined after it (by _stop or at the end of the build): dropping the spool
-        # of page bodies (300 MB at 10,000 models) took MkDocs about 0.35 s here. The forked process has given every result and
-        # ends by itself; the close reaps it.
-        results, self._background = self._background, None
-        self._closing = threading.Thread(target=results.close, daemon=True)
-        self._closing.start()
+        self._close_background()  # the forked process has given every result and ends by itself; the close reaps it
         _replace_marker(written, html, body())
 
     def _list_downloads(self, results: Results[Any], written: Path, html: str, body: Callable[[], str]) -> None:
