@@ -1,5 +1,5 @@
-"""Loading through the CLI and the site build pauses Python's cyclic collector and gives it back, also after a failure; the
-loader itself never touches it (the runtime does, in one place)."""
+"""Loading through the CLI pauses Python's cyclic collector and gives it back, also after a failure; the loader itself
+never touches it (the runtime does, in one place)."""
 
 from __future__ import annotations
 

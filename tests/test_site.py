@@ -560,7 +560,7 @@ def test_a_build_leaves_no_forked_process_behind(tmp_path: Path, pagefind: bool)
     plugin.config.pagefind = pagefind
     mkdocs_build(config)
     assert multiprocessing.active_children() == []
-    assert plugin._background is None
+    assert plugin.session._background is None
     assert (tmp_path / "site" / "downloads" / "models.json").is_file()
 
 

@@ -1,5 +1,5 @@
-"""The one place the builder touches Python's cyclic garbage collector: the registry's data and records are trees without
-cycles, so the collector's full passes over them as they grow are work for nothing (benchmarks/README.md has the figures)."""
+"""The one place the builder touches Python's cyclic garbage collector: the registry's data and records are trees
+without cycles, so the collector's full passes over them as they grow are wasted (figures: benchmarks/README.md)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def paused() -> Iterator[None]:
 
 
 def freeze() -> None:
-    """Put every object alive now out of the collector's reach, for what lives to the end of a build (undone by thaw)."""
+    """Every object alive now out of the collector's reach, for what lives to the end of a build (undone by thaw)."""
     gc.freeze()
 
 
@@ -36,8 +36,8 @@ def off() -> None:
 
 @contextlib.contextmanager
 def shared_with_fork() -> Iterator[None]:
-    """Objects alive now frozen while a process is forked, so the child's collector leaves them alone and fewer memory pages
-    are copied; what the caller froze stays frozen after."""
+    """Objects alive now frozen while a process is forked, so the child's collector leaves them alone and fewer memory
+    pages are copied; what the caller froze stays frozen after."""
     frozen = gc.get_freeze_count() > 0
     gc.freeze()
     try:
