@@ -54,16 +54,16 @@ def export(root: Path) -> None:
 def build(config: Path, site: Path) -> dict[str, float]:
     """A full `mkdocs build`, with the time spent in the registry plugin's own hooks measured apart (the time MkDocs waits on
     them; the work they hand to a forked process runs meanwhile on the other core). After the pages, on_post_build starts
-    Pagefind, waits for the downloads (`_finish_downloads`), then for Pagefind (`_index`); Pagefind is then timed alone."""
+    Pagefind, waits for the downloads (the session's `_finish_downloads`), then for Pagefind (`_index`); Pagefind is then timed alone."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from builder.mkdocs_plugin import plugin
+    from builder.mkdocs_plugin import plugin, session
 
     spent: dict[str, float] = {}
 
-    def timed(name: str) -> Any:
-        original = getattr(plugin.RegistryPlugin, name)
+    def timed(name: str, cls: type = plugin.RegistryPlugin) -> Any:
+        original = getattr(cls, name)
 
         def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
@@ -73,8 +73,10 @@ def build(config: Path, site: Path) -> dict[str, float]:
                 spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
         return wrapper
 
-    for hook in ("on_pre_build", "on_files", "on_page_content", "on_post_page", "on_post_build", "_finish_downloads", "_index"):
+    for hook in ("on_pre_build", "on_files", "on_page_content", "on_post_page", "on_post_build"):
         setattr(plugin.RegistryPlugin, hook, timed(hook))
+    for step in ("_finish_downloads", "_index"):  # within on_post_build: the session's
+        setattr(session.Session, step, timed(step, session.Session))
     mkdocs_build(load_config(str(config), site_dir=str(site)))
     start = time.perf_counter()  # Pagefind again on the built site, alone: in the build it shares the cores with the downloads
     subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"], check=True)

@@ -21,6 +21,7 @@ from builder.load.checks import ID, suggest
 from builder.load.reporters import FORMATS, as_text
 from builder.problems import Problem
 from builder.records.registry import FOLDERS, Registry
+from builder.runtime import collector
 from builder.safetext import printable
 from builder.site import pages as pages_module
 
@@ -103,7 +104,8 @@ def _load(args: argparse.Namespace) -> registry_module.Loaded | int:
     """The loaded registry, or an exit code after printing why it cannot be used."""
     if (message := _check_registry_dir(args.registry)) is not None:
         return _usage_error(args.command, message)
-    loaded = registry_module.load(args.registry)
+    with collector.paused():
+        loaded = registry_module.load(args.registry)
     if loaded.errors and args.command != "validate":
         sys.stderr.write(as_text(loaded.problems, loaded.files))
     return loaded

@@ -29,7 +29,7 @@ logging.basicConfig(level=logging.WARNING)
 config = load_config(config_file, site_dir=site, strict=False)
 config.plugins.on_startup(command="build", dirty=True)
 build(config, dirty=True)
-deriving = config.plugins["registry"]._deriving  # let it derive every model, so the next build keeps what an edit left alone
+deriving = config.plugins["registry"].session._deriving  # let it derive every model, so the next build keeps what an edit left alone
 if deriving is not None:
     deriving[1].join()
 written = {str(p.relative_to(site)): p.stat().st_mtime_ns for p in Path(site).rglob("*.html") if "pagefind" not in p.parts}

@@ -43,3 +43,18 @@ def test_every_stage_says_what_it_owns() -> None:
     for stage in (*STAGES, "runtime", "commands", "importers"):
         doc = ast.get_docstring(ast.parse((BUILDER / stage / "__init__.py").read_text(encoding="utf-8")))
         assert doc, f"builder/{stage}/__init__.py has no docstring"
+
+
+def test_the_core_does_not_see_the_runtime_and_only_the_runtime_touches_the_collector() -> None:
+    """The speed machinery (forked work, the garbage collector) stays in builder/runtime/, for the adapter and CLI."""
+    core = []
+    for stage in ("records", "load", "derive", "export", "site"):
+        for path in sorted((BUILDER / stage).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            names = {f"{n.module}.{a.name}" for n in ast.walk(tree)
+                     if isinstance(n, ast.ImportFrom) and n.module for a in n.names}
+            core += [f"{path.relative_to(BUILDER)} imports {m}" for m in _imports(path) | names
+                     if m == "builder.runtime" or m.startswith("builder.runtime.")]
+    assert core == []
+    collector = sorted(str(p.relative_to(BUILDER)) for p in BUILDER.rglob("*.py") if "gc" in _imports(p))
+    assert collector == ["runtime/collector.py"]

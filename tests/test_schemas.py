@@ -66,7 +66,7 @@ def test_modelines_in_the_registry_resolve_to_the_schema_for_their_folder() -> N
 
 
 def test_the_compiled_validator_rejects_a_bad_item_of_a_list_and_accepts_the_fixed_one() -> None:
-    """The fast path's messages are left unformatted (never read), so what it answers is all that counts."""
+    """The fast path answers valid or not (jsonschema lists the problems), so what it answers is all that counts."""
     import fastjsonschema
 
     from builder.load.yamlfile import read

@@ -53,7 +53,7 @@ class OpennessScore:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form for exports: the dataclass's own field names, lists for tuples (written out: a walk over the fields
-        took a second of the exports at 10,000 models)."""
+        is slow for every model)."""
         return {"score": self.score, "uncapped": self.uncapped, "coverage": self.coverage, "counted": list(self.counted),
                 "license_class": self.license_class, "cap": self.cap,
                 "licenses": [{"field": f.field, "license": f.license, "license_class": f.license_class, "sources": list(f.sources)}

@@ -94,11 +94,6 @@ class Range:
         return Range(self.value * factor, self.low * factor, self.high * factor, lo * factor, hi * factor, self.terms, self.var_down,
                      self.var_up)
 
-    def hull_with(self, other: Range) -> Range:
-        """The smallest range holding both, keeping this value."""
-        (a, b), (c, d) = self.hull, other.hull
-        return Range(self.value, min(self.low, other.low), max(self.high, other.high), min(a, c), max(b, d), self.terms)
-
     def plus(self, other: Range) -> Range:
         """A sum of two terms that share their uncertainty (both grow with the same energy): ends add, like the hull."""
         (a, b), (c, d) = self.hull, other.hull

@@ -17,7 +17,7 @@ def _null(value: None) -> None:
 
 # Unknown cells bind as NULL and booleans as 0/1 either way; but Python 3.11's sqlite3 binds a value of any other type than
 # int, float, str and bytearray only after looking for an adapter, and without one it raises and clears an AttributeError for
-# each: a fifth of the database's instructions, as more than a fifth of the cells are unknown. With these, it finds one at once.
+# each, and more than a fifth of the cells are unknown. With these, it finds one at once.
 sqlite3.register_adapter(type(None), _null)
 sqlite3.register_adapter(bool, int)
 

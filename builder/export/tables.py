@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import operator
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,6 @@ from builder.records.registry import Registry
 from builder.records.types import FIGURE_FIELDS, RELATIONS, Figure, Source
 from builder.spreadsheet import neutral
 
-TYPES = ("string", "number", "integer", "boolean", "date")  # date: YYYY-MM-DD, given only when the source's date is complete
 LIST_SEPARATOR = "; "
 Row = dict[str, Any]
 
@@ -133,7 +133,7 @@ def _rows(columns: Sequence[Column], rows: Iterable[Row], key: Sequence[str]) ->
 
 def _in_order(columns: Sequence[Column], names: Sequence[str], rows: Iterable[tuple[Any, ...]], key: Sequence[str]) -> tuple[tuple[Any, ...], ...]:
     """Rows made as tuples with the cells `names` lists (which must be the columns, in order), sorted by primary key: for the
-    tables of every metric and every input (360,000 rows at 10,000 models), where a dict per row took nearly half their time."""
+    tables of every metric and every input (hundreds of thousands of rows), where a dict per row is slow."""
     if [c.name for c in columns] != list(names):
         raise ValueError(f"cells differ from columns: {list(names)} != {[c.name for c in columns]}")
     return _sorted(list(rows), names, key)
@@ -624,47 +624,28 @@ def _integer(value: Any) -> str:
     return "" if value is None else str(int(value))
 
 
-# Cells of these types are converted first; csv_bytes writes any other None as an empty cell (unknown, never 0) and str() of
+# Cells of these types are converted first; the csv module writes None as an empty cell (unknown, never 0) and str() of
 # anything else, which for a float is its shortest round-trip form.
 CELLS = {"boolean": _boolean, "integer": _integer}
-NEEDS_QUOTES = re.compile('[,"\r\n]')
 
 
 def csv_bytes(table: Table) -> bytes:
     """The table as RFC 4180 CSV in UTF-8 (CRLF line ends, a header row): empty when unknown, true/false, integers without a
     decimal point, floats in shortest round-trip form, a text quoted when it holds a comma, a quote or a line break, and a text a
-    spreadsheet would run as a formula (=, +, -, @, tab, CR first) led by a single quote (builder/spreadsheet.py).
-
-    The same bytes as the csv module's writer with lineterminator="\\r\\n", which tests check; but that writer looks up every
-    character of every text in the line terminator, twice, which made the metric inputs (69 MB at 10,000 models) take
-    seconds. Here each distinct text is quoted once, with C string searches, each distinct fraction written once, and a row
-    is one join."""
+    spreadsheet would run as a formula (=, +, -, @, tab, CR first) led by a single quote (builder/spreadsheet.py)."""
     changing = [(i, convert) for i, convert in enumerate(CELLS.get(c.type) for c in table.columns) if convert is not None]
-    rows = table.rows if not changing else [_converted(row, changing) for row in table.rows]
-    written: dict[Any, str] = {None: ""}  # cells by value, written once: None, texts, and floats no integer equals (1 == 1.0)
-    known = written.get
-
-    def cell(value: Any) -> str:
-        if isinstance(value, str):
-            shown = neutral(value)  # a formula-like text gets a leading ' (OWASP): a spreadsheet shows it, never runs it
-            written[value] = text = '"' + shown.replace('"', '""') + '"' if NEEDS_QUOTES.search(shown) else shown
-            return text
-        text = str(value)
-        if value.__class__ is float and not value.is_integer():  # an assumption's figure is in thousands of rows
-            written[value] = text
-        return text
-
-    lines = [",".join([text if (text := known(v)) is not None else cell(v) for v in row]) for row in ([c.name for c in table.columns], *rows)]
-    if len(table.columns) == 1:
-        lines = [line or '""' for line in lines]  # a record of one empty cell is quoted, or it would read as no record
-    lines.append("")
-    return "\r\n".join(lines).encode("utf-8")
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.name for c in table.columns])
+    writer.writerows(_cells(row, changing) for row in table.rows)
+    return out.getvalue().encode("utf-8")
 
 
-def _converted(row: tuple[Any, ...], changing: Sequence[tuple[int, Callable[[Any], str]]]) -> list[Any]:
-    cells = list(row)
+def _cells(row: tuple[Any, ...], changing: Sequence[tuple[int, Callable[[Any], str]]]) -> list[Any]:
+    """A row as the CSV writes it: typed cells converted, a formula-like text neutralised (OWASP: shown, never run)."""
+    cells = [neutral(v) if isinstance(v, str) else v for v in row]
     for i, convert in changing:
-        cells[i] = convert(cells[i])
+        cells[i] = convert(row[i])
     return cells
 
 

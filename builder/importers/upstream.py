@@ -91,8 +91,9 @@ def _check_depth(content: str) -> None:
 
 
 def yaml_data(path: Path, content: str | None = None) -> Any:
-    """Upstream YAML read with the registry's strict loader (no aliases, anchors, tags or duplicate keys: a 448-byte card with
-    aliases took PyYAML 22.6 s and 4.4 GB), or Unreadable with the line and column of the trouble."""
+    """Upstream YAML read with the registry's strict loader (no aliases, anchors, tags or duplicate keys: a card of a
+    few hundred bytes with nested aliases makes PyYAML run for seconds and take gigabytes), or Unreadable with the line
+    and column of the trouble."""
     text = text_of(path, MAX_BYTES) if content is None else content
     try:
         return parse(text.replace("\r\n", "\n"), max_items=UPSTREAM_ITEMS)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import os
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,6 @@ from builder.problems import Problem, RegistryError
 from builder.records import construct
 from builder.records.registry import FOLDERS, Registry
 from builder.records.types import RELATIONS, sources
-from builder.runtime.background import BackgroundError, Results
 
 ASSUMPTIONS_FILE = "assumptions.yaml"
 REQUIRED_ASSUMPTIONS = (
@@ -34,7 +31,6 @@ REQUIRED_ASSUMPTIONS = (
 OPENNESS_FILE = "openness.yaml"
 PRECEDENCE_FILE = "precedence.yaml"  # optional: without it, `audit` puts every source in one tier
 Stamps = Mapping[Path, tuple[int, int] | None]  # every registry file's modification time and size (None: unreadable)
-SPLIT_FROM = 400  # files to read from which a forked process reads half of them (below, forking costs more than it saves)
 
 
 @dataclass
@@ -79,7 +75,7 @@ def display_path(path: Path) -> str:
 @functools.lru_cache(maxsize=64)
 def _shown_folder(cwd: str, folder: str) -> str | None:
     """A folder as display_path shows the files in it ("" for `cwd` itself, None outside it): found once per folder, not per
-    file (os.path.relpath made a twentieth of loading)."""
+    file (os.path.relpath is slow)."""
     try:
         shown = os.path.relpath(folder, cwd)
     except ValueError:
@@ -122,24 +118,7 @@ def load(root: Path, schemas: Schemas | None = None, cache: FileCache | None = N
     With a cache (a preview server keeps one between rebuilds), files whose size and modification time are
     unchanged are not read or validated again; the rules between records always run on the whole registry.
     """
-    with _collector_paused():
-        return _load(root, schemas or Schemas(), cache)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic collector off while loading (as it was, after): the data and records are trees without cycles, and its
-    full passes over them as they grew took a quarter of a 10,000-file load (10.9 s to 7.4 s)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _load(root: Path, schemas: Schemas, cache: FileCache | None) -> Loaded:
+    schemas = schemas or Schemas()
     found = discover(root)
     stamps = {path: _stamp(path) for _, path in found}  # before reading: an edit made meanwhile shows in the next load
     files = _read_all(found, stamps, schemas, cache if cache is not None else {})
@@ -163,51 +142,20 @@ def _load(root: Path, schemas: Schemas, cache: FileCache | None) -> Loaded:
 
 
 def _read_all(found: list[tuple[str, Path]], stamps: Stamps, schemas: Schemas, cache: FileCache) -> list[_File]:
-    """Every file, from the cache where unchanged; with many to read, a forked process reads the second half meanwhile."""
+    """Every file, from the cache where unchanged."""
     kept = {path: cache[path] for _, path in found if path in cache and stamps[path] is not None and cache[path].stamp == stamps[path]}
-    todo = [(kind, path) for kind, path in found if path not in kept]
-    split = _middle(todo, stamps) if len(todo) >= SPLIT_FROM else len(todo)
-    for kind in {kind for kind, _ in todo[split:]}:
-        schemas.fast(kind)  # compiled once, before the fork, not in both processes
-    later = Results([("second half", functools.partial(_read_each, todo[split:], schemas))], fork=split < len(todo))
-    try:
-        first = _read_each(todo[:split], schemas)
-        try:
-            second = later.get("second half")
-        except BackgroundError:
-            second = _read_each(todo[split:], schemas)  # a failure there is met again here, where it can be reported
-    finally:
-        later.close()
-    fresh = {f.path: f for f in [*first, *second]}
     files = []
     for kind, path in found:
         if path in kept:
             k = kept[path]
             files.append(_File(kind, path, display_path(path), k.text, k.data, k.valid, list(k.problems), k.record))
             continue
-        f = fresh[path]
+        f = _read(kind, path, schemas)
         stamp = stamps[path]
         if stamp is not None:
             cache[path] = _Read(stamp, f.data, f.text, tuple(f.problems), f.valid)
         files.append(f)
     return files
-
-
-def _middle(todo: list[tuple[str, Path]], stamps: Stamps) -> int:
-    """Where to cut the files so that both halves hold as many bytes: reading takes time by the byte, and the model files, which
-    come first, are larger than the hardware, grid and organization files after them (halving the count gave this process
-    3.3 s of reading and the forked one 2.9 s at 10,000 models)."""
-    sizes = [stamp[1] if (stamp := stamps[path]) is not None else 0 for _, path in todo]
-    half, total = sum(sizes) / 2, 0
-    for i, size in enumerate(sizes):
-        total += size
-        if total >= half:
-            return i + 1
-    return len(todo)
-
-
-def _read_each(todo: list[tuple[str, Path]], schemas: Schemas) -> list[_File]:
-    return [_read(kind, path, schemas) for kind, path in todo]
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

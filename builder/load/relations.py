@@ -12,7 +12,6 @@ from builder.load.checks import problem
 from builder.problems import WARNING, Problem
 from builder.records.types import RELATIONS
 
-RELATION_LABELS = {"base_model": "fine-tuned from", "variant_of": "a variant of", "family": "a member of the family"}
 LINK_KINDS = ("weights", "repository")
 GENERIC = frozenset({
     "the", "and", "for", "model", "models", "base", "chat", "instruct", "instruction", "preview", "test", "large", "small",

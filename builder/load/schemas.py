@@ -19,9 +19,7 @@ from referencing import Registry, Resource
 import builder
 from builder.load import limits
 from builder.problems import Problem, dotted
-from builder.runtime import codecache
 
-_THIS_MODULE = codecache.fingerprint(__file__)  # part of the key of the validators' kept code
 KINDS = ("model", "hardware", "grid", "organization", "claim", "assumptions", "openness", "precedence")
 
 
@@ -75,7 +73,7 @@ class Schemas:
     def check(self, kind: str, data: Any, path: str) -> list[Problem]:
         """Every schema problem of one record, each with a readable message (positions are added later).
 
-        A compiled validator answers first (valid files, the usual case, are done in a third of the time);
+        A compiled validator answers first (a valid file, the usual case, needs nothing more);
         only a file it rejects goes through jsonschema, which lists every problem with its path.
         """
         try:
@@ -99,20 +97,11 @@ class Schemas:
 
 @cache
 def _compiled(inlined: str) -> Callable[[Any], Any]:
-    """fastjsonschema's code for one inlined schema; the schema text is part of the key, so an edited schema recompiles. It only
-    answers valid or not (jsonschema lists the problems), so its exceptions carry no details: building them took a fifth of a load."""
-    def source() -> str:
-        schema = _draft7(json.loads(inlined))
-        # Its code formats the path of an array item into the message from locals(), which in a function of some thousand locals
-        # cost a tenth of a millisecond at each rejected alternative (one a file): the message is never read, so it is left unformatted.
-        return fastjsonschema.compile_to_code(schema, detailed_exceptions=False).replace(".format(**locals())", "")
-
-    # kept between builds (generating and compiling the model schema's 750 KB of code took 0.3 s), for this schema text, this
-    # fastjsonschema and this module's way of using it
-    key = f"{fastjsonschema.VERSION}\0{_THIS_MODULE}\0{inlined}"
-    namespace: dict[str, Any] = {}
-    exec(codecache.compiled(key, source, "<schema validator>"), namespace)  # code generated from our own schemas, as fastjsonschema.compile runs it
-    return namespace["validate"]  # type: ignore[no-any-return]
+    """fastjsonschema's validator for one inlined schema, compiled once per process for its text (an edited schema
+    compiles again). It only answers valid or not (jsonschema lists the problems), so its exceptions carry no
+    details."""
+    schema = _draft7(json.loads(inlined))
+    return fastjsonschema.compile(schema, detailed_exceptions=False)  # type: ignore[no-any-return]
 
 
 _DOLLAR = re.compile(r"(?<!\\)\$")

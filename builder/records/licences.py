@@ -54,8 +54,7 @@ _LAST: list[tuple[Table, Lookups]] = []  # the last table's, kept with the table
 
 
 def lookups(table: Table) -> Lookups:
-    """The table's lookups, made once for the table every model is scored against (made for each licence of each model, they
-    were a tenth of deriving 10,000 models)."""
+    """The table's lookups, made once for the table every model is scored against, not for each licence of a model."""
     if _LAST and _LAST[0][0] is table:
         return _LAST[0][1]
     classes = table["license_classes"]

@@ -56,7 +56,3 @@ class Registry:
                 if target:
                     found.setdefault((relation, target), []).append(m)
         return {key: tuple(sorted(models, key=lambda m: m.name.lower())) for key, models in found.items()}
-
-    @property
-    def file_count(self) -> int:
-        return sum(map(len, (self.models, self.hardware, self.grids, self.organizations, self.claims))) + 2

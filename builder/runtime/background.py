@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
-import gc
 import multiprocessing
 import os
 import pickle
@@ -23,14 +22,16 @@ from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from typing import Any, Generic, TypeVar
 
+from builder.runtime import collector
+
 T = TypeVar("T")
 POLL_SECONDS = 0.2  # how often a wait checks that the forked process is still alive
 # A forked process that sends no word for this long is taken for stuck (a deadlock) and stopped, so a build fails instead of
-# waiting forever; its longest single call (the downloads at 10,000 models) takes about 20 s.
+# waiting forever; its longest single call (the downloads at 10,000 models) takes far less.
 WATCHDOG_SECONDS = 600.0
 ORPHAN_POLL_SECONDS = 0.05  # how often the forked process checks that its parent is still there
-# The queue's thread says a result is ready once it gets the lock that the calls hold while they run (Python's default: 5 ms
-# apart); a caller waiting for a body waited that long for each.
+# The queue's thread says a result is ready once it gets the lock that the calls hold while they run (at Python's
+# default switch interval a caller waiting for a body waited that long for each).
 SWITCH_SECONDS = 0.0005
 
 
@@ -51,9 +52,9 @@ class _Spool:
     back here by key.
 
     Not queue messages: the queue's thread sends one only when it gets the interpreter lock, which the downloads' calls into C
-    hold for up to a third of a second each (one CSV table is one call), so at 10,000 pages MkDocs waited 7 s for bodies
-    rendered half a minute before. A result here is readable as soon as its call returned. The file holds every result until
-    the caller closes (about 300 MB of page bodies at 10,000 models), in the page cache more than on disk."""
+    hold for long stretches (one CSV table is one call), so MkDocs waited for bodies rendered long before. A result here
+    is readable as soon as its call returned. The file holds every result until the caller closes (every page body), in
+    the page cache more than on disk."""
 
     HEADER = struct.Struct("<IQ")  # key length, result length
     PEEK = 512  # bytes read with a header, enough for the key that follows it
@@ -128,10 +129,7 @@ def _run(plan: Callable[[], Calls], out: Queue[tuple[str, str, Any]], spool: _Sp
     key = "listing the calls"
     _end_with_parent(parent)
     sys.setswitchinterval(SWITCH_SECONDS)
-    # No cyclic collector here: this short-lived process makes few reference cycles (its peak memory at 10,000 models is the
-    # same without it), and the collector's full passes over the growing reports and tables cost a third of the derivation
-    # and a fifth of the downloads.
-    gc.disable()
+    collector.off()  # short-lived, and it makes few cycles (its peak memory is the same without the collector)
     try:
         for key, call in plan():
             spool.append(key, call())
@@ -141,7 +139,7 @@ def _run(plan: Callable[[], Calls], out: Queue[tuple[str, str, Any]], spool: _Sp
         return
     out.put(("done", "", None))
     # Every result is in the spool: end now rather than wait for the caller to read words it may never need (a caller that finds
-    # each result in the spool reads none, so the pipe fills and this process stayed until closed, half a second at 10,000 models).
+    # each result in the spool reads none, so the pipe fills and this process stayed until closed).
     out.cancel_join_thread()
 
 
@@ -164,14 +162,9 @@ class Results(Generic[T]):
             context = multiprocessing.get_context("fork")
             self._queue: Queue[tuple[str, str, Any]] = context.Queue()
             self._spool = _Spool()
-            frozen = gc.get_freeze_count() > 0  # by the caller, who thaws it
-            gc.freeze()  # the child's collector then leaves the shared objects alone, so fewer memory pages get copied
-            try:
+            with collector.shared_with_fork():
                 self._process = context.Process(target=_run, args=(self._plan, self._queue, self._spool, os.getpid()), daemon=True)
                 self._process.start()
-            finally:
-                if not frozen:
-                    gc.unfreeze()
 
     @property
     def forked(self) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
 
 from builder.derive import calibration
@@ -26,7 +26,6 @@ from builder.formatting import number
 from builder.load.schemas import Schemas
 from builder.records import catalogue
 from builder.records.registry import Registry
-from builder.runtime import codecache
 from builder.site import charts, fieldref
 from builder.site import tables as pagetables
 from builder.site import views as pageviews
@@ -40,7 +39,6 @@ SEARCH_PAGE = "search.md"  # every result of a search: /search/?q=
 COMPARE_PAGE = "compare.md"  # models side by side, built in the browser from the static API: /compare/?m=id1,id2
 API_FOLDER = "api"  # the static API: every file in it is written by write_data
 ROWS = "models/rows.json"  # every row of the models index, fetched by its script on first use
-_THIS_MODULE = codecache.fingerprint(__file__)  # part of the kept templates' checksums
 KIND_LABELS = {"organizations": "Organization", "hardware": "Hardware", "grids": "Electricity grid", "claims": "Claim"}
 
 
@@ -98,14 +96,12 @@ def environment() -> Environment:
     """The page templates with autoescape on for every file, so entry text can never become markup.
 
     The pieces pages share are macros used as filters (`{{ m.quantity | qty }}`): Jinja calls a filter directly, where a call
-    in a template goes through the context's checks, and a model page calls about a hundred of them (150 model bodies took
-    15% fewer instructions than with calls). A filter must exist when a template using it is compiled, so each
-    file's macros are registered before the next file, which uses them, is read."""
-    kept = codecache.folder()
+    in a template goes through the context's checks, and a model page calls about a hundred of them. A filter
+    must exist when a template using it is compiled, so each file's macros are registered before the next file, which
+    uses them, is read."""
     env = Environment(loader=PackageLoader("builder.site", "templates/pages"), autoescape=select_autoescape(default=True, default_for_string=True),
                       auto_reload=False,  # one build reads each template once: no stat per include
-                      undefined=StrictUndefined, trim_blocks=False, keep_trailing_newline=True,
-                      bytecode_cache=_KeptTemplates(str(kept)) if kept is not None else None)
+                      undefined=StrictUndefined, trim_blocks=False, keep_trailing_newline=True)
     env.filters.update(front=_front, code_spans=_code_spans)
     shared = env.get_template("_globals.j2").module
     env.globals["front"] = shared.front  # type: ignore[attr-defined]
@@ -116,15 +112,6 @@ def environment() -> Environment:
     env.filters["method"] = _once_each(pieces.method)  # type: ignore[attr-defined]
     env.filters.update({name: getattr(pieces, name) for name in ("metric_details", "checklist", "source_list", "known", "kind", "scope_badges")})
     return env
-
-
-class _KeptTemplates(FileSystemBytecodeCache):
-    """The templates' compiled code kept between builds (see codecache; compiling them took 0.2 s of each build, in both
-    processes). Their code also depends on the filters this module registers before compiling them, so its source is part of
-    each template's checksum."""
-
-    def get_source_checksum(self, source: str) -> str:
-        return super().get_source_checksum(f"{source}\0{_THIS_MODULE}")
 
 
 def _once_each(macro: Callable[[Any], Markup]) -> Callable[[Any], Markup]:
@@ -289,7 +276,7 @@ def write_data(registry: Registry, reports: Mapping[str, ModelReport], version: 
                prune: bool = True) -> list[exports.Download]:
     """Write the downloads, the static API and the models index's rows (`rows`, if given as `generate` was) into a built site
     and, with `prune`, remove API files of records gone since the site was last built (pass False for a site folder emptied
-    before the build: looking cost 0.4 s at 10,000 models); returns the downloads as their page lists them."""
+    before the build: there is nothing to look for); returns the downloads as their page lists them."""
     files = data_files(registry, reports, version)
     files[ROWS] = pagetables.rows_json((rows or index_rows(registry, reports))()).encode("utf-8")
     made: set[Path] = set()
