@@ -18,7 +18,6 @@ SECONDS_PER_HOUR = 3600
 JOULES_PER_MWH = 3.6e9
 WATT_HOURS_PER_MWH = 1e6
 FLOP_PER_PARAMETER_TOKEN = 6
-BYTES_PER_GB = 1e9
 
 TRAINING_METRICS = catalogue.names(catalogue.TRAINING)  # each derived by ModelDerivation._<name>, in this order
 METHODS = {
