@@ -184,8 +184,8 @@ def _summed(files: Mapping[str, bytes]) -> dict[str, str]:
 
 
 def gzipped(content: bytes) -> bytes:
-    """gzip with no file name and no time in its header, so the same bytes give the same file (level 6: level 9 is 1.5 times
-    slower for 2% less)."""
+    """gzip with no file name and no time in its header, so the same bytes give the same file (zlib's default level: see
+    benchmarks/README.md for level 9)."""
     return gzip.compress(content, compresslevel=6, mtime=0)
 
 

@@ -35,7 +35,7 @@ from builder.load.reporters import as_text
 from builder.load.schemas import Schemas
 from builder.problems import RegistryError
 from builder.runtime.background import BackgroundError, Results, can_fork
-from builder.site import incremental, pages
+from builder.site import htmlspace, incremental, pages
 
 log = logging.getLogger("mkdocs.plugins.registry")
 _CACHES: dict[tuple[str, str], registry_module.FileCache] = {}  # per registry and schema text: kept across `mkdocs serve` rebuilds
@@ -234,7 +234,9 @@ class RegistryPlugin(BasePlugin[RegistryConfig]):  # type: ignore[no-untyped-cal
 
     @event_priority(100)  # before any other plugin reads the page
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Put the generated page's body where its marker is; the downloads page keeps its marker until on_post_build."""
+        """Drop the theme's indentation and blank lines (a model page's bodies have none), then put the generated page's body
+        where its marker is; the downloads page keeps its marker until on_post_build."""
+        output = htmlspace.collapse(output)
         key = page.file.src_uri
         if key not in self._late:
             return output
