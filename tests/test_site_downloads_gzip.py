@@ -48,6 +48,11 @@ def test_site_publishes_the_bulkiest_downloads_once_gzipped_as_the_export_writes
     assert set(compressed) == {f"{name}.gz" for name in exports.SITE_GZIP}
     for path, resource in compressed.items():
         assert resource["bytes"] == len(site[path]) and resource["hash"] == f"sha256:{sums[path]}"
+    listed = {d.name: d for d in exports.downloads(site)}  # as the downloads page lists them: what each holds, and that it is gzip
+    for path, resource in compressed.items():
+        assert listed[path].format.endswith(", gzip") and "gunzip" in listed[path].notes
+        if "schema" in resource:  # a table: what it holds, from datapackage.json, as for an uncompressed one
+            assert listed[path].notes.startswith(resource["description"]), listed[path].notes
     out = tmp_path / "site-downloads"
     out.mkdir()
     for name, content in site.items():

@@ -46,8 +46,8 @@ BINARY_FILES = (
 # The bulkiest downloads, which the site publishes gzip-compressed (`models.json.gz`...) to stay far below GitHub Pages' 1 GB limit
 # for a site: they shrink 8-15 times. `python -m builder export` writes them uncompressed unless asked (`--gzip`).
 SITE_GZIP = ("models.json", "models.jsonl", "registry.sqlite", "metric_inputs.csv", "derived_metrics.csv")
-GZIP_NOTE = ("Compressed with gzip (`gunzip` gives the file `python -m builder export` writes, byte for byte); pandas, DuckDB "
-             "and R's readr read it as it is.")
+GZIP_NOTE = "Compressed with gzip: `gunzip` gives the file `python -m builder export` writes, byte for byte."
+GZIP_READERS = " pandas, DuckDB and R's readr read it as it is."  # not SQLite, which opens only the unpacked file
 FORMAT_NOTES = {
     "models.csv": "One row per model: key reported figures, and each derived figure with `_low`, `_high`, `_method` and `_path` columns.",
     "models.json": "Lossless: every field of every model file, plus `derived` (value, range, method, formula, inputs, sources).",
@@ -317,7 +317,9 @@ def _format(name: str) -> str:
 
 def _notes(name: str, descriptions: Mapping[str, str]) -> str:
     if name.endswith(".gz"):
-        return f"{_notes(name.removesuffix('.gz'), descriptions)} {GZIP_NOTE}"
+        plain = name.removesuffix(".gz")
+        readers = "" if plain.endswith(".sqlite") else GZIP_READERS
+        return f"{_notes(plain, {plain: descriptions.get(name, ''), **descriptions})} {GZIP_NOTE}{readers}"
     if name in FORMAT_NOTES:
         return FORMAT_NOTES[name]
     return descriptions.get(name, "") + (" Column types and descriptions in datapackage.json." if name.endswith(".csv") else "")
