@@ -55,6 +55,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--out", type=Path, required=True, metavar="DIR",
                    help="folder to write; replaced atomically, so it must be new, empty or an earlier export (which holds the marker "
                    f"{exports.MARKER} this command writes)")
+    e.add_argument("--gzip", action="store_true",
+                   help=f"write the bulkiest files gzip-compressed as the site publishes them ({', '.join(exports.SITE_GZIP)} as <name>.gz)")
     _registry_arg(e)
     g = sub.add_parser("pages", help="write the site's generated pages and data files to a folder (for another site generator)")
     _registry_arg(g)
@@ -194,7 +196,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if isinstance(reg, int):
         return reg
     version = exports.dataset_version(reg.root)
-    files = exports.dataset_files(reg, derived.derive_all(reg), version)
+    files = exports.dataset_files(reg, derived.derive_all(reg), version, gzip_names=exports.SITE_GZIP if args.gzip else ())
     try:
         exports.write_export(args.out, files)
     except exports.ExportError as exc:

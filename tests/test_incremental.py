@@ -181,8 +181,8 @@ page = site / "downloads" / "index.html"
 
 def state(when):
     text = page.read_text(encoding="utf-8")
-    print(when, "writing" if "writing the files now" in text else "listed" if "models.json" in text else "neither",
-          (site / "downloads" / "models.json").exists(), flush=True)
+    print(when, "writing" if "writing the files now" in text else "listed" if 'href="models.json.gz"' in text else "neither",
+          (site / "downloads" / "models.json.gz").exists(), flush=True)
 
 config = load_config(config_file, site_dir=str(site), strict=False)
 config.plugins.on_startup(command="serve", dirty=True)
@@ -192,7 +192,7 @@ build(load_config(config_file, site_dir=str(site), strict=False), dirty=True)  #
 state("second")
 release.touch()
 deadline = time.monotonic() + 60
-while "models.json" not in page.read_text(encoding="utf-8") and time.monotonic() < deadline:
+while 'href="models.json.gz"' not in page.read_text(encoding="utf-8") and time.monotonic() < deadline:
     time.sleep(0.05)
 state("released")
 config.plugins.on_shutdown()

@@ -433,7 +433,7 @@ def test_break_even_shows_with_its_inputs(tmp_path: Path) -> None:
 def test_downloads_page_lists_the_files_the_site_serves(site: Path) -> None:
     page = (site / "downloads" / "index.html").read_text(encoding="utf-8")
     served = sorted(p for p in (site / "downloads").iterdir() if p.name != "index.html")
-    assert {p.name for p in served} >= {"models.csv", "models.json", "registry.sqlite", "SHA256SUMS", "datapackage.json"}
+    assert {p.name for p in served} >= {"models.csv", "models.json.gz", "registry.sqlite.gz", "SHA256SUMS", "datapackage.json"}
     for p in served:
         assert f'<a href="{p.name}">{p.name}</a>' in page
         assert hashlib.sha256(p.read_bytes()).hexdigest() in page
@@ -561,7 +561,7 @@ def test_a_build_leaves_no_forked_process_behind(tmp_path: Path, pagefind: bool)
     mkdocs_build(config)
     assert multiprocessing.active_children() == []
     assert plugin.session._background is None
-    assert (tmp_path / "site" / "downloads" / "models.json").is_file()
+    assert (tmp_path / "site" / "downloads" / "models.json.gz").is_file()
 
 
 def test_model_page_states_the_scope_of_the_training_figures(tmp_path: Path) -> None:

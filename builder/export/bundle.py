@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -42,6 +43,11 @@ BINARY_FILES = (
     FileInfo("registry.sqlite", "sqlite", "application/vnd.sqlite3", "All tables in one SQLite database with keys and foreign keys"),
     FileInfo("models.parquet", "parquet", "application/vnd.apache.parquet", "models.csv as Parquet, with column types and descriptions"),
 )
+# The bulkiest downloads, which the site publishes gzip-compressed (`models.json.gz`...) to stay far below GitHub Pages' 1 GB limit
+# for a site: they shrink 8-15 times. `python -m builder export` writes them uncompressed unless asked (`--gzip`).
+SITE_GZIP = ("models.json", "models.jsonl", "registry.sqlite", "metric_inputs.csv", "derived_metrics.csv")
+GZIP_NOTE = "Compressed with gzip: `gunzip` gives the file `python -m builder export` writes, byte for byte."
+GZIP_READERS = " pandas, DuckDB and R's readr read it as it is."  # not SQLite, which opens only the unpacked file
 FORMAT_NOTES = {
     "models.csv": "One row per model: key reported figures, and each derived figure with `_low`, `_high`, `_method` and `_path` columns.",
     "models.json": "Lossless: every field of every model file, plus `derived` (value, range, method, formula, inputs, sources).",
@@ -177,8 +183,16 @@ def _summed(files: Mapping[str, bytes]) -> dict[str, str]:
     return {name: digest for digest, name in (line.split("  ", 1) for line in lines)}
 
 
-def dataset_files(registry: Registry, reports: Mapping[str, ModelReport], version: str, found: Collections | None = None) -> dict[str, bytes]:
-    """Every download by file name: CSVs, JSON, JSON Lines, SQLite, Parquet, datapackage.json and SHA256SUMS."""
+def gzipped(content: bytes) -> bytes:
+    """gzip with no file name and no time in its header, so the same bytes give the same file (zlib's default level: see
+    benchmarks/README.md for level 9)."""
+    return gzip.compress(content, compresslevel=6, mtime=0)
+
+
+def dataset_files(registry: Registry, reports: Mapping[str, ModelReport], version: str, found: Collections | None = None,
+                  gzip_names: Iterable[str] = ()) -> dict[str, bytes]:
+    """Every download by file name: CSVs, JSON, JSON Lines, SQLite, Parquet, datapackage.json and SHA256SUMS; the files named in
+    `gzip_names` (for the site: SITE_GZIP) as `<name>.gz` in their place, which datapackage.json and SHA256SUMS then describe."""
     stamp = export_package.metadata(version)
     all_tables = tables(registry, reports, Schemas(registry.schema_folder))
     files: dict[str, bytes] = {f"{t.name}.csv": csv_bytes(t) for t in all_tables}
@@ -189,6 +203,8 @@ def dataset_files(registry: Registry, reports: Mapping[str, ModelReport], versio
     files["models.jsonl"] = b"".join(r.json + b"\n" for r in found["models"])
     files["registry.sqlite"] = sqlite_bytes(all_tables, stamp)
     files["models.parquet"] = parquet_bytes(_table(all_tables, "models"), stamp)
+    for name in gzip_names:
+        files[f"{name}.gz"] = gzipped(files.pop(name))
     hashes = {name: sha256(content) for name, content in files.items()}
     package = export_package.datapackage(version, [(f"{t.name}.csv", t) for t in all_tables], [*JSON_FILES, *BINARY_FILES], files, hashes)
     files[PACKAGE] = dumps(package)
@@ -293,11 +309,17 @@ class Download:
 
 
 def _format(name: str) -> str:
+    if name.endswith(".gz"):
+        return f"{_format(name.removesuffix('.gz'))}, gzip"
     suffix = PurePosixPath(name).suffix.lstrip(".")
     return {"csv": "CSV", "json": "JSON", "jsonl": "JSON Lines", "sqlite": "SQLite", "parquet": "Parquet", "": "text"}.get(suffix, suffix)
 
 
 def _notes(name: str, descriptions: Mapping[str, str]) -> str:
+    if name.endswith(".gz"):
+        plain = name.removesuffix(".gz")
+        readers = "" if plain.endswith(".sqlite") else GZIP_READERS
+        return f"{_notes(plain, {plain: descriptions.get(name, ''), **descriptions})} {GZIP_NOTE}{readers}"
     if name in FORMAT_NOTES:
         return FORMAT_NOTES[name]
     return descriptions.get(name, "") + (" Column types and descriptions in datapackage.json." if name.endswith(".csv") else "")
@@ -310,7 +332,10 @@ def downloads(files: Mapping[str, bytes]) -> list[Download]:
     columns = {r["path"]: tuple((f["name"], f["type"], f.get("description", "")) for f in r["schema"]["fields"])
                for r in package["resources"] if isinstance(r.get("schema"), Mapping)}
     first = ("start_here.csv", "models.csv", "models.json", "models.jsonl", "models.parquet", "registry.sqlite", PACKAGE)
-    order = sorted(files, key=lambda n: (first.index(n) if n in first else len(first), n == SUMS, n))
+    def rank(n: str) -> int:
+        return first.index(n.removesuffix(".gz")) if n.removesuffix(".gz") in first else len(first)
+
+    order = sorted(files, key=lambda n: (rank(n), n == SUMS, n))
     summed = _summed(files)
     return [Download(n, len(files[n]), summed.get(n) or sha256(files[n]), _format(n), _notes(n, descriptions), columns.get(n, ()))
             for n in order]

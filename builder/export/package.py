@@ -103,21 +103,32 @@ def _resource_name(path: str) -> str:
     return path.replace("_", "-").replace(".", "-").lower()
 
 
+def _published(name: str, files: Mapping[str, bytes]) -> str:
+    """The file a resource is published as: its name, or its gzip-compressed form `<name>.gz` where that is written instead."""
+    return name if name in files else f"{name}.gz"
+
+
+def _compression(path: str) -> dict[str, str]:
+    """The Data Package recipe "Compression of Resources": a `.gz` path says gzip (stated as well); `bytes` and `hash` are the
+    compressed file's."""
+    return {"compression": "gz"} if path.endswith(".gz") else {}
+
+
 def datapackage(version: str, tables: Sequence[tuple[str, Table]], others: Sequence[FileInfo], files: Mapping[str, bytes],
                 hashes: Mapping[str, str]) -> dict[str, Any]:
     """A Data Package (v2): package metadata, one tabular resource per CSV with its Table Schema, and the other files with size and
     hash (`hashes`: each file's SHA-256, computed once for this and SHA256SUMS)."""
     resources: list[dict[str, Any]] = []
-    for path, table in tables:
-        content = files[path]
-        resources.append({"name": table.name, "type": "table", "path": path, "title": table.title, "description": table.description,
-                          "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "bytes": len(content),
-                          "hash": f"sha256:{hashes[path]}", "dialect": {"header": True, "delimiter": ",", "lineTerminator": "\r\n"},
-                          "schema": table_schema(table)})
+    for name, table in tables:
+        path = _published(name, files)
+        resources.append({"name": table.name, "type": "table", "path": path, **_compression(path), "title": table.title,
+                          "description": table.description, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                          "bytes": len(files[path]), "hash": f"sha256:{hashes[path]}",
+                          "dialect": {"header": True, "delimiter": ",", "lineTerminator": "\r\n"}, "schema": table_schema(table)})
     for info in others:
-        content = files[info.name]
-        resources.append({"name": _resource_name(info.name), "type": info.kind, "path": info.name, "title": info.title, "format": info.format,
-                          "mediatype": info.mediatype, "bytes": len(content), "hash": f"sha256:{hashes[info.name]}"})
+        path = _published(info.name, files)
+        resources.append({"name": _resource_name(info.name), "type": info.kind, "path": path, **_compression(path), "title": info.title,
+                          "format": info.format, "mediatype": info.mediatype, "bytes": len(files[path]), "hash": f"sha256:{hashes[path]}"})
     package: dict[str, Any] = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": NAME, "title": TITLE, "description": DESCRIPTION + " Credit the upstream sources listed in `sources`: " + credits_text() + ".",

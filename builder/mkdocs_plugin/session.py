@@ -32,7 +32,7 @@ from builder.load.schemas import Schemas
 from builder.problems import RegistryError
 from builder.runtime import collector
 from builder.runtime.background import BackgroundError, Results, can_fork
-from builder.site import incremental, pages
+from builder.site import htmlspace, incremental, pages
 
 if TYPE_CHECKING:
     from builder.mkdocs_plugin.plugin import RegistryConfig
@@ -204,7 +204,9 @@ class Session:
         return BODY_MARKER if page.file.src_uri in self._late else html
 
     def post_page(self, output: str, page: Page) -> str:
-        """Put the generated page's body where its marker is; the downloads page keeps its marker until on_post_build."""
+        """Drop the theme's indentation and blank lines (a model page's bodies have none), then put the generated page's body
+        where its marker is; the downloads page keeps its marker until on_post_build."""
+        output = htmlspace.collapse(output)
         key = page.file.src_uri
         if key not in self._late:
             return output

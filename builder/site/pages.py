@@ -151,7 +151,8 @@ def _yaml_file(kind_folder: str, id_: str, registry: Registry) -> Path:
 def data_files(registry: Registry, reports: Mapping[str, ModelReport], version: str) -> dict[str, bytes]:
     """The dataset downloads (under downloads/) and the static JSON API with the schemas at stable URLs, by site path."""
     found = exports.encoded(registry, reports)
-    files = {f"downloads/{name}": content for name, content in exports.dataset_files(registry, reports, version, found).items()}
+    published = exports.dataset_files(registry, reports, version, found, gzip_names=exports.SITE_GZIP)  # the bulkiest as .gz
+    files = {f"downloads/{name}": content for name, content in published.items()}
     files.update(exports.api_files(registry, reports, version, found))
     return dict(sorted(files.items()))
 
