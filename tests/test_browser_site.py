@@ -607,3 +607,15 @@ def test_chart_points_link_speak_on_focus_and_the_view_downloads(browser: Any, s
     assert Path(got.value.path()).read_text(encoding="utf-8").startswith("<svg")
     watch.clean()
     page.close()
+
+
+def test_text_in_tables_is_legible_on_a_phone(browser: Any, served: str) -> None:
+    page = browser.new_page(viewport={"width": 412, "height": 823}, device_scale_factor=1.75, is_mobile=True)
+    page.goto(served + "models/example-model/")
+    small = page.evaluate("""() => [...document.querySelectorAll('.rg-table *')]
+        .filter(e => e.getClientRects().length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+        .filter(e => !e.closest('.rg-visually-hidden') && parseFloat(getComputedStyle(e).fontSize) < 12)
+        .map(e => e.className || e.tagName)""")
+    assert small == []  # Lighthouse fails a page where less than 60% of the text is 12px or more
+    page.close()
+
