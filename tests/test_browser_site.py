@@ -396,7 +396,9 @@ def test_compare_page_shows_models_side_by_side_from_the_address(browser: Any, s
     page.locator(".rg-table--compare thead th", has_text="alert").get_by_role("button").click()
     page.wait_for_function("location.search === '?m=example-model'")
     assert page.locator(".rg-table--compare thead th a").all_inner_texts() == ["Example Model"]
+    assert page.locator("#rg-compare-names option").count() == 0  # made when the reader goes to the box
     page.click("#rg-compare-input")
+    page.wait_for_function("document.querySelectorAll('#rg-compare-names option').length === 2")
     page.keyboard.type("<script>alert(1)</script>")
     page.keyboard.press("Enter")
     page.wait_for_function("location.search === '?m=example-model,xss-model'")
