@@ -6,6 +6,7 @@ import argparse
 import gzip
 import http.server
 import mimetypes
+import urllib.parse
 from functools import partial
 from pathlib import Path
 
@@ -18,7 +19,7 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
     def send_head(self):  # type: ignore[no-untyped-def]
         path = Path(self.translate_path(self.path))
         if path.is_dir():
-            if not self.path.endswith("/"):
+            if not urllib.parse.urlsplit(self.path).path.endswith("/"):  # a query string (compare/?m=) is not part of the path
                 return super().send_head()
             path = path / "index.html"
         kind = mimetypes.guess_type(str(path))[0] or "application/octet-stream"

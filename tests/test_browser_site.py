@@ -114,7 +114,7 @@ def test_home_loads(browser: Any, served: str) -> None:
     watch = Watch(page)
     page.goto(served)
     assert page.locator("h1").inner_text() == "AI Impact Registry"
-    assert page.locator("svg[role=img], svg[role=group]").count() >= 2
+    assert page.locator("#charts ~ ul a[href^='charts/#chart-']").count() >= 2  # the charts are one link away
     basic_a11y(page)
     assert not any("/pagefind/" in u for u in watch.requests), "search files were fetched before the reader typed"
     watch.clean()
@@ -207,7 +207,7 @@ def test_search_looks_up_names_facts_and_pages(browser: Any, served: str, typed:
 
 
 AXE_PAGES = ["", "models/", "models/example-model/", "models/xss-model/", "inference/", "downloads/", "methodology/", "compare/?m=example-model,xss-model",
-             "claims/", "claims/example-claim/", "organizations/example-lab/", "hardware/", "hardware/example-gpu/", "grids/", "grids/fr/",
+             "charts/", "claims/", "claims/example-claim/", "organizations/example-lab/", "hardware/", "hardware/example-gpu/", "grids/", "grids/fr/",
              "search/?q=example", "fields/"]  # not 404.html: its links are absolute to the site URL's path, which this server lacks
 
 
@@ -396,7 +396,9 @@ def test_compare_page_shows_models_side_by_side_from_the_address(browser: Any, s
     page.locator(".rg-table--compare thead th", has_text="alert").get_by_role("button").click()
     page.wait_for_function("location.search === '?m=example-model'")
     assert page.locator(".rg-table--compare thead th a").all_inner_texts() == ["Example Model"]
+    assert page.locator("#rg-compare-names option").count() == 0  # made when the reader goes to the box
     page.click("#rg-compare-input")
+    page.wait_for_function("document.querySelectorAll('#rg-compare-names option').length === 2")
     page.keyboard.type("<script>alert(1)</script>")
     page.keyboard.press("Enter")
     page.wait_for_function("location.search === '?m=example-model,xss-model'")
@@ -580,10 +582,14 @@ def test_inference_page_has_one_summary_table_and_says_why_not_once(browser: Any
 def test_chart_points_link_speak_on_focus_and_the_view_downloads(browser: Any, served: str) -> None:
     page = browser.new_page(accept_downloads=True)
     watch = Watch(page)
-    page.goto(served)
+    page.goto(served + "charts/")
+    assert page.locator("svg[role=img], svg[role=group]").count() >= 2
+    basic_a11y(page)
     chart = page.locator("figure.rg-chart--points").first
     point = chart.locator("a.rg-point").first
-    assert point.get_attribute("href").startswith("models/")
+    point.click()
+    page.wait_for_url("**/models/*/")
+    page.go_back()
     point.focus()
     tip = chart.locator(".rg-tip")
     assert tip.is_visible() and ("reported" in tip.inner_text() or "estimated" in tip.inner_text())
@@ -603,3 +609,15 @@ def test_chart_points_link_speak_on_focus_and_the_view_downloads(browser: Any, s
     assert Path(got.value.path()).read_text(encoding="utf-8").startswith("<svg")
     watch.clean()
     page.close()
+
+
+def test_text_in_tables_is_legible_on_a_phone(browser: Any, served: str) -> None:
+    page = browser.new_page(viewport={"width": 412, "height": 823}, device_scale_factor=1.75, is_mobile=True)
+    page.goto(served + "models/example-model/")
+    small = page.evaluate("""() => [...document.querySelectorAll('.rg-table *')]
+        .filter(e => e.getClientRects().length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+        .filter(e => !e.closest('.rg-visually-hidden') && parseFloat(getComputedStyle(e).fontSize) < 12)
+        .map(e => e.className || e.tagName)""")
+    assert small == []  # Lighthouse fails a page where less than 60% of the text is 12px or more
+    page.close()
+

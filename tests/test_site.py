@@ -248,11 +248,24 @@ def test_nav_lists_only_index_pages(site: Path) -> None:
 
 
 def test_charts_have_text_alternatives(site: Path) -> None:
-    home = (site / "index.html").read_text(encoding="utf-8")
-    assert home.count('role="img"') + home.count('role="group"') >= 2 and "<desc id=" in home and "Data table" in home
-    for tag, attrs in tags(site / "index.html"):
+    charts = (site / "charts" / "index.html").read_text(encoding="utf-8")
+    assert charts.count('role="img"') + charts.count('role="group"') >= 2 and "<desc id=" in charts and "Data table" in charts
+    for tag, attrs in tags(site / "charts" / "index.html"):
         if tag == "svg" and attrs.get("role") in ("img", "group"):
             assert attrs.get("aria-labelledby")
+        if tag == "a" and "rg-point" in attrs.get("class", ""):
+            assert (site / "charts" / attrs["href"] / "index.html").resolve().is_file(), attrs["href"]
+
+
+def test_scripts_do_not_hold_the_first_paint(site: Path) -> None:
+    for page in (site / "index.html", site / "models" / "index.html", site / "models" / "example-model" / "index.html"):
+        scripts = [attrs for tag, attrs in tags(page) if tag == "script" and attrs.get("src")]
+        assert scripts and all("defer" in attrs for attrs in scripts), page
+
+
+def test_home_page_links_to_the_charts_without_drawing_them(site: Path) -> None:
+    home = (site / "index.html").read_text(encoding="utf-8")  # every model's point, drawn three times, would weigh on each visit
+    assert 'href="charts/#chart-emissions-time-h"' in home and "rg-point" not in home and "<svg viewBox" not in home
 
 
 def test_search_index_covers_every_page(site: Path) -> None:

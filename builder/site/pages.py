@@ -354,8 +354,10 @@ def generate(registry: Registry, reports: Mapping[str, ModelReport] | None = Non
                                                        "verdicts": verdicts, "key_table": pagetables.key_figures(folder, registry)}))
 
     claims = [(f"claims/{c.id}/", c.title, pageviews.verdict(c.verdict)) for c in sorted(registry.claims.values(), key=lambda c: c.title.lower())]
+    drawn = functools.cache(lambda: charts.all_charts(reports, "../"))  # on their own page: the home page lists them
+    out.append(page(env.get_template("charts.md.j2"), "charts.md", {}, lambda: {"charts": drawn()}))
     out.append(page(env.get_template("home.md.j2"), "index.md", {"site_name": conf["site_name"]},
-                    lambda: {"h": pagetables.headline(reports), "newest": pagetables.newest(reports), "charts": charts.all_charts(reports, ""),
+                    lambda: {"h": pagetables.headline(reports), "newest": pagetables.newest(reports), "charts": drawn(),
                              "claims": claims, "queries": pageviews.query_answers(reports), "trained": pagetables.headline_models(rows())}))
     out.append(page(env.get_template("methodology.md.j2"), "methodology.md", {}, lambda: methodology(reports, registry)))
     out.append(page(env.get_template("compare.md.j2"), COMPARE_PAGE, {}))

@@ -605,7 +605,7 @@
     var holder = document.getElementById("rg-compare-table");
     var api = new URL(root.getAttribute("data-api"), window.location.href);
     var models = new URL(root.getAttribute("data-models"), window.location.href);
-    var byName = {}, byId = {}, listed = null, cache = {};
+    var byName = {}, byId = {}, listed = null, cache = {}, allNames = [];
 
     function ids() {
       var m = new URLSearchParams(window.location.search).get("m");
@@ -621,16 +621,14 @@
     function rowsIndex() {
       if (!listed) {
         listed = fetch(new URL(root.getAttribute("data-rows"), window.location.href)).then(function (r) { return r.json(); }).then(function (d) {
-          var frag = document.createDocumentFragment();
           d.rows.forEach(function (v) {
             var r = {};
             d.columns.forEach(function (c, i) { r[c] = v[i]; });
             byId[r.id] = r;
             byName[r.name.toLowerCase()] = r.id;
             byName[r.id] = r.id;
-            frag.appendChild(el("option", { value: r.name }));
+            allNames.push(r.name);
           });
-          names.replaceChildren(frag);
         });
       }
       return listed;
@@ -738,7 +736,14 @@
         go(list, true);
       });
     });
-    input.addEventListener("focus", rowsIndex, { once: true });
+    /* the suggestions (one option per model) are made when the reader goes to the box, not while the table loads */
+    input.addEventListener("focus", function () {
+      rowsIndex().then(function () {
+        var frag = document.createDocumentFragment();
+        allNames.forEach(function (name) { frag.appendChild(el("option", { value: name })); });
+        names.replaceChildren(frag);
+      });
+    }, { once: true });
     window.addEventListener("popstate", render);
     render();
   }
