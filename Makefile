@@ -40,6 +40,7 @@ validate: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check builder tests benchmarks
+	$(BIN)/ruff format --check builder tests benchmarks
 	$(BIN)/mypy builder
 	$(BIN)/zizmor --offline --quiet .github/workflows/
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml

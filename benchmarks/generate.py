@@ -10,10 +10,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ORGS = 200
 # Each licence with the weights statuses its class in registry/openness.yaml allows (validation refuses the others).
-LICENCES = {"Apache-2.0": ("open", "gated", "unknown"), "MIT": ("open", "gated", "unknown"),
-            "CC-BY-NC-4.0": ("restricted", "gated", "unknown"),
-            "LicenseRef-Llama-3.1-Community-License": ("restricted", "gated", "unknown"),
-            "LicenseRef-proprietary": ("api-only", "hosted-only", "unreleased", "unknown")}
+LICENCES = {
+    "Apache-2.0": ("open", "gated", "unknown"),
+    "MIT": ("open", "gated", "unknown"),
+    "CC-BY-NC-4.0": ("restricted", "gated", "unknown"),
+    "LicenseRef-Llama-3.1-Community-License": ("restricted", "gated", "unknown"),
+    "LicenseRef-proprietary": ("api-only", "hosted-only", "unreleased", "unknown"),
+}
 DOMAINS = ("language", "vision", "multimodal", "speech", "biology", "games")
 COUNTRIES = ("US", "FR", "TW", "CN", "DE", "GB", "CA", "JP", "KR", "IN")
 
@@ -41,12 +44,19 @@ def _model(i: int, rng: random.Random, hardware: list[str], grids: list[str]) ->
     shape = i % 4
     if shape in (0, 1):
         count, hours = rng.choice((64, 256, 512, 1024, 2048)), round(rng.uniform(100, 2000), 1)
-        lines += [f"  accelerator: {rng.choice(hardware)}", f"  accelerator_count: {count}", f"  duration_hours: {hours}",
-                  f"  accelerator_hours: {count * hours:.6g}"]
+        lines += [
+            f"  accelerator: {rng.choice(hardware)}",
+            f"  accelerator_count: {count}",
+            f"  duration_hours: {hours}",
+            f"  accelerator_hours: {count * hours:.6g}",
+        ]
     if shape == 0:
-        lines += [f"  average_power_w: {rng.randint(250, 700)}", f"  pue: {round(rng.uniform(1.05, 1.6), 2)}",
-                  f"  location: {{country: {rng.choice(COUNTRIES)}, grid: {rng.choice(grids)}, operator_type: hyperscale}}",
-                  f"  emissions_tco2e: {{value: {rng.uniform(1, 5000):.4g}, note: \"location-based, as published\"}}"]
+        lines += [
+            f"  average_power_w: {rng.randint(250, 700)}",
+            f"  pue: {round(rng.uniform(1.05, 1.6), 2)}",
+            f"  location: {{country: {rng.choice(COUNTRIES)}, grid: {rng.choice(grids)}, operator_type: hyperscale}}",
+            f'  emissions_tco2e: {{value: {rng.uniform(1, 5000):.4g}, note: "location-based, as published"}}',
+        ]
     if shape == 2:
         lines += [f"  compute_flop: {{value: {6 * params * tokens:.4g}, estimated: true, note: third-party estimate}}"]
     licence = rng.choice(sorted(LICENCES))
@@ -86,7 +96,9 @@ def generate(target: Path, models: int, seed: int = 1) -> Path:
     for n in range(ORGS):
         (target / "organizations" / f"org-{n:03d}.yaml").write_text(
             f"id: org-{n:03d}\nname: Organization {n:03d}\nkind: {rng.choice(('company', 'academic', 'nonprofit'))}\n"
-            f"country: {rng.choice(COUNTRIES)}\nurl: https://example.org/org/{n:03d}\n", encoding="utf-8")
+            f"country: {rng.choice(COUNTRIES)}\nurl: https://example.org/org/{n:03d}\n",
+            encoding="utf-8",
+        )
     (target / "models").mkdir()
     (target / "claims").mkdir()
     for i in range(models):

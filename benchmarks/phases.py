@@ -52,9 +52,10 @@ def export(root: Path) -> None:
 
 
 def build(config: Path, site: Path) -> dict[str, float]:
-    """A full `mkdocs build`, with the time spent in the registry plugin's own hooks measured apart (the time MkDocs waits on
-    them; the work they hand to a forked process runs meanwhile on the other core). After the pages, on_post_build starts
-    Pagefind, waits for the downloads (the session's `_finish_downloads`), then for Pagefind (`_index`); Pagefind is then timed alone."""
+    """A full `mkdocs build`, with the time spent in the registry plugin's own hooks measured apart (the time MkDocs
+    waits on them; the work they hand to a forked process runs meanwhile on the other core). After the pages,
+    on_post_build starts Pagefind, waits for the downloads (the session's `_finish_downloads`), then for Pagefind
+    (`_index`); Pagefind is then timed alone."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -71,6 +72,7 @@ def build(config: Path, site: Path) -> dict[str, float]:
                 return original(self, *args, **kwargs)
             finally:
                 spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
+
         return wrapper
 
     for hook in ("on_pre_build", "on_files", "on_page_content", "on_post_page", "on_post_build"):
@@ -78,7 +80,9 @@ def build(config: Path, site: Path) -> dict[str, float]:
     for step in ("_finish_downloads", "_index"):  # within on_post_build: the session's
         setattr(session.Session, step, timed(step, session.Session))
     mkdocs_build(load_config(str(config), site_dir=str(site)))
-    start = time.perf_counter()  # Pagefind again on the built site, alone: in the build it shares the cores with the downloads
+    start = (
+        time.perf_counter()
+    )  # Pagefind again on the built site, alone: in the build it shares the cores with the downloads
     subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"], check=True)
     spent["pagefind_alone"] = time.perf_counter() - start
     return spent
@@ -98,7 +102,9 @@ def main() -> None:
     phase, *args = sys.argv[1:]
     start = time.perf_counter()
     extra = globals()[phase](*map(Path, args))
-    wall = time.perf_counter() - start - (extra or {}).get("pagefind_alone", 0.0)  # the build's own time, not the extra run
+    wall = (
+        time.perf_counter() - start - (extra or {}).get("pagefind_alone", 0.0)
+    )  # the build's own time, not the extra run
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"phase": phase, "seconds": wall, "peak_mb": peak_mb, "hooks": extra or {}}))
 

@@ -1,4 +1,5 @@
-"""Edit-to-reload under `mkdocs serve`: the time from saving a model file to the rebuilt page being served with the edit."""
+"""Edit-to-reload under `mkdocs serve`: the time from saving a model file to the rebuilt page being served with the
+edit."""
 
 from __future__ import annotations
 
@@ -31,8 +32,13 @@ class Serve:
 
     def __init__(self, config: Path, flags: list[str]) -> None:
         self.lines: list[tuple[float, str]] = []
-        self.process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *flags, "-f", str(config), "-a", f"127.0.0.1:{PORT}"],
-                                        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", *flags, "-f", str(config), "-a", f"127.0.0.1:{PORT}"],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -57,7 +63,8 @@ class Serve:
 
 
 def serve_flags(dirty: bool) -> list[str]:
-    """The flags `make serve` passes (SERVE_FLAGS in the Makefile), without --dirty to measure rebuilds of every page."""
+    """The flags `make serve` passes (SERVE_FLAGS in the Makefile), without --dirty to measure rebuilds of every
+    page."""
     found = re.search(r"^SERVE_FLAGS := (.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), flags=re.M)
     if found is None:
         raise SystemExit("the Makefile has no SERVE_FLAGS line")
@@ -73,9 +80,10 @@ def served(url: str) -> str:
 
 
 def measure(config: Path, model: Path, page_url: str, flags: list[str], pause: float = 1.0) -> dict[str, float]:
-    """Start serving, wait for the first build, then edit the model's description twice, `pause` seconds after the page was
-    served, timing each edit until the page shows it. A short pause leaves the last build's background work (search index,
-    downloads, deriving ahead) to be stopped by the rebuild; a long one lets it finish, as while a contributor reads the page."""
+    """Start serving, wait for the first build, then edit the model's description twice, `pause` seconds after the
+    page was served, timing each edit until the page shows it. A short pause leaves the last build's background work
+    (search index, downloads, deriving ahead) to be stopped by the rebuild; a long one lets it finish, as while a
+    contributor reads the page."""
     original = model.read_text(encoding="utf-8")
     serve = Serve(config, flags)
     started = time.perf_counter()
@@ -103,10 +111,18 @@ def measure(config: Path, model: Path, page_url: str, flags: list[str], pause: f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--models", type=int, help="a synthetic registry of this many models (default: the project's own registry)")
-    parser.add_argument("--every-page", action="store_true", help="serve without --dirty: every page is rendered again on an edit")
-    parser.add_argument("--pause", type=float, default=1.0, help="seconds between the page served and the next edit (default 1)")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/registry-reload"), help="scratch folder for a synthetic registry")
+    parser.add_argument(
+        "--models", type=int, help="a synthetic registry of this many models (default: the project's own registry)"
+    )
+    parser.add_argument(
+        "--every-page", action="store_true", help="serve without --dirty: every page is rendered again on an edit"
+    )
+    parser.add_argument(
+        "--pause", type=float, default=1.0, help="seconds between the page served and the next edit (default 1)"
+    )
+    parser.add_argument(
+        "--work", type=Path, default=Path("/tmp/registry-reload"), help="scratch folder for a synthetic registry"
+    )
     args = parser.parse_args()
     if args.models:
         args.work.mkdir(parents=True, exist_ok=True)
@@ -118,9 +134,14 @@ def main() -> None:
         config, model_id = ROOT / "mkdocs.yml", "bloom"
         model = ROOT / "registry" / "models" / "bloom.yaml"
     base = urlsplit(yaml.safe_load(config.read_text(encoding="utf-8")).get("site_url") or "/").path.rstrip("/") + "/"
-    result = measure(config, model, f"http://127.0.0.1:{PORT}{base}models/{model_id}/", serve_flags(not args.every_page), args.pause)
-    print(f"first build {result['first_build_seconds']:.1f} s; edit to page served: first edit {result['first_edit_seconds']:.1f} s, "
-          f"second edit {result['second_edit_seconds']:.1f} s")
+    result = measure(
+        config, model, f"http://127.0.0.1:{PORT}{base}models/{model_id}/", serve_flags(not args.every_page), args.pause
+    )
+    print(
+        f"first build {result['first_build_seconds']:.1f} s; edit to page served: first edit "
+        f"{result['first_edit_seconds']:.1f} s, "
+        f"second edit {result['second_edit_seconds']:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Serve a built site on 127.0.0.1 with gzip, as static hosts such as GitHub Pages do, for Lighthouse and timing runs."""
+"""Serve a built site on 127.0.0.1 with gzip, as static hosts such as GitHub Pages do, for Lighthouse and timing
+runs."""
 
 from __future__ import annotations
 
@@ -19,11 +20,17 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
     def send_head(self):  # type: ignore[no-untyped-def]
         path = Path(self.translate_path(self.path))
         if path.is_dir():
-            if not urllib.parse.urlsplit(self.path).path.endswith("/"):  # a query string (compare/?m=) is not part of the path
+            if not urllib.parse.urlsplit(self.path).path.endswith(
+                "/"
+            ):  # a query string (compare/?m=) is not part of the path
                 return super().send_head()
             path = path / "index.html"
         kind = mimetypes.guess_type(str(path))[0] or "application/octet-stream"
-        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "") or not kind.startswith(COMPRESSIBLE):
+        if (
+            not path.is_file()
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not kind.startswith(COMPRESSIBLE)
+        ):
             return super().send_head()
         body = gzip.compress(path.read_bytes(), 6)
         self.send_response(200)
@@ -32,6 +39,7 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         from io import BytesIO
+
         return BytesIO(body)
 
     def log_message(self, format: str, *args: object) -> None:

@@ -1,6 +1,7 @@
-"""Numbers as people read them (issue #22's display rules): three significant figures for values and two for range ends,
-thousands separators, units chosen by size (Wh to GWh, g to t), parameters as "176 B" and compute as "2.1 × 10²⁵ FLOP".
-The index's script (assets/registry.js) prints rows.json with the same rules; exports keep exact values (see `exact`)."""
+"""Numbers as people read them (issue #22's display rules): three significant figures for values and two for range
+ends, thousands separators, units chosen by size (Wh to GWh, g to t), parameters as "176 B" and compute as "2.1 ×
+10²⁵ FLOP". The index's script (assets/registry.js) prints rows.json with the same rules; exports keep exact values
+(see `exact`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,19 @@ import math
 SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 PLAIN_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 VALUE_DIGITS, RANGE_DIGITS = 3, 2
-# Each family: (unit, size in the family's base unit), smallest first. A figure takes the largest unit it is at least 1 of.
+# Each family: (unit, size in the family's base unit), smallest first. A figure takes the largest unit it is at least 1
+# of.
 ENERGY = (("Wh", 1e-6), ("kWh", 1e-3), ("MWh", 1.0), ("GWh", 1e3))  # base: MWh
 MASS = (("gCO2e", 1e-6), ("kgCO2e", 1e-3), ("tCO2e", 1.0))  # base: tCO2e
-FAMILIES = {"Wh": (ENERGY, 1e-6), "kWh": (ENERGY, 1e-3), "MWh": (ENERGY, 1.0), "GWh": (ENERGY, 1e3),
-            "gCO2e": (MASS, 1e-6), "kgCO2e": (MASS, 1e-3), "tCO2e": (MASS[1:], 1.0)}  # a training footprint: kilograms at least
+FAMILIES = {
+    "Wh": (ENERGY, 1e-6),
+    "kWh": (ENERGY, 1e-3),
+    "MWh": (ENERGY, 1.0),
+    "GWh": (ENERGY, 1e3),
+    "gCO2e": (MASS, 1e-6),
+    "kgCO2e": (MASS, 1e-3),
+    "tCO2e": (MASS[1:], 1.0),
+}  # a training footprint: kilograms at least
 SCIENTIFIC = ("FLOP", "FLOP/s")  # always a power of ten beyond 10,000
 PARAMETERS = "parameters"  # the pseudo-unit of a parameter count: "176 B", no unit printed
 COUNT_STEPS = (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3))
@@ -59,7 +68,8 @@ def scientific(x: float, digits: int = VALUE_DIGITS) -> str:
 
 
 def number(x: float | int | None, digits: int = VALUE_DIGITS) -> str:
-    """1,290 / 0.0302 / 3.14 × 10²³ (beyond a billion or below a ten-thousandth); unknown stays 'unknown', never 0."""
+    """1,290 / 0.0302 / 3.14 × 10²³ (beyond a billion or below a ten-thousandth); unknown stays 'unknown',
+    never 0."""
     if x is None:
         return "unknown"
     if x == 0:
@@ -107,12 +117,14 @@ def unit_for(value: float, unit: str) -> tuple[str, float]:
 
 
 def scaled(value: float, low: float | None, high: float | None, unit: str) -> tuple[str, str, str]:
-    """A figure's value, range ('' when it has no width) and unit as printed: value at three significant figures, range ends
-    at two, in the unit its value's size calls for."""
+    """A figure's value, range ('' when it has no width) and unit as printed: value at three significant figures,
+    range ends at two, in the unit its value's size calls for."""
     lo = value if low is None else low
     hi = value if high is None else high
     wide = abs(hi - lo) > 1e-12 * max(abs(hi), abs(lo), 1e-300)
-    if unit == "tCO2e" and 0 < value < 0.9995e-3 and hi < 0.9995e-3:  # a training footprint under a kilogram: not worth grams
+    if (
+        unit == "tCO2e" and 0 < value < 0.9995e-3 and hi < 0.9995e-3
+    ):  # a training footprint under a kilogram: not worth grams
         return "< 1", "", "kgCO2e"
     if unit == PARAMETERS:
         suffix, size = count_step(value)
@@ -151,8 +163,9 @@ def span(value: float, low: float, high: float) -> str:
 
 
 def exact(x: float | None) -> float | None:
-    """A computed float without its arithmetic noise, for the exports: 12.623999999999999 is 12.624 (15 significant digits,
-    the most a float always keeps, then written in shortest round-trip form). Integers and None pass unchanged."""
+    """A computed float without its arithmetic noise, for the exports: 12.623999999999999 is 12.624 (15 significant
+    digits, the most a float always keeps, then written in shortest round-trip form). Integers and None pass
+    unchanged."""
     if x is None or x.__class__ is not float or not math.isfinite(x):
         return x
     return float(f"{x:.15g}")

@@ -1,8 +1,10 @@
-"""Spreadsheet formula injection (OWASP's "CSV Injection"): text a spreadsheet would run as a formula when it opens a CSV.
+"""Spreadsheet formula injection (OWASP's "CSV Injection"): text a spreadsheet would run as a formula when it opens a
+CSV.
 
-A cell starting with =, +, -, @, a tab or a carriage return is read as a formula by Excel, LibreOffice and Google Sheets.
-Where such text is never legitimate (names, titles, aliases) validation refuses it; elsewhere (notes, descriptions) the CSV
-downloads neutralise it by OWASP's advice, a single quote before the text, while JSON, SQLite and Parquet keep it exactly.
+A cell starting with =, +, -, @, a tab or a carriage return is read as a formula by Excel, LibreOffice and Google
+Sheets. Where such text is never legitimate (names, titles, aliases) validation refuses it; elsewhere (notes,
+descriptions) the CSV downloads neutralise it by OWASP's advice, a single quote before the text, while JSON, SQLite
+and Parquet keep it exactly.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import Any
 from builder.problems import Problem, dotted
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")  # "-5" is a number, not a formula
+_PLAIN_NUMBER = re.compile(
+    r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z"
+)  # "-5" is a number, not a formula
 NAME_KEYS = ("name", "title")  # a record's and a source's name: shown as headings and links, never a formula
 
 
@@ -56,8 +60,21 @@ def check_names(path: str, data: Any) -> list[Problem]:
     for where, node in [((), data), *((((k,), v) for k, v in data.items() if isinstance(v, dict)))]:
         listed = node.get("sources")
         if isinstance(listed, list):
-            found += [((*where, "sources", i, "title"), s["title"]) for i, s in enumerate(listed)
-                      if isinstance(s, dict) and isinstance(s.get("title"), str)]
-    return [Problem(path, code="formula-text", pointer=pointer, field_path=dotted(pointer),
-                    message=f"text starting with {json.dumps(text[0])} is run as a formula by spreadsheets opening the CSV downloads: "
-                            "start the name with a letter or digit") for pointer, text in found if formula_like(text)]
+            found += [
+                ((*where, "sources", i, "title"), s["title"])
+                for i, s in enumerate(listed)
+                if isinstance(s, dict) and isinstance(s.get("title"), str)
+            ]
+    return [
+        Problem(
+            path,
+            code="formula-text",
+            pointer=pointer,
+            field_path=dotted(pointer),
+            message=f"text starting with {json.dumps(text[0])} is run as a formula by spreadsheets opening the CSV "
+            "downloads: "
+            "start the name with a letter or digit",
+        )
+        for pointer, text in found
+        if formula_like(text)
+    ]

@@ -19,8 +19,13 @@ from builder.records.precedence import Precedence
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
-EPOCH = '  - {id: epoch-notable, title: Epoch AI, url: "https://epoch.ai/data/notable-ai-models", locator: row "EX-1"}\n'
-MOT = '  - {id: model-openness-tool, title: MOT, url: "https://github.com/lfai/model_openness_tool/blob/main/models/EX.yml"}\n'
+EPOCH = (
+    '  - {id: epoch-notable, title: Epoch AI, url: "https://epoch.ai/data/notable-ai-models", locator: row "EX-1"}\n'
+)
+MOT = (
+    "  - {id: model-openness-tool, title: MOT, "
+    'url: "https://github.com/lfai/model_openness_tool/blob/main/models/EX.yml"}\n'
+)
 
 
 def _with(base: Path, figure: str, table: bool = True) -> Path:
@@ -45,26 +50,36 @@ def test_a_primary_source_wins_over_a_curated_index(base_registry: Path, capsys:
 
 
 def test_a_curated_index_wins_over_a_listing(base_registry: Path) -> None:
-    _with(base_registry, "{value: 1.0e+9, source: epoch-notable, disagrees: [{value: 2.0e+9, source: model-openness-tool}]}")
+    _with(
+        base_registry,
+        "{value: 1.0e+9, source: epoch-notable, disagrees: [{value: 2.0e+9, source: model-openness-tool}]}",
+    )
     [found] = audit.conflicts(registry.load(base_registry).require())
     assert (found.kept_tier.label, found.other_tier.label, found.decision) == ("curated index", "listing", audit.WON)
 
 
 @pytest.mark.parametrize(("kept", "other"), [("paper", "paper"), ("model-openness-tool", "epoch-notable")])
-def test_a_conflict_precedence_cannot_decide_fails_until_a_person_says_why(base_registry: Path, capsys: pytest.CaptureFixture[str],
-                                                                           kept: str, other: str) -> None:
+def test_a_conflict_precedence_cannot_decide_fails_until_a_person_says_why(
+    base_registry: Path, capsys: pytest.CaptureFixture[str], kept: str, other: str
+) -> None:
     """Same tier, or the other source ranks higher: undecided (exit 1) without a note, decided by the note."""
     _with(base_registry, f"{{value: 1.0e+9, source: {kept}, disagrees: [{{value: 3.0e+9, source: {other}}}]}}")
     assert main(["audit", "--registry", str(base_registry)]) == 1
     assert "undecided: " in capsys.readouterr().out
     path = base_registry / "models" / "example-model.yaml"
-    path.write_text(path.read_text().replace(f"source: {other}}}]", f"source: {other}, note: the table of the paper}}]"))
+    path.write_text(
+        path.read_text().replace(f"source: {other}}}]", f"source: {other}, note: the table of the paper}}]")
+    )
     assert main(["audit", "--registry", str(base_registry)]) == 0
     assert "kept by a person's decision: the table of the paper" in capsys.readouterr().out
 
 
 def test_without_a_table_every_source_is_one_tier(base_registry: Path) -> None:
-    _with(base_registry, "{value: 1.0e+9, source: paper, disagrees: [{value: 1.1e+9, source: epoch-notable}]}", table=False)
+    _with(
+        base_registry,
+        "{value: 1.0e+9, source: paper, disagrees: [{value: 1.1e+9, source: epoch-notable}]}",
+        table=False,
+    )
     [found] = audit.conflicts(registry.load(base_registry).require())
     assert found.decision == audit.UNDECIDED and found.kept_tier == found.other_tier
 
@@ -72,7 +87,11 @@ def test_without_a_table_every_source_is_one_tier(base_registry: Path) -> None:
 def test_a_figure_without_source_is_backed_by_the_nearest_sources_list(base_registry: Path) -> None:
     _with(base_registry, "{value: 1.0e+9, source: paper}")
     path = base_registry / "models" / "example-model.yaml"
-    path.write_text(path.read_text().replace("  pue: 1.2\n", "  pue: {value: 1.2, disagrees: [{value: 1.5, source: epoch-notable}]}\n"))
+    path.write_text(
+        path.read_text().replace(
+            "  pue: 1.2\n", "  pue: {value: 1.2, disagrees: [{value: 1.5, source: epoch-notable}]}\n"
+        )
+    )
     [found] = audit.conflicts(registry.load(base_registry).require())
     assert (found.field, found.kept_sources, found.decision) == ("training.pue", ("paper",), audit.WON)
 
@@ -108,43 +127,73 @@ def test_the_real_registry_has_no_undecided_conflict() -> None:
 
 
 TABLE = Precedence(yaml.safe_load((ROOT / "registry" / "precedence.yaml").read_text(encoding="utf-8")))
-SOURCES = [{"id": "paper", "title": "P", "url": "https://example.org/paper"},
-           {"id": "model-openness-tool", "title": "MOT", "url": "https://github.com/lfai/model_openness_tool/blob/main/models/M.yml"}]
-IMPORTED = {"id": "m", "name": "M", "openness": {"training_code": {"value": "undisclosed", "source": "epoch-notable"}},
-            "sources": [{"id": "epoch-notable", "title": "E", "url": "https://epoch.ai/data/notable-ai-models"}]}
+SOURCES = [
+    {"id": "paper", "title": "P", "url": "https://example.org/paper"},
+    {
+        "id": "model-openness-tool",
+        "title": "MOT",
+        "url": "https://github.com/lfai/model_openness_tool/blob/main/models/M.yml",
+    },
+]
+IMPORTED = {
+    "id": "m",
+    "name": "M",
+    "openness": {"training_code": {"value": "undisclosed", "source": "epoch-notable"}},
+    "sources": [{"id": "epoch-notable", "title": "E", "url": "https://epoch.ai/data/notable-ai-models"}],
+}
 
 
 def _existing(source: str) -> dict[str, Any]:
-    return {"id": "m", "name": "M", "openness": {"training_code": {"value": "released", "source": source}}, "sources": SOURCES}
+    return {
+        "id": "m",
+        "name": "M",
+        "openness": {"training_code": {"value": "released", "source": source}},
+        "sources": SOURCES,
+    }
 
 
 def test_an_import_keeps_a_higher_ranked_value_and_records_its_own() -> None:
     result = merge(_existing("paper"), IMPORTED, frozenset({"epoch-notable"}), precedence=TABLE)
     assert result.data["openness"]["training_code"] == {
-        "value": "released", "source": "paper", "disagrees": [{"value": "undisclosed", "source": "epoch-notable"}]}
+        "value": "released",
+        "source": "paper",
+        "disagrees": [{"value": "undisclosed", "source": "epoch-notable"}],
+    }
     [conflict] = result.conflicts
     assert not conflict.taken and conflict.why == "precedence: a primary source ranks above a curated index"
     again = merge(result.data, IMPORTED, frozenset({"epoch-notable"}), precedence=TABLE)
-    assert again.data == result.data and again.conflicts == [] and again.changes == [], "a second import changes nothing"
+    assert again.data == result.data and again.conflicts == [] and again.changes == [], (
+        "a second import changes nothing"
+    )
 
 
 def test_an_import_from_a_higher_tier_takes_the_field_and_keeps_the_other_value() -> None:
     result = merge(_existing("model-openness-tool"), IMPORTED, frozenset({"epoch-notable"}), precedence=TABLE)
     assert result.data["openness"]["training_code"] == {
-        "value": "undisclosed", "source": "epoch-notable", "disagrees": [{"value": "released", "source": "model-openness-tool"}]}
+        "value": "undisclosed",
+        "source": "epoch-notable",
+        "disagrees": [{"value": "released", "source": "model-openness-tool"}],
+    }
     assert result.conflicts[0].taken and "a curated index ranks above a listing" in result.conflicts[0].why
     again = merge(result.data, IMPORTED, frozenset({"epoch-notable"}), precedence=TABLE)
-    assert again.data["openness"]["training_code"]["disagrees"] == [{"value": "released", "source": "model-openness-tool"}]
+    assert again.data["openness"]["training_code"]["disagrees"] == [
+        {"value": "released", "source": "model-openness-tool"}
+    ]
 
 
-def test_a_tie_is_recorded_for_a_person_and_audit_fails_until_decided(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_tie_is_recorded_for_a_person_and_audit_fails_until_decided(
+    base_registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Two sources of one tier: the registry's value stays, the import's is recorded, and audit says it is undecided."""
     shutil.copyfile(ROOT / "registry" / "precedence.yaml", base_registry / "precedence.yaml")
     run_import("epoch-chips", [FIXTURES / "sample-chips.csv"], base_registry)
     path = base_registry / "models" / "example-model.yaml"
-    path.write_text(path.read_text().replace("parameters: {value: 1.0e+9, source: paper}",
-                                             "parameters: {value: 1.0e+9, source: epoch-top}").rstrip("\n")
-                    + '\n  - {id: epoch-top, title: Epoch, url: "https://epoch.ai/data/notable-ai-models", locator: row "X"}\n')
+    path.write_text(
+        path.read_text()
+        .replace("parameters: {value: 1.0e+9, source: paper}", "parameters: {value: 1.0e+9, source: epoch-top}")
+        .rstrip("\n")
+        + '\n  - {id: epoch-top, title: Epoch, url: "https://epoch.ai/data/notable-ai-models", locator: row "X"}\n'
+    )
     report = run_import("epoch", [FIXTURES / "sample-notable-models.csv"], base_registry)
     assert any("for a person to decide" in e.reason for e in report.of("conflict"))
     assert main(["audit", "--registry", str(base_registry)]) == 1

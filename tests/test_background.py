@@ -30,7 +30,9 @@ def test_results_come_back_by_key_in_any_order() -> None:
     try:
         assert results.get("k7") == 49
         assert results.get("k3") == 9
-        assert [results.get(f"k{n}") for n in range(50) if n not in (3, 7)] == [n * n for n in range(50) if n not in (3, 7)]
+        assert [results.get(f"k{n}") for n in range(50) if n not in (3, 7)] == [
+            n * n for n in range(50) if n not in (3, 7)
+        ]
         with pytest.raises(KeyError):
             results.get("k0")
     finally:
@@ -152,10 +154,12 @@ def test_without_fork_the_listing_is_made_here_once() -> None:
 
 @needs_fork
 def test_a_result_can_be_read_once_its_call_returned_whatever_the_process_does_next() -> None:
-    """The forked process may then be stuck in C code holding the interpreter lock (the downloads' JSON encoding held it for
-    seconds): a result already made must not wait for it. Here the process stops itself right after its first call."""
-    results = Results([("big", lambda: (os.getpid(), "x" * 4_000_000)),
-                       ("stopped", lambda: os.kill(os.getpid(), signal.SIGSTOP))])
+    """The forked process may then be stuck in C code holding the interpreter lock (the downloads' JSON encoding held
+    it for seconds): a result already made must not wait for it. Here the process stops itself right after its first
+    call."""
+    results = Results(
+        [("big", lambda: (os.getpid(), "x" * 4_000_000)), ("stopped", lambda: os.kill(os.getpid(), signal.SIGSTOP))]
+    )
     got: list[tuple[int, str]] = []
     reading = threading.Thread(target=lambda: got.append(results.get("big")), daemon=True)
     try:

@@ -11,8 +11,10 @@ from test_site import build, make_project
 
 __all__ = ["browser"]  # the shared Chromium fixture (and its REQUIRE_BROWSER_TESTS rule), used by the test below
 
-LISTED = ("id: listed-only\nname: Listed Only\nopenness:\n  paper: {value: unknown, source: s}\n"
-          "sources: [{id: s, title: S, url: 'https://example.org'}]\n")
+LISTED = (
+    "id: listed-only\nname: Listed Only\nopenness:\n  paper: {value: unknown, source: s}\n"
+    "sources: [{id: s, title: S, url: 'https://example.org'}]\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +40,9 @@ def test_the_toggle_shows_and_hides_openness_only_records(browser: Any, served: 
     assert "Listed Only" in names.all_inner_texts()
     assert page.locator("#rg-models tbody tr[data-openness-only]").count() == 1
     page.uncheck("#rg-openness-only")
-    page.wait_for_function("document.getElementById('rg-count').textContent.startsWith('Showing 2 of 2 matching models (of 3)')")
+    page.wait_for_function(
+        "document.getElementById('rg-count').textContent.startsWith('Showing 2 of 2 matching models (of 3)')"
+    )
     assert "Listed Only" not in names.all_inner_texts()
     page.goto(served + "models/listed-only/")
     assert page.locator(".rg-badge--only").inner_text() == "Openness data only"

@@ -1,4 +1,5 @@
-"""The built site in headless Chromium: pages load without console errors or outside requests, the index filters, search finds models."""
+"""The built site in headless Chromium: pages load without console errors or outside requests, the index filters,
+search finds models."""
 
 from __future__ import annotations
 
@@ -15,20 +16,31 @@ from urllib.parse import urlsplit
 import pytest
 from test_site import build, make_project
 
-CHROMIUM = Path(os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium"))  # another path: for the test that it is required
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+CHROMIUM = Path(
+    os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium")
+)  # another path: for the test that it is required
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 REQUIRED = os.environ.get("REQUIRE_BROWSER_TESTS") == "1"  # set by CI, where a skip would leave pull requests unguarded
 if not CHROMIUM.exists():  # one line in the report for the whole module, not one per test
     if REQUIRED:
-        pytest.fail(f"Chromium not found at {CHROMIUM} and REQUIRE_BROWSER_TESTS=1: install it (.ci/run does)",
-                    pytrace=False)
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM} and REQUIRE_BROWSER_TESTS=1: install it (.ci/run does)", pytrace=False
+        )
     pytest.skip("Chromium not found at /usr/bin/chromium: browser tests skipped", allow_module_level=True)
 
 
 def _module(name: str, reason: str) -> Any:
-    """A module the browser tests need: skipped without it, unless REQUIRE_BROWSER_TESTS asks for them (then import fails)."""
+    """A module the browser tests need: skipped without it, unless REQUIRE_BROWSER_TESTS asks for them (then import
+    fails)."""
     return importlib.import_module(name) if REQUIRED else pytest.importorskip(name, reason=reason)
 
 
@@ -99,13 +111,17 @@ class Watch:
 def basic_a11y(page: Any) -> None:
     """What axe-core would flag first, checked without it: language, labelled controls, named images and charts."""
     assert page.get_attribute("html", "lang") == "en"
-    unlabelled = page.evaluate("""() => [...document.querySelectorAll('input:not([type=hidden]):not([type=checkbox]), select')]
+    unlabelled = page.evaluate("""() => [
+        ...document.querySelectorAll('input:not([type=hidden]):not([type=checkbox]), select')]
         .filter(e => e.offsetParent !== null)
         .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.id || e.name)""")
     assert unlabelled == []
     assert page.evaluate("() => [...document.querySelectorAll('img:not([alt])')].length") == 0
-    assert page.evaluate("""() => [...document.querySelectorAll('main svg[role=img], main svg[role=group]')]
-        .filter(s => !s.getAttribute('aria-labelledby') && !s.getAttribute('aria-label')).length""") == 0
+    assert (
+        page.evaluate("""() => [...document.querySelectorAll('main svg[role=img], main svg[role=group]')]
+        .filter(s => !s.getAttribute('aria-labelledby') && !s.getAttribute('aria-label')).length""")
+        == 0
+    )
     assert page.locator("h1").count() == 1
 
 
@@ -129,10 +145,14 @@ def test_index_filters_by_typing(browser: Any, served: str) -> None:
     page.wait_for_function("!document.getElementById('rg-filter-set').disabled")
     basic_a11y(page)
     page.wait_for_load_state("networkidle")
-    assert not any(u.endswith("/rows.json") for u in watch.requests), "rows.json was fetched before the reader used the table"
+    assert not any(u.endswith("/rows.json") for u in watch.requests), (
+        "rows.json was fetched before the reader used the table"
+    )
     page.click("#rg-q")
     page.keyboard.type("ex-1 example")
-    page.wait_for_function("document.getElementById('rg-count').textContent === 'Showing 1 of 1 matching models (of 2)'")
+    page.wait_for_function(
+        "document.getElementById('rg-count').textContent === 'Showing 1 of 1 matching models (of 2)'"
+    )
     assert any(u.endswith("/rows.json") for u in watch.requests)
     assert page.locator("#rg-models tbody tr").count() == 1
     page.keyboard.press("Control+A")
@@ -189,7 +209,9 @@ def test_search_finds_a_model_by_typing(browser: Any, served: str) -> None:
     page.close()
 
 
-@pytest.mark.parametrize(("typed", "found"), [("Example Lab", "Example Model"), ("formula", "Methodology"), ("zzqx", None)])
+@pytest.mark.parametrize(
+    ("typed", "found"), [("Example Lab", "Example Model"), ("formula", "Methodology"), ("zzqx", None)]
+)
 def test_search_looks_up_names_facts_and_pages(browser: Any, served: str, typed: str, found: str | None) -> None:
     page = browser.new_page()
     page.goto(served)
@@ -206,24 +228,49 @@ def test_search_looks_up_names_facts_and_pages(browser: Any, served: str, typed:
     page.close()
 
 
-AXE_PAGES = ["", "models/", "models/example-model/", "models/xss-model/", "inference/", "downloads/", "methodology/", "compare/?m=example-model,xss-model",
-             "charts/", "claims/", "claims/example-claim/", "organizations/example-lab/", "hardware/", "hardware/example-gpu/", "grids/", "grids/fr/",
-             "search/?q=example", "fields/"]  # not 404.html: its links are absolute to the site URL's path, which this server lacks
+AXE_PAGES = [
+    "",
+    "models/",
+    "models/example-model/",
+    "models/xss-model/",
+    "inference/",
+    "downloads/",
+    "methodology/",
+    "compare/?m=example-model,xss-model",
+    "charts/",
+    "claims/",
+    "claims/example-claim/",
+    "organizations/example-lab/",
+    "hardware/",
+    "hardware/example-gpu/",
+    "grids/",
+    "grids/fr/",
+    "search/?q=example",
+    "fields/",
+]  # not 404.html: its links are absolute to the site URL's path, which this server lacks
 
 
 @pytest.mark.parametrize("path", AXE_PAGES)
 def test_axe_finds_no_serious_or_critical_violations(browser: Any, served: str, path: str) -> None:
-    axe_module = _module("axe_playwright_python.sync_playwright", "axe-playwright-python not installed: axe checks skipped")
+    axe_module = _module(
+        "axe_playwright_python.sync_playwright", "axe-playwright-python not installed: axe checks skipped"
+    )
     page = browser.new_page()
     page.goto(served + path)
     page.wait_for_load_state("networkidle")
     results = axe_module.Axe().run(page)
-    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], len(v["nodes"]))
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == [], serious
     page.close()
 
 
-@pytest.mark.parametrize("path", ["models/xss-model/", "models/", "inference/", "organizations/example-lab/", "models/list/"])
+@pytest.mark.parametrize(
+    "path", ["models/xss-model/", "models/", "inference/", "organizations/example-lab/", "models/list/"]
+)
 def test_hostile_entry_text_neither_runs_nor_becomes_markup(browser: Any, served: str, path: str) -> None:
     page = browser.new_page()
     dialogs: list[str] = []
@@ -247,20 +294,36 @@ def test_hostile_entry_text_neither_runs_nor_becomes_markup(browser: Any, served
     page.close()
 
 
-# ---------------------------------------------------------------------------------------------------- issue 25: the reader
+# ---------------------------------------------------------------------------------------------------- issue 25: the
+# reader
 
-FORMAT_CASES = [(2.1e25, None, None, "FLOP"), (1.76e11, 1.4e11, 2.3e11, "parameters"), (1287.0, 1000.0, 1700.0, "MWh"),
-                (0.45, None, None, "MWh"), (552.0, 441.6, 717.6, "tCO2e"), (0.3, None, None, "tCO2e"), (0.0002, None, None, "tCO2e"),
-                (0.00074, 0.0000099, 0.014, "tCO2e"),
-                (1.5, 1.0, 2.0, "gCO2e"), (1.25, 1.05, 1.35, ""), (999.6, None, None, ""), (3.14e23, None, None, ""),
-                (2.5e-5, None, None, "Wh"), (45.0, None, None, "/ 100"), (12345.0, 9876.5, 15000.0, "h")]
+FORMAT_CASES = [
+    (2.1e25, None, None, "FLOP"),
+    (1.76e11, 1.4e11, 2.3e11, "parameters"),
+    (1287.0, 1000.0, 1700.0, "MWh"),
+    (0.45, None, None, "MWh"),
+    (552.0, 441.6, 717.6, "tCO2e"),
+    (0.3, None, None, "tCO2e"),
+    (0.0002, None, None, "tCO2e"),
+    (0.00074, 0.0000099, 0.014, "tCO2e"),
+    (1.5, 1.0, 2.0, "gCO2e"),
+    (1.25, 1.05, 1.35, ""),
+    (999.6, None, None, ""),
+    (3.14e23, None, None, ""),
+    (2.5e-5, None, None, "Wh"),
+    (45.0, None, None, "/ 100"),
+    (12345.0, 9876.5, 15000.0, "h"),
+]
 
 
 def test_the_index_script_prints_numbers_as_the_builder_does(browser: Any, served: str) -> None:
     from builder.formatting import figure
+
     page = browser.new_page()
     page.goto(served + "models/")
-    printed = page.evaluate("cases => cases.map(c => window.registryFormat.figure(c[0], c[1], c[2], c[3]))", FORMAT_CASES)
+    printed = page.evaluate(
+        "cases => cases.map(c => window.registryFormat.figure(c[0], c[1], c[2], c[3]))", FORMAT_CASES
+    )
     assert printed == [figure(v, u, lo, hi) for v, lo, hi, u in FORMAT_CASES]
     page.close()
 
@@ -279,19 +342,24 @@ def test_numbers_read_as_people_read_them_on_the_index_and_model_page(browser: A
 
 @pytest.fixture(scope="module")
 def served_many(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The fixture site with 260 more models (three organizations, released 2015 to 2024, half with a reported compute), served."""
+    """The fixture site with 260 more models (three organizations, released 2015 to 2024, half with a reported
+    compute), served."""
     root = tmp_path_factory.mktemp("many")
     config = make_project(root)
     models = root / "registry" / "models"
     for org in ("alpha-lab", "beta-lab", "gamma-lab"):
         (root / "registry" / "organizations" / f"{org}.yaml").write_text(
-            f"id: {org}\nname: {org.replace('-', ' ').title()}\nkind: company\n", encoding="utf-8")
+            f"id: {org}\nname: {org.replace('-', ' ').title()}\nkind: company\n", encoding="utf-8"
+        )
     for n in range(260):
         org = ("alpha-lab", "beta-lab", "gamma-lab")[n % 3]
         compute = f"training:\n  compute_flop: {{value: {n + 1}.0e+20, source: card}}\n" if n % 2 else ""
         (models / f"bulk-{n:03d}.yaml").write_text(
-            f"id: bulk-{n:03d}\nname: Bulk {n:03d}\norganization: {org}\nreleased: {2015 + n % 10}-03\ndomains: [language]\n{compute}"
-            "sources:\n  - id: card\n    title: A card\n    url: https://example.org/card\n", encoding="utf-8")
+            f"id: bulk-{n:03d}\nname: Bulk {n:03d}\norganization: {org}\nreleased: {2015 + n % 10}-03\ndomains: "
+            f"[language]\n{compute}"
+            "sources:\n  - id: card\n    title: A card\n    url: https://example.org/card\n",
+            encoding="utf-8",
+        )
     done = build(config, root / "site")
     assert done.returncode == 0, done.stderr[-3000:]
     yield from serve_site(root / "site")
@@ -455,7 +523,10 @@ def test_search_puts_exact_names_first_says_the_kind_and_has_a_page_of_all_resul
     assert first.startswith("PAGE") and "Data downloads" in first
     page.fill("#rg-search-input", "")
     page.keyboard.type("Example Model")
-    page.wait_for_function("document.querySelector('#rg-search-results a') && document.querySelector('#rg-search-results a').textContent === 'Example Model'")
+    page.wait_for_function(
+        "document.querySelector('#rg-search-results a') && document.querySelector('#rg-search-results "
+        "a').textContent === 'Example Model'"
+    )
     item = page.locator("#rg-search-results li").first
     assert item.locator(".rg-search__kind").inner_text().lower() == "model"
     assert "released 2022" in item.inner_text()  # the clean summary, not a run of page text
@@ -620,4 +691,3 @@ def test_text_in_tables_is_legible_on_a_phone(browser: Any, served: str) -> None
         .map(e => e.className || e.tagName)""")
     assert small == []  # Lighthouse fails a page where less than 60% of the text is 12px or more
     page.close()
-

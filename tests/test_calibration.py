@@ -1,4 +1,5 @@
-"""Holdout estimates beside published energy and emissions, and the calibration figures the README and methodology publish."""
+"""Holdout estimates beside published energy and emissions, and the calibration figures the README and methodology
+publish."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ def test_a_published_emissions_figure_gets_a_holdout_made_without_its_energy_inp
     d = derive(reg.models["example-model"], Context(reg.assumptions, reg.hardware, reg.grids))
     emissions = d.metrics["emissions_tco2e"]
     assert emissions.method == "reported" and emissions.holdout is not None
-    # The holdout forgets the published 300 W, PUE 1.2 and French grid: 800 h x 400 W TDP x 0.75 (the GPU share) x PUE 1.5
-    # (operator unknown) x 500 g/kWh (the world, no location) / 1e6.
+    # The holdout forgets the published 300 W, PUE 1.2 and French grid: 800 h x 400 W TDP x 0.75 (the GPU share) x PUE
+    # 1.5 (operator unknown) x 500 g/kWh (the world, no location) / 1e6.
     assert emissions.holdout.value == pytest.approx(800 * 400 * 0.75 / 1e6 * 1.5 * 500 / 1000)
     assert emissions.holdout.low < emissions.holdout.value < emissions.holdout.high
     body = emissions.as_dict()["holdout"]
@@ -45,7 +46,8 @@ def real() -> dict[str, derived.ModelReport]:
 
 
 def test_calibration_figures_recomputed_from_the_exported_holdouts(real: dict[str, derived.ModelReport]) -> None:
-    """Share inside the 90% range and median error, from `derived.<metric>.holdout` as `show --json` and the exports give it."""
+    """Share inside the 90% range and median error, from `derived.<metric>.holdout` as `show --json` and the exports
+    give it."""
     inside, ratios = 0, []
     for report in real.values():
         body = report.derived_json()
@@ -60,8 +62,11 @@ def test_calibration_figures_recomputed_from_the_exported_holdouts(real: dict[st
     assert (cal.count, cal.inside) == (len(ratios), inside)
     assert cal.median_ratio == pytest.approx(median(ratios))
     readme = (ROOT / "README.md").read_text()
-    said = re.search(r"\*\*(\d+) of the (\d+) published energy and emissions figures \((\d+)%\) lie inside their\s+holdout's "
-                     r"likely range \(90%\)\*\*, and the \*\*median error is a factor of ([\d.]+)\*\*", readme)
+    said = re.search(
+        r"\*\*(\d+) of the (\d+) published energy and emissions figures \((\d+)%\) lie inside their\s+holdout's "
+        r"likely range \(90%\)\*\*, and the \*\*median error is a factor of ([\d.]+)\*\*",
+        readme,
+    )
     assert said is not None, "the README states the calibration figures"
     assert (int(said[1]), int(said[2]), int(said[3])) == (inside, len(ratios), round(100 * inside / len(ratios)))
     assert said[4] == f"{median(ratios):.2f}"
@@ -69,16 +74,23 @@ def test_calibration_figures_recomputed_from_the_exported_holdouts(real: dict[st
 
 def test_ranges_keep_their_coverage(real: dict[str, derived.ModelReport]) -> None:
     """Narrowing ranges at the cost of coverage is not progress: at least 78% of published figures stay inside."""
-    # 80% until December 2026, when IDEFICS 9B and 80B added two figures at Hugging Face's own low intensity (288 g/kWh),
-    # which a holdout without location cannot reach: 56 of 71 inside (79%). The ranges themselves did not change.
+    # 80% until December 2026, when IDEFICS 9B and 80B added two figures at Hugging Face's own low intensity (288
+    # g/kWh), which a holdout without location cannot reach: 56 of 71 inside (79%). The ranges themselves did not
+    # change.
     assert calibration.of_reports(real).share_inside >= 0.78
 
 
 def test_median_likely_range_of_estimated_emissions_is_at_most_ten_fold(real: dict[str, derived.ModelReport]) -> None:
-    widths = [m.high / m.low for r in real.values() if (m := r.training.metrics.get("emissions_tco2e")) and m.method == "estimated"]
+    widths = [
+        m.high / m.low
+        for r in real.values()
+        if (m := r.training.metrics.get("emissions_tco2e")) and m.method == "estimated"
+    ]
     assert len(widths) > 100
     assert median(widths) <= 10
-    assert all(m.hull[0] <= m.low <= m.value <= m.high <= m.hull[1] for r in real.values() for m in r.training.metrics.values())
+    assert all(
+        m.hull[0] <= m.low <= m.value <= m.high <= m.hull[1] for r in real.values() for m in r.training.metrics.values()
+    )
 
 
 def test_compute_only_calibration_withholds_the_hardware_and_is_published(real: dict[str, derived.ModelReport]) -> None:
@@ -86,26 +98,40 @@ def test_compute_only_calibration_withholds_the_hardware_and_is_published(real: 
     reg = registry.load(ROOT / "registry").require()
     blind = calibration.compute_only(real, derived.context(reg))
     published = calibration.of_reports(real).count
-    assert 0 < blind.count <= published  # a figure whose model has no compute (nor size and tokens) has no compute-only case
+    assert (
+        0 < blind.count <= published
+    )  # a figure whose model has no compute (nor size and tokens) has no compute-only case
     assert {c.path for c in blind.cases} <= {"energy x intensity", "IT energy x PUE", "compute / hardware of the era"}
     stripped = calibration.compute_only_model(reg.models["gpt-3"]).training
     assert stripped.accelerator is None and stripped.accelerator_hours is None and stripped.compute_flop is not None
     readme = (ROOT / "README.md").read_text()
-    said = re.search(r"\*\*(\d+) of the (\d+) \((\d+)%\)\*\* lie inside the likely range,\s+with a median error of a factor of "
-                     r"\*\*([\d.]+)\*\*", readme)
+    said = re.search(
+        r"\*\*(\d+) of the (\d+) \((\d+)%\)\*\* lie inside the likely range,\s+with a median error of a factor of "
+        r"\*\*([\d.]+)\*\*",
+        readme,
+    )
     assert said is not None
     assert (int(said[1]), int(said[2]), int(said[3]), said[4]) == (
-        blind.inside, blind.count, round(100 * blind.share_inside), f"{blind.median_ratio:.2f}")
+        blind.inside,
+        blind.count,
+        round(100 * blind.share_inside),
+        f"{blind.median_ratio:.2f}",
+    )
     without = re.search(r"\((\d+) published figures have no compute to start from\)", readme)
     assert without is not None and int(without[1]) == published - blind.count
 
 
 def test_a_figure_covering_more_than_one_run_has_no_holdout(base_registry: Path) -> None:
-    """Development runs or a base model's pretraining are not the run the holdout estimates: such a figure is not calibrated."""
+    """Development runs or a base model's pretraining are not the run the holdout estimates: such a figure is not
+    calibrated."""
     path = base_registry / "models" / "example-model.yaml"
     original = path.read_text(encoding="utf-8")
-    one_run = derived.derive_all(registry.load(base_registry).require())["example-model"].training.metrics["emissions_tco2e"]
+    one_run = derived.derive_all(registry.load(base_registry).require())["example-model"].training.metrics[
+        "emissions_tco2e"
+    ]
     assert one_run.holdout is not None
     path.write_text(original.replace("training:\n", "training:\n  scope: with-experiments\n", 1), encoding="utf-8")
-    wider = derived.derive_all(registry.load(base_registry).require())["example-model"].training.metrics["emissions_tco2e"]
+    wider = derived.derive_all(registry.load(base_registry).require())["example-model"].training.metrics[
+        "emissions_tco2e"
+    ]
     assert wider.holdout is None and wider.value == one_run.value

@@ -1,4 +1,5 @@
-"""`python -m builder new` and `validate PATH`: a template that explains itself, never overwrites, and validates once filled."""
+"""`python -m builder new` and `validate PATH`: a template that explains itself, never overwrites, and validates once
+filled."""
 
 from __future__ import annotations
 
@@ -10,11 +11,30 @@ from builder.cli import main
 from builder.load.yamlfile import parse
 
 
-def test_new_model_template_has_modeline_and_commented_fields(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["new", "model", "my-model", "--name", "My: Model", "--organization", "example-lab", "--registry", str(base_registry)]) == 0
+def test_new_model_template_has_modeline_and_commented_fields(
+    base_registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(
+            [
+                "new",
+                "model",
+                "my-model",
+                "--name",
+                "My: Model",
+                "--organization",
+                "example-lab",
+                "--registry",
+                str(base_registry),
+            ]
+        )
+        == 0
+    )
     text = (base_registry / "models" / "my-model.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=../../schema/model.schema.json\n")
-    assert "# Total training compute in floating-point operations (FLOP).\n#   compute_flop:" in text.replace("#   Total", "# Total")
+    assert "# Total training compute in floating-point operations (FLOP).\n#   compute_flop:" in text.replace(
+        "#   Total", "# Total"
+    )
     assert parse(text) == {"id": "my-model", "name": "My: Model", "organization": "example-lab"}
 
 
@@ -36,8 +56,11 @@ def test_filled_template_validates_and_loads(base_registry: Path, capsys: pytest
     path = base_registry / "models" / "my-model.yaml"
     assert main(["validate", str(path), "--registry", str(base_registry)]) == 1
     assert "sources: required field is missing" in capsys.readouterr().out
-    path.write_text(path.read_text() + "sources:\n  - {id: card, title: Model card, url: 'https://example.org/card'}\n"
-                    + "parameters: {value: 7.0e+9, source: card}\n")
+    path.write_text(
+        path.read_text()
+        + "sources:\n  - {id: card, title: Model card, url: 'https://example.org/card'}\n"
+        + "parameters: {value: 7.0e+9, source: card}\n"
+    )
     assert main(["validate", str(path), "--registry", str(base_registry)]) == 0
     assert capsys.readouterr().out.strip() == "no problems in 1 file"
 

@@ -10,7 +10,9 @@ import pytest
 from builder.cli import main
 
 
-def test_show_text_lists_metrics_with_method_and_inputs(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_text_lists_metrics_with_method_and_inputs(
+    base_registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["show", "example-model", "--registry", str(base_registry)]) == 0
     out = capsys.readouterr().out
     assert "compute_flop: 1.2e20 FLOP  [estimated: 6ND]" in out
@@ -20,11 +22,20 @@ def test_show_text_lists_metrics_with_method_and_inputs(base_registry: Path, cap
     assert "emissions_market_tco2e: unknown (" in out
 
 
-def test_show_json_maps_each_metric_to_value_range_method_formula_inputs(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_json_maps_each_metric_to_value_range_method_formula_inputs(
+    base_registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["show", "example-model", "--registry", str(base_registry), "--json"]) == 0
     body = json.loads(capsys.readouterr().out)
     derived = body["derived"]
-    for name in ("accelerator_hours", "compute_flop", "it_energy_mwh", "energy_mwh", "carbon_intensity_g_per_kwh", "emissions_tco2e"):
+    for name in (
+        "accelerator_hours",
+        "compute_flop",
+        "it_energy_mwh",
+        "energy_mwh",
+        "carbon_intensity_g_per_kwh",
+        "emissions_tco2e",
+    ):
         assert {"value", "low", "high", "method", "formula", "inputs"} <= set(derived[name]), name
     assert derived["compute_flop"]["inputs"][0]["name"] == "parameters"
     assert derived["missing"]["emissions_market_tco2e"]
@@ -37,19 +48,25 @@ def test_show_unknown_model_suggests_a_close_id(base_registry: Path, capsys: pyt
     assert "did you mean 'example-model'?" in capsys.readouterr().err
 
 
-def test_show_on_an_invalid_registry_prints_problems_and_exits_1(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_on_an_invalid_registry_prints_problems_and_exits_1(
+    base_registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (base_registry / "models" / "broken.yaml").write_text("id: broken\n")
     assert main(["show", "example-model", "--registry", str(base_registry)]) == 1
     assert "broken.yaml:1:1: name: required field is missing [schema]" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("figure", "disclosed"), [
-    ("{value: 1.0e+20, provenance: third-party-estimate, confidence: Likely}", False),
-    ("{value: 1.0e+20, estimated: true}", True),
-    ("{value: 1.0e+20, provenance: reported-estimate}", True),
-])
-def test_third_party_estimates_do_not_count_as_disclosed(base_registry: Path, capsys: pytest.CaptureFixture[str], figure: str,
-                                                        disclosed: bool) -> None:
+@pytest.mark.parametrize(
+    ("figure", "disclosed"),
+    [
+        ("{value: 1.0e+20, provenance: third-party-estimate, confidence: Likely}", False),
+        ("{value: 1.0e+20, estimated: true}", True),
+        ("{value: 1.0e+20, provenance: reported-estimate}", True),
+    ],
+)
+def test_third_party_estimates_do_not_count_as_disclosed(
+    base_registry: Path, capsys: pytest.CaptureFixture[str], figure: str, disclosed: bool
+) -> None:
     """The developer's own estimate is a disclosure; someone else's estimate of the developer's run is not."""
     path = base_registry / "models" / "example-model.yaml"
     path.write_text(path.read_text().replace("  tokens: 2.0e+10\n", f"  tokens: 2.0e+10\n  compute_flop: {figure}\n"))
@@ -59,13 +76,17 @@ def test_third_party_estimates_do_not_count_as_disclosed(base_registry: Path, ca
     assert items["emissions"] is True
 
 
-@pytest.mark.parametrize(("figure", "method"), [
-    ("{value: 1.0e+20}", "reported"),
-    ("{value: 1.0e+20, estimated: true}", "reported-estimate"),
-    ("{value: 1.0e+20, provenance: third-party-estimate, confidence: Speculative}", "third-party-estimate"),
-])
-def test_show_gives_each_sourced_figure_its_method_and_confidence(base_registry: Path, capsys: pytest.CaptureFixture[str],
-                                                                 figure: str, method: str) -> None:
+@pytest.mark.parametrize(
+    ("figure", "method"),
+    [
+        ("{value: 1.0e+20}", "reported"),
+        ("{value: 1.0e+20, estimated: true}", "reported-estimate"),
+        ("{value: 1.0e+20, provenance: third-party-estimate, confidence: Speculative}", "third-party-estimate"),
+    ],
+)
+def test_show_gives_each_sourced_figure_its_method_and_confidence(
+    base_registry: Path, capsys: pytest.CaptureFixture[str], figure: str, method: str
+) -> None:
     """Text and JSON name who stands behind the figure; a third party's confidence is kept beside it."""
     path = base_registry / "models" / "example-model.yaml"
     path.write_text(path.read_text().replace("  tokens: 2.0e+10\n", f"  tokens: 2.0e+10\n  compute_flop: {figure}\n"))
@@ -83,26 +104,40 @@ def test_show_gives_each_sourced_figure_its_method_and_confidence(base_registry:
 
 def test_show_marks_a_third_party_parameter_count(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = base_registry / "models" / "example-model.yaml"
-    path.write_text(path.read_text().replace("parameters: {value: 1.0e+9, source: paper}",
-                                             "parameters: {value: 1.0e+9, source: paper, provenance: third-party-estimate}"))
+    path.write_text(
+        path.read_text().replace(
+            "parameters: {value: 1.0e+9, source: paper}",
+            "parameters: {value: 1.0e+9, source: paper, provenance: third-party-estimate}",
+        )
+    )
     assert main(["show", "example-model", "--registry", str(base_registry)]) == 0
     assert "  parameters: 1e9  [third-party-estimate]" in capsys.readouterr().out
 
 
-def test_show_states_the_scope_of_the_record_and_of_a_figure(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_states_the_scope_of_the_record_and_of_a_figure(
+    base_registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A reader must see that a fine-tune's compute includes its base model's pretraining, as the entry says."""
     path = base_registry / "models" / "example-model.yaml"
     figure = "{value: 5.0e+20, provenance: third-party-estimate, scope: with-base-model}"
-    path.write_text(path.read_text().replace("  tokens: 2.0e+10\n",
-                                             f"  tokens: 2.0e+10\n  compute_flop: {figure}\n  scope: fine-tune-only\n"))
+    path.write_text(
+        path.read_text().replace(
+            "  tokens: 2.0e+10\n", f"  tokens: 2.0e+10\n  compute_flop: {figure}\n  scope: fine-tune-only\n"
+        )
+    )
     assert main(["show", "example-model", "--registry", str(base_registry)]) == 0
     out = capsys.readouterr().out
-    assert "  scope of the training figures: fine-tune-only (the fine-tune's own run, without its base model's pretraining)" in out
+    assert (
+        "  scope of the training figures: fine-tune-only (the fine-tune's own run, without its base model's "
+        "pretraining)" in out
+    )
     compute = out.split("  compute_flop: 5e20 FLOP")[1].splitlines()
     assert compute[1] == "    scope: with-base-model (the fine-tune plus its base model's pretraining)"
 
 
-def test_show_prints_no_scope_when_the_entry_states_none(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_prints_no_scope_when_the_entry_states_none(
+    base_registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["show", "example-model", "--registry", str(base_registry)]) == 0
     out = capsys.readouterr().out
     assert "scope of the training figures" not in out

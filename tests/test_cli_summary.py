@@ -14,7 +14,9 @@ def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
 
-def test_summary_lists_added_and_changed_entries_with_figures(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_summary_lists_added_and_changed_entries_with_figures(
+    base_registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = base_registry.parent
     _git(repo, "init", "-q")
     _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
@@ -24,7 +26,10 @@ def test_summary_lists_added_and_changed_entries_with_figures(base_registry: Pat
     (base_registry / "organizations" / "new-lab.yaml").write_text("id: new-lab\nname: New Lab\n")
     assert main(["summary", "--since", "HEAD", "--registry", str(base_registry)]) == 0
     out = capsys.readouterr().out
-    assert "| `registry/models/example-model.yaml` | model | changed | emissions 0.02 tCO2e (reported); energy 0.288 MWh (estimated)" in out
+    assert (
+        "| `registry/models/example-model.yaml` | model | changed | emissions 0.02 tCO2e (reported); energy 0.288 "
+        "MWh (estimated)" in out
+    )
     assert "| `registry/organizations/new-lab.yaml` | organization | added | – |" in out
 
 

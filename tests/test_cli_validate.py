@@ -13,7 +13,10 @@ import pytest
 from builder.cli import main
 from builder.load.loader import display_path
 
-BROKEN = "id: broken\nname: Broken\ntraining:\n  accelerator_count: -1\nsources: [{id: s, title: S, url: 'https://example.org'}]\n"
+BROKEN = (
+    "id: broken\nname: Broken\ntraining:\n  accelerator_count: -1\n"
+    "sources: [{id: s, title: S, url: 'https://example.org'}]\n"
+)
 
 
 def _break(registry: Path) -> Path:
@@ -27,11 +30,15 @@ def test_valid_registry_exits_0(base_registry: Path, capsys: pytest.CaptureFixtu
     assert capsys.readouterr().out.strip().startswith("no problems in 6 files")
 
 
-def test_text_format_is_one_located_line_per_problem_then_a_summary(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_format_is_one_located_line_per_problem_then_a_summary(
+    base_registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _break(base_registry)
     assert main(["validate", "--registry", str(base_registry)]) == 1
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].endswith("models/broken.yaml:4:22: training.accelerator_count: -1 is less than the minimum of 1 [schema]")
+    assert lines[0].endswith(
+        "models/broken.yaml:4:22: training.accelerator_count: -1 is less than the minimum of 1 [schema]"
+    )
     assert lines[-1] == "1 problem in 1 of 7 files"
 
 
@@ -41,8 +48,15 @@ def test_json_format(base_registry: Path, capsys: pytest.CaptureFixture[str]) ->
     body = json.loads(capsys.readouterr().out)
     assert body["valid"] is False
     assert body["errors"] == 1
-    assert body["problems"][0] | {"path": ""} == {"path": "", "line": 4, "column": 22, "field": "training.accelerator_count",
-                                                 "code": "schema", "severity": "error", "message": "-1 is less than the minimum of 1"}
+    assert body["problems"][0] | {"path": ""} == {
+        "path": "",
+        "line": 4,
+        "column": 22,
+        "field": "training.accelerator_count",
+        "code": "schema",
+        "severity": "error",
+        "message": "-1 is less than the minimum of 1",
+    }
 
 
 def test_github_format_annotates_the_line(base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,14 +90,20 @@ def test_unknown_option_is_a_usage_error() -> None:
 def test_module_entry_point_reports_without_traceback(base_registry: Path) -> None:
     path = base_registry / "models" / "garbage.yaml"
     path.write_bytes(b"\x00\xff not yaml at all {{{")
-    result = subprocess.run([sys.executable, "-m", "builder", "validate", "--registry", str(base_registry)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "builder", "validate", "--registry", str(base_registry)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert "garbage.yaml:1:1: (file): byte 0xff is not UTF-8" in result.stdout or "garbage.yaml:1:" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_paths_are_shown_from_the_current_folder_wherever_that_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paths_are_shown_from_the_current_folder_wherever_that_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     file = tmp_path / "registry" / "models" / "m.yaml"
     file.parent.mkdir(parents=True)
     monkeypatch.chdir(tmp_path)

@@ -12,8 +12,9 @@ from builder.cli import main
 from builder.load import loader
 
 
-def test_loading_pauses_the_collector_and_restores_it(base_registry: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_loading_pauses_the_collector_and_restores_it(
+    base_registry: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     seen: list[bool] = []
     read = loader._read
 

@@ -27,10 +27,17 @@ def test_states_follow_the_record_and_the_builder(base_registry: Path) -> None:
     rows = coverage.top_rows(_reports(base_registry))
     assert [r.model_id for r in rows] == ["example-model"]
     states = {label: c.state for (_, label, _), c in zip(coverage.FIELDS, rows[0].cells, strict=True)}
-    assert states == {"Compute": coverage.REGISTRY_ESTIMATE, "Parameters": coverage.DISCLOSED,
-                      "Tokens": coverage.SOURCE_ESTIMATE, "Accelerator-hours": coverage.DISCLOSED,
-                      "Energy": coverage.REGISTRY_ESTIMATE, "Emissions": coverage.DISCLOSED}
-    assert "| 1 | Example Model | registry est. 1.2e+20 | disclosed 1e+09 | source est. 2e+10 |" in coverage.markdown(rows)
+    assert states == {
+        "Compute": coverage.REGISTRY_ESTIMATE,
+        "Parameters": coverage.DISCLOSED,
+        "Tokens": coverage.SOURCE_ESTIMATE,
+        "Accelerator-hours": coverage.DISCLOSED,
+        "Energy": coverage.REGISTRY_ESTIMATE,
+        "Emissions": coverage.DISCLOSED,
+    }
+    assert "| 1 | Example Model | registry est. 1.2e+20 | disclosed 1e+09 | source est. 2e+10 |" in coverage.markdown(
+        rows
+    )
 
 
 def test_counts_name_mixture_of_experts_without_active_parameters(base_registry: Path) -> None:
@@ -38,14 +45,23 @@ def test_counts_name_mixture_of_experts_without_active_parameters(base_registry:
     counts = coverage.counts(registry.load(base_registry).require().models)
     assert (counts.energy_or_emissions, counts.accelerator_hours, counts.tokens) == (1, 1, 1)
     assert counts.moe_without_active_parameters == ("example-model",)
-    _edit(base_registry, "parameters:", "active_parameters: {value: null, note: only a share is published}\nparameters:")
+    _edit(
+        base_registry, "parameters:", "active_parameters: {value: null, note: only a share is published}\nparameters:"
+    )
     counts = coverage.counts(registry.load(base_registry).require().models)
     assert (counts.moe_with_active_parameters, counts.moe_active_parameters_unpublished) == (0, 1)
     assert counts.moe_without_active_parameters == ()
-    _edit(base_registry, "active_parameters: {value: null, note: only a share is published}",
-          "active_parameters: {value: 2.0e+8, source: paper}")
+    _edit(
+        base_registry,
+        "active_parameters: {value: null, note: only a share is published}",
+        "active_parameters: {value: 2.0e+8, source: paper}",
+    )
     counts = coverage.counts(registry.load(base_registry).require().models)
-    assert (counts.mixture_of_experts, counts.moe_with_active_parameters, counts.moe_without_active_parameters) == (1, 1, ())
+    assert (counts.mixture_of_experts, counts.moe_with_active_parameters, counts.moe_without_active_parameters) == (
+        1,
+        1,
+        (),
+    )
 
 
 def test_coverage_page_lists_the_model_with_its_states(base_registry: Path) -> None:
@@ -71,8 +87,11 @@ def test_a_third_partys_estimate_is_not_counted_as_published(base_registry: Path
     """Coverage counts what developers published: Epoch AI's or another third party's estimate is not a disclosure."""
     before = coverage.counts(registry.load(base_registry).require().models)
     assert (before.energy_or_emissions, before.tokens) == (1, 1)
-    _edit(base_registry, 'emissions_tco2e: {value: 0.02, note: "as published"}',
-          'emissions_tco2e: {value: 0.02, note: "a study\'s figure", provenance: third-party-estimate}')
+    _edit(
+        base_registry,
+        'emissions_tco2e: {value: 0.02, note: "as published"}',
+        'emissions_tco2e: {value: 0.02, note: "a study\'s figure", provenance: third-party-estimate}',
+    )
     _edit(base_registry, "  tokens: 2.0e+10", "  tokens: {value: 2.0e+10, provenance: third-party-estimate}")
     after = coverage.counts(registry.load(base_registry).require().models)
     assert (after.energy_or_emissions, after.tokens) == (0, 0)

@@ -1,4 +1,5 @@
-"""A sourced figure is a contradiction only beyond the cross-check factor from its estimate's 90% interval, not its centre."""
+"""A sourced figure is a contradiction only beyond the cross-check factor from its estimate's 90% interval, not its
+centre."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from builder.load import loader as registry
 
 
 def _derive(base: Path, original: str, compute: float) -> Derived:
-    """The example model with Epoch-style compute in place of its tokens (so the estimate beside it is the hardware path)."""
+    """The example model with Epoch-style compute in place of its tokens (so the estimate beside it is the hardware
+    path)."""
     figure = f"  compute_flop: {{value: {compute:.6e}, provenance: third-party-estimate}}\n"
     (base / "models" / "example-model.yaml").write_text(original.replace("  tokens: 2.0e+10\n", figure))
     reg = registry.load(base).require()

@@ -1,4 +1,5 @@
-"""A figure whose distance from the registry's estimate the record explains raises no warning, and shows the explanation."""
+"""A figure whose distance from the registry's estimate the record explains raises no warning, and shows the
+explanation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Exports: deterministic, lossless, checksummed, and written atomically so a failed export never damages the previous one."""
+"""Exports: deterministic, lossless, checksummed, and written atomically so a failed export never damages the
+previous one."""
 
 from __future__ import annotations
 
@@ -28,7 +29,13 @@ from builder.spreadsheet import neutral
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
-KINDS = {"models": "models", "hardware": "hardware", "grids": "grids", "organizations": "organizations", "claims": "claims"}
+KINDS = {
+    "models": "models",
+    "hardware": "hardware",
+    "grids": "grids",
+    "organizations": "organizations",
+    "claims": "claims",
+}
 
 
 @pytest.fixture
@@ -72,14 +79,29 @@ def test_two_exports_are_byte_identical(export_registry: Path, monkeypatch: pyte
 
 def test_sqlite_and_parquet_bytes_do_not_depend_on_the_process(export_registry: Path) -> None:
     """A fresh interpreter (other hash seed, other memory layout) must give the same binary files."""
-    code = ("import hashlib, sys; from pathlib import Path; from builder.load import loader as registry; "
-            "from builder.derive import derived; from builder.export import bundle as exports; "
-            "reg = registry.load(Path(sys.argv[1])).require(); f = exports.dataset_files(reg, derived.derive_all(reg), '9.9.9'); "
-            "print(hashlib.sha256(f['registry.sqlite']).hexdigest(), hashlib.sha256(f['models.parquet']).hexdigest())")
-    runs = {subprocess.run([sys.executable, "-c", code, str(export_registry)], capture_output=True, text=True, check=True,
-                           cwd=ROOT, env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout for seed in (1, 2)}
+    code = (
+        "import hashlib, sys; from pathlib import Path; from builder.load import loader as registry; "
+        "from builder.derive import derived; from builder.export import bundle as exports; "
+        "reg = registry.load(Path(sys.argv[1])).require(); f = exports.dataset_files(reg, derived.derive_all(reg), "
+        "'9.9.9'); "
+        "print(hashlib.sha256(f['registry.sqlite']).hexdigest(), hashlib.sha256(f['models.parquet']).hexdigest())"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code, str(export_registry)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={"PYTHONHASHSEED": str(seed), "PATH": ""},
+        ).stdout
+        for seed in (1, 2)
+    }
     files = build(export_registry)
-    assert runs == {f"{hashlib.sha256(files['registry.sqlite']).hexdigest()} {hashlib.sha256(files['models.parquet']).hexdigest()}\n"}
+    assert runs == {
+        f"{hashlib.sha256(files['registry.sqlite']).hexdigest()} "
+        f"{hashlib.sha256(files['models.parquet']).hexdigest()}\n"
+    }
 
 
 def test_no_timestamp_unless_source_date_epoch(export_registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,7 +197,9 @@ def test_failed_write_leaves_the_previous_export_untouched(export_registry: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "registry"]
 
 
-def test_failed_build_leaves_the_previous_export_untouched(export_registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_build_leaves_the_previous_export_untouched(
+    export_registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
     reg = registry.load(export_registry).require()
     reports = derived.derive_all(reg)
@@ -230,8 +254,12 @@ def test_dataset_version_outside_git_is_the_project_version(tmp_path: Path) -> N
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_dataset_version_names_the_commit_and_uncommitted_changes(tmp_path: Path) -> None:
     def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-                              capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
 
     git("init", "-q")
     (tmp_path / "a.yaml").write_text("id: a\n", encoding="utf-8")
@@ -258,20 +286,34 @@ def test_a_grid_may_have_several_intensities_for_one_year(base_registry: Path, t
     files = exports.dataset_files(reg, derived.derive_all(reg), "test")
     db = tmp_path / "r.sqlite"
     db.write_bytes(files["registry.sqlite"])
-    rows = sqlite3.connect(db).execute("select position, year, g_per_kwh from grid_intensity where grid_id = 'fr' order by position").fetchall()
+    rows = (
+        sqlite3.connect(db)
+        .execute("select position, year, g_per_kwh from grid_intensity where grid_id = 'fr' order by position")
+        .fetchall()
+    )
     assert rows == [(0, 2022, 57.0), (1, 2022, 20.0)]
 
 
-@pytest.mark.parametrize("value", [
-    {"b": 1, "a": [1.5, 1e-6, 2.5e23, -0.0, 10**18], "é": "ü \u2028 \x01 \"q\" </script>", "c": {"z": None, "y": True}},
-    {"wide": 10**39, "nested": [{"k": -(10**30)}]},  # wider than 64 bits: written by json instead
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        {
+            "b": 1,
+            "a": [1.5, 1e-6, 2.5e23, -0.0, 10**18],
+            "é": 'ü \u2028 \x01 "q" </script>',
+            "c": {"z": None, "y": True},
+        },
+        {"wide": 10**39, "nested": [{"k": -(10**30)}]},  # wider than 64 bits: written by json instead
+    ],
+)
 def test_compact_json_is_sorted_whitespace_free_utf8_that_reads_back_the_same(value: dict[str, Any]) -> None:
     written = exports.dumps_compact(value)
     assert written.endswith(b"\n") and b"\n" not in written[:-1] and b", " not in written and b": " not in written
     reread = json.loads(written)
     assert reread == value and list(reread) == sorted(reread)
-    assert all(list(item) == sorted(item) for item in [*reread.values(), *reread.get("nested", [])] if isinstance(item, dict))
+    assert all(
+        list(item) == sorted(item) for item in [*reread.values(), *reread.get("nested", [])] if isinstance(item, dict)
+    )
     assert exports.dumps_compact({"é": "ü"}) == '{"é":"ü"}\n'.encode()  # UTF-8, not escaped to ASCII
 
 
@@ -284,10 +326,36 @@ def test_a_figure_that_is_not_a_number_is_refused_rather_than_written_as_unknown
 
 
 CELL_VALUES = {
-    "string": st.one_of(st.none(), st.text(), st.sampled_from(["", ",", '"', "a\r\nb", "\n", "a\rb", "x,y", 'say "hi"', " lead", "é–’",
-                                                                  "=1+1", "-2", "+x", "@SUM(A1)", "-", "=a,b"])),
-    "number": st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False), st.integers(-(10**40), 10**40),
-                        st.sampled_from([1, 1.0, 0.5, -0.5, 0, 0.0, -0.0, 1e-6, 2.5e23])),
+    "string": st.one_of(
+        st.none(),
+        st.text(),
+        st.sampled_from(
+            [
+                "",
+                ",",
+                '"',
+                "a\r\nb",
+                "\n",
+                "a\rb",
+                "x,y",
+                'say "hi"',
+                " lead",
+                "é–’",
+                "=1+1",
+                "-2",
+                "+x",
+                "@SUM(A1)",
+                "-",
+                "=a,b",
+            ]
+        ),
+    ),
+    "number": st.one_of(
+        st.none(),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.integers(-(10**40), 10**40),
+        st.sampled_from([1, 1.0, 0.5, -0.5, 0, 0.0, -0.0, 1e-6, 2.5e23]),
+    ),
     "integer": st.one_of(st.none(), st.integers(-(10**40), 10**40)),
     "boolean": st.one_of(st.none(), st.booleans()),
 }
@@ -303,10 +371,19 @@ def tables(draw: st.DrawFn) -> Table:
 
 @settings(max_examples=300, deadline=None)
 @given(tables())
-@example(Table("t", "T", "", (Column("n", "number", ""), Column("s", "string", "")), ("n",),
-               ((1.0, "a,b"), (1, "a,b"), (0.0, None), (-0.0, ""), (0.5, '"'), (0.5, '"'), (True, "x"))))  # equal values, other cells
+@example(
+    Table(
+        "t",
+        "T",
+        "",
+        (Column("n", "number", ""), Column("s", "string", "")),
+        ("n",),
+        ((1.0, "a,b"), (1, "a,b"), (0.0, None), (-0.0, ""), (0.5, '"'), (0.5, '"'), (True, "x")),
+    )
+)  # equal values, other cells
 def test_csv_is_what_the_csv_module_writes(table: Table) -> None:
-    """Quoting, empty (unknown) cells, a lone empty cell, true/false, integers and floats: byte for byte the csv module's output."""
+    """Quoting, empty (unknown) cells, a lone empty cell, true/false, integers and floats: byte for byte the csv
+    module's output."""
     expected = io.StringIO(newline="")
     writer = csv.writer(expected, lineterminator="\r\n")
     writer.writerow([c.name for c in table.columns])
@@ -317,23 +394,32 @@ def test_csv_is_what_the_csv_module_writes(table: Table) -> None:
 
 
 def test_csv_exports_carry_the_scope_of_training_figures(base_registry: Path) -> None:
-    """A fine-tune whose imported compute includes its base model's pretraining says so in the downloads, as on its page."""
+    """A fine-tune whose imported compute includes its base model's pretraining says so in the downloads, as on its
+    page."""
     path = base_registry / "models" / "example-model.yaml"
     figure = "{value: 5.0e+20, provenance: third-party-estimate, scope: with-base-model}"
-    path.write_text(path.read_text().replace("  tokens: 2.0e+10\n",
-                                             f"  tokens: 2.0e+10\n  compute_flop: {figure}\n  scope: fine-tune-only\n"))
+    path.write_text(
+        path.read_text().replace(
+            "  tokens: 2.0e+10\n", f"  tokens: 2.0e+10\n  compute_flop: {figure}\n  scope: fine-tune-only\n"
+        )
+    )
     files = build(base_registry)
     model = next(r for r in csv.DictReader(io.StringIO(files["models.csv"].decode())) if r["id"] == "example-model")
     assert model["training_scope"] == "fine-tune-only"
-    metrics = {r["metric"]: r for r in csv.DictReader(io.StringIO(files["derived_metrics.csv"].decode()))
-               if r["model_id"] == "example-model"}
+    metrics = {
+        r["metric"]: r
+        for r in csv.DictReader(io.StringIO(files["derived_metrics.csv"].decode()))
+        if r["model_id"] == "example-model"
+    }
     assert metrics["compute_flop"]["scope"] == "with-base-model"
     assert metrics["accelerator_hours"]["scope"] == ""
 
 
 def test_openness_only_records_are_flagged_in_every_model_export(export_registry: Path) -> None:
-    listed = ("id: listed-only\nname: Listed Only\nopenness:\n  weights: {value: unknown, source: s}\n"
-              "sources: [{id: s, title: S, url: 'https://example.org'}]\n")
+    listed = (
+        "id: listed-only\nname: Listed Only\nopenness:\n  weights: {value: unknown, source: s}\n"
+        "sources: [{id: s, title: S, url: 'https://example.org'}]\n"
+    )
     (export_registry / "models" / "listed-only.yaml").write_text(listed, encoding="utf-8")
     files = build(export_registry)
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(files["models.csv"].decode("utf-8")))}

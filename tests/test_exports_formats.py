@@ -1,4 +1,5 @@
-"""Each export format loads in the tools people use, with the declared types: csv module, pyarrow, DuckDB, SQLite, Frictionless."""
+"""Each export format loads in the tools people use, with the declared types: csv module, pyarrow, DuckDB, SQLite,
+Frictionless."""
 
 from __future__ import annotations
 
@@ -23,7 +24,13 @@ from builder.export.tables import Column, _in_order, _rows
 from builder.load import loader as registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ARROW = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_(), "date": pa.date32()}
+ARROW = {
+    "string": pa.string(),
+    "number": pa.float64(),
+    "integer": pa.int64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+}
 DUCKDB = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
 
 
@@ -65,7 +72,11 @@ def test_models_csv_round_trips_with_the_csv_module(exported: Path) -> None:
     assert tricky["access_providers"] == "Example Cloud; Other, Inc."
     assert tricky["access_unavailable_in"] == "CN; RU"
     assert tricky["access_free_tier"] == "true"
-    assert tricky["released"] == "2023" and tricky["training_started"] == "2022-11-03" and tricky["training_ended"] == "2023-01"
+    assert (
+        tricky["released"] == "2023"
+        and tricky["training_started"] == "2022-11-03"
+        and tricky["training_ended"] == "2023-01"
+    )
     assert int(tricky["training_accelerator_count"]) == 64
     assert float(tricky["parameters"]) == 7.0e9
     assert tricky["training_pue"] == ""
@@ -86,8 +97,16 @@ def test_every_csv_loads_in_pyarrow_with_the_declared_types(exported: Path) -> N
     for resource in tabular(exported):
         fields = resource["schema"]["fields"]
         types = {f["name"]: ARROW[f["type"]] for f in fields}
-        table = pacsv.read_csv(exported / resource["path"], convert_options=pacsv.ConvertOptions(
-            column_types=types, null_values=[""], strings_can_be_null=True, true_values=["true"], false_values=["false"]))
+        table = pacsv.read_csv(
+            exported / resource["path"],
+            convert_options=pacsv.ConvertOptions(
+                column_types=types,
+                null_values=[""],
+                strings_can_be_null=True,
+                true_values=["true"],
+                false_values=["false"],
+            ),
+        )
         assert table.column_names == [f["name"] for f in fields]
         assert table.num_rows == len(csv_rows(exported / resource["path"]))
         assert all(table.schema.field(n).type == t for n, t in types.items())
@@ -96,12 +115,17 @@ def test_every_csv_loads_in_pyarrow_with_the_declared_types(exported: Path) -> N
 def test_models_parquet_equals_models_csv_read_with_declared_types(exported: Path) -> None:
     parquet = pq.read_table(exported / "models.parquet")
     fields = next(r for r in tabular(exported) if r["name"] == "models")["schema"]["fields"]
-    from_csv = pacsv.read_csv(exported / "models.csv", convert_options=pacsv.ConvertOptions(
-        column_types={f["name"]: ARROW[f["type"]] for f in fields}, null_values=[""], strings_can_be_null=True))
+    from_csv = pacsv.read_csv(
+        exported / "models.csv",
+        convert_options=pacsv.ConvertOptions(
+            column_types={f["name"]: ARROW[f["type"]] for f in fields}, null_values=[""], strings_can_be_null=True
+        ),
+    )
     assert parquet.schema.remove_metadata() == from_csv.schema.remove_metadata()
     assert parquet.equals(from_csv)
     assert parquet.schema.field("emissions_tco2e").metadata[b"description"].decode() == next(
-        f["description"] for f in fields if f["name"] == "emissions_tco2e")
+        f["description"] for f in fields if f["name"] == "emissions_tco2e"
+    )
     assert parquet.schema.metadata[b"license"] == b"CC-BY-4.0"
 
 
@@ -118,8 +142,12 @@ def test_every_csv_loads_in_duckdb_with_the_declared_types(exported: Path) -> No
     columns = {f["name"]: DUCKDB[f["type"]] for f in models["schema"]["fields"]}
     got = con.read_csv(str(exported / "models.csv"), header=True, columns=columns).order("id")
     assert got.select("id, training_accelerator_count, access_free_tier, emissions_tco2e_method").fetchall() == [
-        ("example-model", 8, None, "reported"), ("tricky-model", 64, True, "estimated")]
-    typed = con.sql(f"SELECT id, training_accelerator_count, access_free_tier FROM '{exported / 'models.parquet'}' ORDER BY id").fetchall()
+        ("example-model", 8, None, "reported"),
+        ("tricky-model", 64, True, "estimated"),
+    ]
+    typed = con.sql(
+        f"SELECT id, training_accelerator_count, access_free_tier FROM '{exported / 'models.parquet'}' ORDER BY id"
+    ).fetchall()
     assert typed == [("example-model", 8, None), ("tricky-model", 64, True)]
 
 
@@ -142,12 +170,21 @@ def test_sqlite_has_every_table_with_keys_and_intact_foreign_keys(exported: Path
     with pytest.raises(sqlite3.IntegrityError):
         con.execute("INSERT INTO model_organizations VALUES ('tricky-model', 'no-such-lab')")
     assert dict(con.execute("SELECT key, value FROM _metadata"))["version"] == package(exported)["version"]
-    described = con.execute("SELECT description FROM _columns WHERE table_name = 'models' AND column_name = 'training_tokens'").fetchone()
+    described = con.execute(
+        "SELECT description FROM _columns WHERE table_name = 'models' AND column_name = 'training_tokens'"
+    ).fetchone()
     assert described == ("Training tokens seen (dataset size times epochs), in tokens.",)
-    row = con.execute("SELECT emissions_tco2e, emissions_tco2e_method FROM models WHERE id = 'example-model'").fetchone()
+    row = con.execute(
+        "SELECT emissions_tco2e, emissions_tco2e_method FROM models WHERE id = 'example-model'"
+    ).fetchone()
     assert row == (0.02, "reported")
-    free = con.execute("SELECT id, access_free_tier, typeof(access_free_tier), typeof(training_grid) FROM models ORDER BY id").fetchall()
-    assert free == [("example-model", None, "null", "text"), ("tricky-model", 1, "integer", "null")]  # unknown is NULL, never 0
+    free = con.execute(
+        "SELECT id, access_free_tier, typeof(access_free_tier), typeof(training_grid) FROM models ORDER BY id"
+    ).fetchall()
+    assert free == [
+        ("example-model", None, "null", "text"),
+        ("tricky-model", 1, "integer", "null"),
+    ]  # unknown is NULL, never 0
 
 
 def test_frictionless_validates_the_package(exported: Path) -> None:
@@ -187,23 +224,39 @@ def test_inference_and_lifecycle_tables_are_typed_and_keyed_to_models(exported: 
     for name in ("inference_disclosures", "lifecycle_assessments"):
         schema = found[name]["schema"]
         assert schema["primaryKey"] == ["model_id", "position"]
-        assert schema["foreignKeys"] == [{"fields": ["model_id"], "reference": {"resource": "models", "fields": ["id"]}}]
+        assert schema["foreignKeys"] == [
+            {"fields": ["model_id"], "reference": {"resource": "models", "fields": ["id"]}}
+        ]
     types = {f["name"]: f["type"] for f in found["inference_disclosures"]["schema"]["fields"]}
-    assert types["position"] == "integer" and types["energy_wh"] == types["energy_wh_per_1000_output_tokens"] == "number"
+    assert (
+        types["position"] == "integer" and types["energy_wh"] == types["energy_wh_per_1000_output_tokens"] == "number"
+    )
     con = sqlite3.connect(exported / "registry.sqlite")
     con.execute("PRAGMA foreign_keys = ON")
-    rows = con.execute("SELECT position, kind, queries, energy_wh, energy_wh_per_query, energy_wh_per_1000_output_tokens, "
-                       "emissions_g_per_1000_output_tokens, water_ml_per_query, water_ml_per_1000_output_tokens, accounting, scope "
-                       "FROM inference_disclosures WHERE model_id = 'tricky-model' ORDER BY position").fetchall()
-    assert rows == [(1, "measured", 1.0, 2.5, 2.5, 5.0, 1.5, None, None, "location", "accelerators; host; cooling"),
-                    (2, "vendor-statement", 1000.0, None, None, None, None, 0.32, None, "market", "accelerators")]
+    rows = con.execute(
+        "SELECT position, kind, queries, energy_wh, energy_wh_per_query, energy_wh_per_1000_output_tokens, "
+        "emissions_g_per_1000_output_tokens, water_ml_per_query, water_ml_per_1000_output_tokens, accounting, scope "
+        "FROM inference_disclosures WHERE model_id = 'tricky-model' ORDER BY position"
+    ).fetchall()
+    assert rows == [
+        (1, "measured", 1.0, 2.5, 2.5, 5.0, 1.5, None, None, "location", "accelerators; host; cooling"),
+        (2, "vendor-statement", 1000.0, None, None, None, None, 0.32, None, "market", "accelerators"),
+    ]
     with pytest.raises(sqlite3.IntegrityError):
-        con.execute("INSERT INTO inference_disclosures (model_id, position, query, kind) VALUES ('no-such-model', 1, 'q', 'measured')")
-    lifecycle = con.execute("SELECT boundary, emissions_tco2e, water_m3, abiotic_depletion_kg_sb_eq, methodology FROM lifecycle_assessments"
-                            ).fetchall()
-    assert lifecycle == [("training; inference; accelerators; embodied-hardware", 120.0, 900.0, None, 'ISO 14040/44, "screening" LCA')]
+        con.execute(
+            "INSERT INTO inference_disclosures (model_id, position, query, kind) VALUES ('no-such-model', 1, 'q', "
+            "'measured')"
+        )
+    lifecycle = con.execute(
+        "SELECT boundary, emissions_tco2e, water_m3, abiotic_depletion_kg_sb_eq, methodology FROM lifecycle_assessments"
+    ).fetchall()
+    assert lifecycle == [
+        ("training; inference; accelerators; embodied-hardware", 120.0, 900.0, None, 'ISO 14040/44, "screening" LCA')
+    ]
     csv_row = csv_rows(exported / "inference_disclosures.csv")[1]
-    assert csv_row["energy_wh"] == "" and csv_row["note"] == "A figure stated in a talk, with no method; ä 中文"  # unknown is empty, never 0
+    assert (
+        csv_row["energy_wh"] == "" and csv_row["note"] == "A figure stated in a talk, with no method; ä 中文"
+    )  # unknown is empty, never 0
 
 
 def test_models_csv_has_water_and_the_inference_estimate_with_range_and_method(exported: Path) -> None:
@@ -213,11 +266,17 @@ def test_models_csv_has_water_and_the_inference_estimate_with_range_and_method(e
             assert f"{name}{suffix}" in rows["tricky-model"]
     tricky = rows["tricky-model"]
     assert tricky["inference_energy_wh_per_1000_tokens_method"] == "estimated"
-    assert float(tricky["inference_energy_wh_per_1000_tokens_low"]) < float(tricky["inference_energy_wh_per_1000_tokens"]) \
+    assert (
+        float(tricky["inference_energy_wh_per_1000_tokens_low"])
+        < float(tricky["inference_energy_wh_per_1000_tokens"])
         < float(tricky["inference_energy_wh_per_1000_tokens_high"])
+    )
     assert tricky["break_even_queries_method"] == "estimated" and rows["example-model"]["break_even_queries"] == ""
     metrics = {(r["model_id"], r["metric"]) for r in csv_rows(exported / "derived_metrics.csv")}
-    assert ("tricky-model", "inference_energy_wh_per_1000_tokens") in metrics and ("tricky-model", "break_even_queries") in metrics
+    assert ("tricky-model", "inference_energy_wh_per_1000_tokens") in metrics and (
+        "tricky-model",
+        "break_even_queries",
+    ) in metrics
     inputs = [r for r in csv_rows(exported / "metric_inputs.csv") if r["metric"] == "break_even_queries"]
     assert [r["name"] for r in inputs] == ["emissions_tco2e", "emissions_g_per_query"]
     assert inputs[1]["origin"] == "measured" and inputs[1]["ref"] == 'one response, "short", of 500 tokens'
@@ -226,7 +285,12 @@ def test_models_csv_has_water_and_the_inference_estimate_with_range_and_method(e
 @pytest.mark.parametrize("with_empty_key", [False, True])
 def test_table_rows_are_in_primary_key_order_with_empty_key_cells_first(with_empty_key: bool) -> None:
     columns = [Column("a", "string", ""), Column("b", "integer", ""), Column("c", "string", "")]
-    rows = [{"a": "y", "b": 2, "c": "1"}, {"a": "x", "b": 10, "c": "2"}, {"a": "y", "b": 1, "c": "3"}, {"a": "x", "b": 9, "c": "4"}]
+    rows = [
+        {"a": "y", "b": 2, "c": "1"},
+        {"a": "x", "b": 10, "c": "2"},
+        {"a": "y", "b": 1, "c": "3"},
+        {"a": "x", "b": 9, "c": "4"},
+    ]
     if with_empty_key:
         rows.append({"a": "y", "b": None, "c": "5"})
     ordered = [row[2] for row in _rows(columns, rows, ["a", "b"])]
@@ -241,28 +305,49 @@ def test_rows_made_as_tuples_must_name_the_columns_in_order() -> None:
 
 
 def test_method_and_provenance_columns_tell_whose_figure_it_is(base_registry: Path, tmp_path: Path) -> None:
-    """A third party's compute estimate is exported as such, with its confidence; a leaked parameter count says so too."""
+    """A third party's compute estimate is exported as such, with its confidence; a leaked parameter count says so
+    too."""
     path = base_registry / "models" / "example-model.yaml"
-    text = path.read_text().replace("  tokens: 2.0e+10\n", "  tokens: 2.0e+10\n  compute_flop: {value: 1.0e+20, source: paper, "
-                                    "provenance: third-party-estimate, confidence: Likely}\n  utilization: {value: 0.4, estimated: true}\n")
-    path.write_text(text.replace("parameters: {value: 1.0e+9, source: paper}",
-                                 "parameters: {value: 1.0e+9, source: paper, provenance: third-party-estimate}"))
+    text = path.read_text().replace(
+        "  tokens: 2.0e+10\n",
+        "  tokens: 2.0e+10\n  compute_flop: {value: 1.0e+20, source: paper, "
+        "provenance: third-party-estimate, confidence: Likely}\n  utilization: {value: 0.4, estimated: true}\n",
+    )
+    path.write_text(
+        text.replace(
+            "parameters: {value: 1.0e+9, source: paper}",
+            "parameters: {value: 1.0e+9, source: paper, provenance: third-party-estimate}",
+        )
+    )
     reg = registry.load(base_registry).require()
     out = tmp_path / "out"
     exports.export(reg, derived.derive_all(reg), out)
     row = csv_rows(out / "models.csv")[0]
     assert (row["compute_flop_method"], row["emissions_tco2e_method"], row["energy_mwh_method"]) == (
-        "third-party-estimate", "reported", "estimated")
-    assert (row["parameters_provenance"], row["training_compute_flop_provenance"], row["training_utilization_provenance"],
-            row["training_pue_provenance"], row["training_energy_mwh_provenance"]) == (
-        "third-party-estimate", "third-party-estimate", "reported-estimate", "reported", "")
+        "third-party-estimate",
+        "reported",
+        "estimated",
+    )
+    assert (
+        row["parameters_provenance"],
+        row["training_compute_flop_provenance"],
+        row["training_utilization_provenance"],
+        row["training_pue_provenance"],
+        row["training_energy_mwh_provenance"],
+    ) == ("third-party-estimate", "third-party-estimate", "reported-estimate", "reported", "")
     metrics = {r["metric"]: r for r in csv_rows(out / "derived_metrics.csv") if r["model_id"] == "example-model"}
-    assert (metrics["compute_flop"]["method"], metrics["compute_flop"]["confidence"]) == ("third-party-estimate", "Likely")
+    assert (metrics["compute_flop"]["method"], metrics["compute_flop"]["confidence"]) == (
+        "third-party-estimate",
+        "Likely",
+    )
     assert metrics["emissions_tco2e"]["confidence"] == ""
     fields = {f["name"]: f["description"] for r in tabular(out) if r["name"] == "models" for f in r["schema"]["fields"]}
     for method in ("reported:", "reported-estimate:", "third-party-estimate:", "estimated:"):
         assert method in fields["compute_flop_method"]
-    assert "third-party-estimate:" in fields["parameters_provenance"] and "estimated:" not in fields["parameters_provenance"]
+    assert (
+        "third-party-estimate:" in fields["parameters_provenance"]
+        and "estimated:" not in fields["parameters_provenance"]
+    )
 
 
 def test_start_here_has_the_best_figure_of_each_headline_metric_with_range_and_method(exported: Path) -> None:
@@ -273,7 +358,11 @@ def test_start_here_has_the_best_figure_of_each_headline_metric_with_range_and_m
     assert 18 <= len(header) <= 24 and "released_date" in header
     for model_id, row in rows.items():
         d = models[model_id]["derived"]
-        for name, column in (("compute_flop", "training_compute_flop"), ("energy_mwh", "energy_mwh"), ("emissions_tco2e", "emissions_tco2e")):
+        for name, column in (
+            ("compute_flop", "training_compute_flop"),
+            ("energy_mwh", "energy_mwh"),
+            ("emissions_tco2e", "emissions_tco2e"),
+        ):
             if name in d:
                 assert float(row[column]) == d[name]["value"] and row[f"{column}_method"] == d[name]["method"]
                 assert float(row[f"{column}_low"]) <= float(row[column]) <= float(row[f"{column}_high"])

@@ -1,4 +1,5 @@
-"""What the dataset says about itself: Data Package metadata, column descriptions from the JSON Schemas, citation, downloads page."""
+"""What the dataset says about itself: Data Package metadata, column descriptions from the JSON Schemas, citation,
+downloads page."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def files(base_registry: Path) -> dict[str, bytes]:
 
 
 def schema(kind: str) -> dict[str, Any]:
-    return json.loads((ROOT / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    text = (ROOT / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
 
 
 def resources(files: dict[str, bytes]) -> dict[str, dict[str, Any]]:
@@ -49,11 +51,23 @@ def test_package_metadata_has_version_licence_and_upstream_credits(files: dict[s
     meta = json.loads(files["datapackage.json"])
     assert meta["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
     assert meta["version"] == "1.2.3+abc1234"
-    assert meta["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-                                 "title": "Creative Commons Attribution 4.0 International"}]
+    assert meta["licenses"] == [
+        {
+            "name": "CC-BY-4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "title": "Creative Commons Attribution 4.0 International",
+        }
+    ]
     credited = {s["title"].split(",")[0]: s["license"] for s in meta["sources"]}
-    assert credited == {"Epoch AI": "CC-BY-4.0", "Our World in Data and Ember": "CC-BY-4.0", "Green Algorithms": "CC-BY-4.0",
-                        "European Open Source AI Index": "CC-BY-4.0", "Model Openness Tool": "MIT", "CodeCarbon": "MIT", "ML CO2 Impact": "MIT"}
+    assert credited == {
+        "Epoch AI": "CC-BY-4.0",
+        "Our World in Data and Ember": "CC-BY-4.0",
+        "Green Algorithms": "CC-BY-4.0",
+        "European Open Source AI Index": "CC-BY-4.0",
+        "Model Openness Tool": "MIT",
+        "CodeCarbon": "MIT",
+        "ML CO2 Impact": "MIT",
+    }
     described = {r["path"] for r in meta["resources"]}
     assert described == set(files) - {"datapackage.json", "SHA256SUMS"}
     for r in meta["resources"]:
@@ -91,7 +105,11 @@ def test_table_schemas_declare_keys(files: dict[str, bytes]) -> None:
     assert found["models"]["schema"]["primaryKey"] == ["id"]
     assert {fk["reference"]["resource"] for fk in found["models"]["schema"]["foreignKeys"]} == {"hardware", "grids"}
     assert found["metric_inputs"]["schema"]["foreignKeys"] == [
-        {"fields": ["model_id", "metric"], "reference": {"resource": "derived_metrics", "fields": ["model_id", "metric"]}}]
+        {
+            "fields": ["model_id", "metric"],
+            "reference": {"resource": "derived_metrics", "fields": ["model_id", "metric"]},
+        }
+    ]
     assert found["sources"]["schema"]["primaryKey"] == ["record_type", "record_id", "id"]
 
 
@@ -109,10 +127,21 @@ def test_citation_cff_matches_the_builder() -> None:
 
 def test_downloads_lists_every_file_with_size_and_checksum(files: dict[str, bytes]) -> None:
     listed = exports.downloads(files)
-    assert [d.name for d in listed][:7] == ["start_here.csv", "models.csv", "models.json", "models.jsonl", "models.parquet", "registry.sqlite",
-                                            "datapackage.json"]
+    assert [d.name for d in listed][:7] == [
+        "start_here.csv",
+        "models.csv",
+        "models.json",
+        "models.jsonl",
+        "models.parquet",
+        "registry.sqlite",
+        "datapackage.json",
+    ]
     start = listed[0].columns  # the column dictionary, from datapackage.json
-    assert ("released_date", "date", "Release date when the day is known (YYYY-MM-DD); empty when only the year or month is.") in start
+    assert (
+        "released_date",
+        "date",
+        "Release date when the day is known (YYYY-MM-DD); empty when only the year or month is.",
+    ) in start
     assert all(not d.columns for d in listed if not d.name.endswith(".csv"))
     assert listed[-1].name == "SHA256SUMS"
     assert sorted(d.name for d in listed) == sorted(files)
@@ -123,9 +152,13 @@ def test_downloads_lists_every_file_with_size_and_checksum(files: dict[str, byte
 
 
 def test_downloads_page_has_files_snippets_and_citation(files: dict[str, bytes]) -> None:
-    generated = pages.downloads_page(pages.environment(), lambda: exports.downloads(files), "1.2.3+abc1234",
-                                     {"site_url": "https://example.org/registry"})
-    assert str(generated.text).startswith("---\ntitle: \"Downloads\"")
+    generated = pages.downloads_page(
+        pages.environment(),
+        lambda: exports.downloads(files),
+        "1.2.3+abc1234",
+        {"site_url": "https://example.org/registry"},
+    )
+    assert str(generated.text).startswith('---\ntitle: "Downloads"')
     page = str(generated.content)
     for name, content in files.items():
         assert f'<a href="{name}">{name}</a>' in page
@@ -148,16 +181,26 @@ def test_size_text() -> None:
 @pytest.mark.skipif("export" not in cli.COMMANDS, reason="the export command is wired into builder/cli.py separately")
 def test_export_command_writes_a_valid_package(base_registry: Path, tmp_path: Path) -> None:
     out = tmp_path / "x"
-    done = subprocess.run([sys.executable, "-m", "builder", "export", "--out", str(out), "--registry", str(base_registry)],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "builder", "export", "--out", str(out), "--registry", str(base_registry)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert (out / "SHA256SUMS").is_file() and (out / "datapackage.json").is_file()
     assert json.loads((out / "datapackage.json").read_text(encoding="utf-8"))["version"] == __version__
     broken = base_registry / "models" / "broken.yaml"
     broken.write_text("id: broken\n", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    failed = subprocess.run([sys.executable, "-m", "builder", "export", "--out", str(out), "--registry", str(base_registry)],
-                            capture_output=True, text=True, cwd=ROOT, check=False)
+    failed = subprocess.run(
+        [sys.executable, "-m", "builder", "export", "--out", str(out), "--registry", str(base_registry)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert failed.returncode == 1
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
@@ -171,5 +214,7 @@ def test_inference_and_lifecycle_columns_take_their_descriptions_from_the_json_s
             assert columns[name].startswith(prop["description"]), f"{table}.{name}"
         assert columns["model_id"] == model["id"]["description"]
     columns = fields(files, "inference_disclosures")
-    assert columns["energy_wh_per_1000_output_tokens"].endswith(model["inference"]["items"]["properties"]["energy_wh"]["description"])
+    assert columns["energy_wh_per_1000_output_tokens"].endswith(
+        model["inference"]["items"]["properties"]["energy_wh"]["description"]
+    )
     assert "Wh per 1,000 output tokens" in fields(files, "models")["inference_energy_wh_per_1000_tokens"]

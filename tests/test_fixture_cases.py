@@ -27,7 +27,9 @@ def _with_case(base: Path, case: Path) -> Path:
 
 
 @pytest.mark.parametrize("case", INVALID, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_invalid_case_reports_its_located_diagnostic(case: Path, base_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_case_reports_its_located_diagnostic(
+    case: Path, base_registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     match = EXPECT.search(case.read_bytes().decode("utf-8", errors="replace"))
     assert match, f"{case} has no '# expect: LINE:COL [code] field' line"
     line, column, code, field = int(match[1]), int(match[2]), match[3], match[4]

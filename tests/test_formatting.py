@@ -36,7 +36,9 @@ def test_values_keep_three_significant_figures_and_range_ends_two() -> None:
     assert scaled(1.76e11, 1.4e11, 2.3e11, "parameters") == ("176 B", "140–230 B", "")
     assert scaled(2.1e25, 1.7e25, 2.7e25, "FLOP") == ("2.1 × 10²⁵", "1.7 × 10²⁵–2.7 × 10²⁵", "FLOP")
     assert figure(552.0, "tCO2e", 441.6, 717.6) == "552 tCO2e (range 440–720)"
-    assert figure(0.00074, "tCO2e", 0.0000099, 0.014) == "0.74 kgCO2e (range 0.0099–14)"  # a training footprint: never grams
+    assert (
+        figure(0.00074, "tCO2e", 0.0000099, 0.014) == "0.74 kgCO2e (range 0.0099–14)"
+    )  # a training footprint: never grams
 
 
 def test_numbers_round_half_away_from_zero_and_never_print_zero_for_unknown() -> None:

@@ -14,17 +14,29 @@ from builder.load.schemas import Schemas
 from builder.load.yamlfile import Locator, YamlProblem, parse
 
 BASE = Path(__file__).parent / "fixtures" / "base"
-VALID_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(BASE.glob("*/*.yaml"))] + \
-              [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent / "fixtures" / "valid").glob("*/*.yaml"))]
+VALID_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(BASE.glob("*/*.yaml"))] + [
+    p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent / "fixtures" / "valid").glob("*/*.yaml"))
+]
 SCHEMAS = Schemas()
 KIND_OF = {"models": "model", "hardware": "hardware", "grids": "grid", "organizations": "organization"}
-VALID_DATA = [(KIND_OF[p.parent.name], parse(p.read_text(encoding="utf-8"))) for p in sorted(BASE.glob("*/*.yaml"))
-              if p.parent.name in KIND_OF]
+VALID_DATA = [
+    (KIND_OF[p.parent.name], parse(p.read_text(encoding="utf-8")))
+    for p in sorted(BASE.glob("*/*.yaml"))
+    if p.parent.name in KIND_OF
+]
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=False, allow_infinity=False),
-                    st.text(max_size=30))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=12), inner, max_size=3)),
-                      max_leaves=8)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=30),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=12), inner, max_size=3)),
+    max_leaves=8,
+)
 
 
 def _check_text(text: str) -> None:
@@ -41,24 +53,75 @@ def _check_text(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(base=st.sampled_from(VALID_TEXTS), position=st.integers(0, 10_000), insert=st.text(max_size=8), cut=st.integers(0, 6))
+@given(
+    base=st.sampled_from(VALID_TEXTS),
+    position=st.integers(0, 10_000),
+    insert=st.text(max_size=8),
+    cut=st.integers(0, 6),
+)
 def test_mutated_text_gives_diagnostics_only(base: str, position: int, insert: str, cut: int) -> None:
     at = position % (len(base) + 1)
-    _check_text(base[:at] + insert + base[at + cut:])
+    _check_text(base[:at] + insert + base[at + cut :])
 
 
-YAML_PIECES = st.sampled_from(["!!int ", "!!bool ", "!!float ", "!!seq ", "!!map ", "!!str ", "! ", "!x ", "&a ", "*a", "? ", "<<: ",
-                                "- ", ": ", "{", "}", "[", "]", ", ", "\"", "'", "|\n  ", ">-\n  ", "#", "---\n", "...\n", "%YAML 1.1\n",
-                                "\n  ", "\t", ".inf", "-.nan", "1e999", "0x1F", "1_0", "._", "~", "null", "true", "9" * 45])
+YAML_PIECES = st.sampled_from(
+    [
+        "!!int ",
+        "!!bool ",
+        "!!float ",
+        "!!seq ",
+        "!!map ",
+        "!!str ",
+        "! ",
+        "!x ",
+        "&a ",
+        "*a",
+        "? ",
+        "<<: ",
+        "- ",
+        ": ",
+        "{",
+        "}",
+        "[",
+        "]",
+        ", ",
+        '"',
+        "'",
+        "|\n  ",
+        ">-\n  ",
+        "#",
+        "---\n",
+        "...\n",
+        "%YAML 1.1\n",
+        "\n  ",
+        "\t",
+        ".inf",
+        "-.nan",
+        "1e999",
+        "0x1F",
+        "1_0",
+        "._",
+        "~",
+        "null",
+        "true",
+        "9" * 45,
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(base=st.sampled_from(VALID_TEXTS), position=st.integers(0, 10_000), pieces=st.lists(YAML_PIECES, min_size=1, max_size=3),
-       cut=st.integers(0, 6))
-def test_yaml_syntax_spliced_into_entries_gives_diagnostics_only(base: str, position: int, pieces: list[str], cut: int) -> None:
+@given(
+    base=st.sampled_from(VALID_TEXTS),
+    position=st.integers(0, 10_000),
+    pieces=st.lists(YAML_PIECES, min_size=1, max_size=3),
+    cut=st.integers(0, 6),
+)
+def test_yaml_syntax_spliced_into_entries_gives_diagnostics_only(
+    base: str, position: int, pieces: list[str], cut: int
+) -> None:
     """Random text rarely spells YAML's own syntax (tags, anchors, flow collections, directives); these pieces do."""
     at = position % (len(base) + 1)
-    _check_text(base[:at] + "".join(pieces) + base[at + cut:])
+    _check_text(base[:at] + "".join(pieces) + base[at + cut :])
 
 
 def _paths(node: Any, trail: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -74,7 +137,9 @@ def _paths(node: Any, trail: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 @settings(max_examples=300, deadline=None)
 @given(case=st.sampled_from(VALID_DATA), pick=st.integers(0, 10_000), replacement=values)
-def test_compiled_and_full_validators_agree_on_mutated_records(case: tuple[str, Any], pick: int, replacement: Any) -> None:
+def test_compiled_and_full_validators_agree_on_mutated_records(
+    case: tuple[str, Any], pick: int, replacement: Any
+) -> None:
     """The compiled fast path never accepts what jsonschema rejects (it would hide problems)."""
     kind, data = case
     mutated = copy.deepcopy(data)

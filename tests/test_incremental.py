@@ -1,4 +1,5 @@
-"""A dirty rebuild (`make serve`) renders again only the generated pages an edit touched, and gives the site a clean build gives."""
+"""A dirty rebuild (`make serve`) renders again only the generated pages an edit touched, and gives the site a clean
+build gives."""
 
 from __future__ import annotations
 
@@ -29,18 +30,21 @@ logging.basicConfig(level=logging.WARNING)
 config = load_config(config_file, site_dir=site, strict=False)
 config.plugins.on_startup(command="build", dirty=True)
 build(config, dirty=True)
-deriving = config.plugins["registry"].session._deriving  # let it derive every model, so the next build keeps what an edit left alone
+# let it derive every model, so the next build keeps what an edit left alone
+deriving = config.plugins["registry"].session._deriving
 if deriving is not None:
     deriving[1].join()
-written = {str(p.relative_to(site)): p.stat().st_mtime_ns for p in Path(site).rglob("*.html") if "pagefind" not in p.parts}
+written = {
+    str(p.relative_to(site)): p.stat().st_mtime_ns for p in Path(site).rglob("*.html") if "pagefind" not in p.parts
+}
 Path(site).with_name("first-build.json").write_text(json.dumps(written))
 for edit in edits:
     action, path, *words = edit.split("|")
     if action == "remove":
         Path(path).unlink()
     elif action == "commit":
-        subprocess.run(["git", "-C", path, "-c", "user.name=Test", "-c", "user.email=test@example.org", "commit", "-q", "--allow-empty",
-                        "-m", "a commit"], check=True)
+        who = ["-c", "user.name=Test", "-c", "user.email=test@example.org"]
+        subprocess.run(["git", "-C", path, *who, "commit", "-q", "--allow-empty", "-m", "a commit"], check=True)
     else:
         Path(path).write_text(Path(path).read_text(encoding="utf-8").replace(words[0], words[1]), encoding="utf-8")
 build(load_config(config_file, site_dir=site, strict=False), dirty=True)
@@ -51,9 +55,15 @@ config.plugins.on_shutdown()
 def snapshot(root: Path, fingerprint: str = "same") -> Snapshot:
     loaded = registry.load(root)
     reg = loaded.require()
-    pages = {"index.md", "models/index.md", "downloads/index.md", *(f"models/{m}.md" for m in reg.models),
-             *(f"organizations/{o}.md" for o in reg.organizations), *(f"hardware/{h}.md" for h in reg.hardware),
-             *(f"grids/{g}.md" for g in reg.grids)}
+    pages = {
+        "index.md",
+        "models/index.md",
+        "downloads/index.md",
+        *(f"models/{m}.md" for m in reg.models),
+        *(f"organizations/{o}.md" for o in reg.organizations),
+        *(f"hardware/{h}.md" for h in reg.hardware),
+        *(f"grids/{g}.md" for g in reg.grids),
+    }
     return Snapshot(reg, loaded.stamps, fingerprint, frozenset(pages))
 
 
@@ -66,16 +76,26 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_a_model_edit_renders_its_page_what_it_refers_to_and_the_indexes(base_registry: Path) -> None:
     (base_registry / "models" / "other.yaml").write_text(
-        (base_registry / "models" / "example-model.yaml").read_text(encoding="utf-8").replace("id: example-model", "id: other")
-        .replace("name: Example Model", "name: Other Model").replace("aliases: [EX-1]", "aliases: [OT-1]")
+        (base_registry / "models" / "example-model.yaml")
+        .read_text(encoding="utf-8")
+        .replace("id: example-model", "id: other")
+        .replace("name: Example Model", "name: Other Model")
+        .replace("aliases: [EX-1]", "aliases: [OT-1]")
         .replace("example-lab/example-model", "example-lab/other"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     before = snapshot(base_registry)
     edit(base_registry / "models" / "example-model.yaml", "name: Example Model", "name: Example Model, edited")
     stale = plan(before, snapshot(base_registry)).stale
     assert stale is not None
-    assert {"models/example-model.md", "organizations/example-lab.md", "hardware/example-gpu.md", "index.md",
-            "models/index.md", "downloads/index.md"} <= stale
+    assert {
+        "models/example-model.md",
+        "organizations/example-lab.md",
+        "hardware/example-gpu.md",
+        "index.md",
+        "models/index.md",
+        "downloads/index.md",
+    } <= stale
     assert "models/other.md" not in stale
 
 
@@ -96,17 +116,29 @@ def test_a_new_dataset_version_alone_renders_the_downloads_page(base_registry: P
 
 
 def dirty_then_clean(tmp_path: Path, *edits: str, project: bool = True) -> tuple[Path, Path, dict[str, int]]:
-    """Build dirty, apply the edits, build dirty again in the same process; then a clean build of the edited project (made here
-    unless `project` is False: the caller made it)."""
+    """Build dirty, apply the edits, build dirty again in the same process; then a clean build of the edited project
+    (made here unless `project` is False: the caller made it)."""
     config = make_project(tmp_path) if project else tmp_path / "mkdocs.yml"
     dirty, clean = tmp_path / "dirty", tmp_path / "clean"
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    done = subprocess.run([sys.executable, "-c", TWO_BUILDS, str(config), str(dirty), *edits], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", TWO_BUILDS, str(config), str(dirty), *edits],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     first: dict[str, int] = json.loads((tmp_path / "first-build.json").read_text(encoding="utf-8"))
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(clean)],
-                   capture_output=True, text=True, check=True, cwd=tmp_path, env=env)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(clean)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env=env,
+    )
     return dirty, clean, first
 
 
@@ -120,7 +152,9 @@ def same_site(dirty: Path, clean: Path) -> None:
 
 def test_a_dirty_rebuild_after_a_model_edit_rewrites_only_what_shows_it(tmp_path: Path) -> None:
     registry_dir = tmp_path / "registry"
-    dirty, clean, first = dirty_then_clean(tmp_path, f"edit|{registry_dir}/models/example-model.yaml|name: Example Model|name: Example Model, edited")
+    dirty, clean, first = dirty_then_clean(
+        tmp_path, f"edit|{registry_dir}/models/example-model.yaml|name: Example Model|name: Example Model, edited"
+    )
     same_site(dirty, clean)
     rewritten = {f for f, ns in first.items() if (dirty / f).stat().st_mtime_ns != ns}
     assert {"models/example-model/index.html", "organizations/example-lab/index.html", "models/index.html"} <= rewritten
@@ -130,11 +164,16 @@ def test_a_dirty_rebuild_after_a_model_edit_rewrites_only_what_shows_it(tmp_path
 
 def test_a_dirty_rebuild_after_a_hardware_edit_and_a_removed_model_matches_a_clean_build(tmp_path: Path) -> None:
     registry_dir = tmp_path / "registry"
-    dirty, clean, first = dirty_then_clean(tmp_path, f"edit|{registry_dir}/hardware/example-gpu.yaml|name: Example GPU|name: Example GPU 2",
-                                           f"remove|{registry_dir}/models/xss-model.yaml|")
+    dirty, clean, first = dirty_then_clean(
+        tmp_path,
+        f"edit|{registry_dir}/hardware/example-gpu.yaml|name: Example GPU|name: Example GPU 2",
+        f"remove|{registry_dir}/models/xss-model.yaml|",
+    )
     same_site(dirty, clean)
     assert not (dirty / "models" / "xss-model" / "index.html").exists()
-    assert (dirty / "models" / "example-model" / "index.html").stat().st_mtime_ns != first["models/example-model/index.html"]
+    assert (dirty / "models" / "example-model" / "index.html").stat().st_mtime_ns != first[
+        "models/example-model/index.html"
+    ]
 
 
 def test_a_new_dataset_version_writes_the_downloads_again_and_nothing_else(tmp_path: Path) -> None:
@@ -181,7 +220,8 @@ page = site / "downloads" / "index.html"
 
 def state(when):
     text = page.read_text(encoding="utf-8")
-    print(when, "writing" if "writing the files now" in text else "listed" if 'href="models.json.gz"' in text else "neither",
+    state = "writing" if "writing the files now" in text else "listed" if 'href="models.json.gz"' in text else "neither"
+    print(when, state,
           (site / "downloads" / "models.json.gz").exists(), flush=True)
 
 config = load_config(config_file, site_dir=str(site), strict=False)
@@ -199,21 +239,35 @@ config.plugins.on_shutdown()
 """
 
 
-def test_a_preview_lists_the_downloads_after_the_reload_and_writes_them_again_if_a_rebuild_stopped_them(tmp_path: Path) -> None:
+def test_a_preview_lists_the_downloads_after_the_reload_and_writes_them_again_if_a_rebuild_stopped_them(
+    tmp_path: Path,
+) -> None:
     config = make_project(tmp_path)
-    done = subprocess.run([sys.executable, "-c", HELD_DOWNLOADS, str(config), str(tmp_path / "site"), str(tmp_path / "release")],
-                          cwd=tmp_path, capture_output=True, text=True, check=False, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", HELD_DOWNLOADS, str(config), str(tmp_path / "site"), str(tmp_path / "release")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.splitlines() == ["first writing False", "second writing False", "released listed True"], done.stderr[-3000:]
+    assert done.stdout.splitlines() == ["first writing False", "second writing False", "released listed True"], (
+        done.stderr[-3000:]
+    )
     assert "the downloads are written and listed on their page" in done.stderr
 
 
 def test_a_reload_keeps_the_records_and_reports_an_edit_did_not_touch(base_registry: Path) -> None:
     (base_registry / "models" / "other.yaml").write_text(
-        (base_registry / "models" / "example-model.yaml").read_text(encoding="utf-8").replace("id: example-model", "id: other")
-        .replace("name: Example Model", "name: Other Model").replace("aliases: [EX-1]", "aliases: [OT-1]")
+        (base_registry / "models" / "example-model.yaml")
+        .read_text(encoding="utf-8")
+        .replace("id: example-model", "id: other")
+        .replace("name: Example Model", "name: Other Model")
+        .replace("aliases: [EX-1]", "aliases: [OT-1]")
         .replace("example-lab/example-model", "example-lab/other"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     cache: registry.FileCache = {}
     first = registry.load(base_registry, cache=cache).require()
     before = derived.Reports(first)
@@ -227,11 +281,15 @@ def test_a_reload_keeps_the_records_and_reports_an_edit_did_not_touch(base_regis
     assert now["other"] is before["other"]
     assert now["example-model"].model.name == "Example Model, edited"
 
-    edit(base_registry / "assumptions.yaml", "value: 1.2\n    source: test-source", "value: 1.5\n    source: test-source")
+    edit(
+        base_registry / "assumptions.yaml", "value: 1.2\n    source: test-source", "value: 1.5\n    source: test-source"
+    )
     third = registry.load(base_registry, cache=cache).require()  # the memory needed to run the weights changed
     later = derived.Reports(third, now)
     assert later["other"] is not now["other"]
-    assert later["other"].derived_json() == derived.Reports(third)["other"].derived_json() != now["other"].derived_json()
+    assert (
+        later["other"].derived_json() == derived.Reports(third)["other"].derived_json() != now["other"].derived_json()
+    )
 
     edit(base_registry / "hardware" / "example-gpu.yaml", "name: Example GPU", "name: Example GPU 2")
     fourth = registry.load(base_registry, cache=cache).require()

@@ -11,13 +11,33 @@ from builder.derive.inference import break_even, comparability, groups, normalis
 from builder.derive.metrics import Metric
 from builder.records.construct import disclosure
 
-GEMINI = {"query": "median text prompt", "kind": "measured", "energy_wh": 0.24, "emissions_g": 0.03, "water_ml": 0.26,
-          "accounting": "market", "scope": ["accelerators", "host", "idle-capacity", "cooling"]}
-MISTRAL = {"query": "400-token response", "kind": "estimated", "output_tokens": 400, "emissions_g": 1.14, "water_ml": 45,
-           "abiotic_depletion_mg_sb_eq": 0.16, "accounting": "location",
-           "scope": ["accelerators", "host", "cooling", "network", "embodied-hardware", "training", "inference"]}
-TASK = {"query": "1,000 queries of text generation", "kind": "measured", "queries": 1000, "output_tokens": 10000,
-        "energy_wh": 47, "scope": ["accelerators", "host"]}
+GEMINI = {
+    "query": "median text prompt",
+    "kind": "measured",
+    "energy_wh": 0.24,
+    "emissions_g": 0.03,
+    "water_ml": 0.26,
+    "accounting": "market",
+    "scope": ["accelerators", "host", "idle-capacity", "cooling"],
+}
+MISTRAL = {
+    "query": "400-token response",
+    "kind": "estimated",
+    "output_tokens": 400,
+    "emissions_g": 1.14,
+    "water_ml": 45,
+    "abiotic_depletion_mg_sb_eq": 0.16,
+    "accounting": "location",
+    "scope": ["accelerators", "host", "cooling", "network", "embodied-hardware", "training", "inference"],
+}
+TASK = {
+    "query": "1,000 queries of text generation",
+    "kind": "measured",
+    "queries": 1000,
+    "output_tokens": 10000,
+    "energy_wh": 47,
+    "scope": ["accelerators", "host"],
+}
 
 
 def test_per_query_and_per_1000_tokens() -> None:
@@ -53,7 +73,13 @@ def test_vendor_statement_is_flagged_beside_a_measurement() -> None:
 
 
 def test_groups_put_like_with_like() -> None:
-    found = groups([("a", disclosure(TASK, ("s",))), ("b", disclosure({**TASK, "energy_wh": 12}, ("s",))), ("c", disclosure(GEMINI, ("s",)))])
+    found = groups(
+        [
+            ("a", disclosure(TASK, ("s",))),
+            ("b", disclosure({**TASK, "energy_wh": 12}, ("s",))),
+            ("c", disclosure(GEMINI, ("s",))),
+        ]
+    )
     sizes = [len(members) for members in found.values()]
     assert sizes == [2, 1]
 
@@ -80,7 +106,12 @@ def _estimate(base_registry: Path, weights: str = "open", extra: str = "") -> Me
     from builder.load import loader as registry
 
     path = base_registry / "models" / "example-model.yaml"
-    path.write_text(path.read_text().replace("weights: {value: open, source: paper}", f"weights: {{value: {weights}, source: paper}}") + extra)
+    path.write_text(
+        path.read_text().replace(
+            "weights: {value: open, source: paper}", f"weights: {{value: {weights}, source: paper}}"
+        )
+        + extra
+    )
     reg = registry.load(base_registry).require()
     return estimate_energy(reg.models["example-model"], Context(reg.assumptions, reg.hardware, reg.grids))
 
@@ -106,12 +137,22 @@ def test_inference_energy_by_ecologits_method(base_registry: Path) -> None:
 def test_gpus_are_rounded_up_to_a_power_of_two(base_registry: Path) -> None:
     """300B parameters at 16 bits need 720 GB, 9 GPUs of 80 GB: EcoLogits serves them on 16."""
     path = base_registry / "models" / "example-model.yaml"
-    path.write_text(path.read_text().replace("parameters: {value: 1.0e+9, source: paper}", "parameters: {value: 3.0e+11, source: paper}"))
+    path.write_text(
+        path.read_text().replace(
+            "parameters: {value: 1.0e+9, source: paper}", "parameters: {value: 3.0e+11, source: paper}"
+        )
+    )
     result = _estimate(base_registry)
     assert isinstance(result, Metric)
     assert result.value == pytest.approx(_server_wh(300.0, 300.0, 64, 16) * 1.1)
-    nine = 1000 * (9 * (6.47e-6 * math.exp(-2.60e-3 * 64) * 300 + 1.04e-5)
-                   + (6.78e-4 * 300 + 3.12e-4 * 64 + 1.94e-2) * 1000 * 9 / 8 / 64 / 3600) * 1.1
+    nine = (
+        1000
+        * (
+            9 * (6.47e-6 * math.exp(-2.60e-3 * 64) * 300 + 1.04e-5)
+            + (6.78e-4 * 300 + 3.12e-4 * 64 + 1.94e-2) * 1000 * 9 / 8 / 64 / 3600
+        )
+        * 1.1
+    )
     assert result.value > nine * 1.7
 
 
@@ -120,7 +161,11 @@ def test_no_per_token_estimate_for_a_model_that_does_not_generate_text(base_regi
     path.write_text(path.read_text().replace("domains: [language]", "domains: [vision]"))
     result = _estimate(base_registry)
     assert isinstance(result, str) and "text-generation" in result and "vision" in result
-    path.write_text(path.read_text().replace("domains: [vision]", "domains: [language]\narchitecture: encoder-only transformer (BERT)"))
+    path.write_text(
+        path.read_text().replace(
+            "domains: [vision]", "domains: [language]\narchitecture: encoder-only transformer (BERT)"
+        )
+    )
     result = _estimate(base_registry)
     assert isinstance(result, str) and "does not generate text" in result
 

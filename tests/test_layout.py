@@ -33,7 +33,11 @@ def test_each_stage_imports_only_the_stages_above_it() -> None:
 
 
 def test_only_the_adapter_imports_mkdocs_and_only_the_cli_parses_arguments() -> None:
-    mkdocs = sorted(str(p.relative_to(BUILDER)) for p in BUILDER.rglob("*.py") if any(m.split(".")[0] == "mkdocs" for m in _imports(p)))
+    mkdocs = sorted(
+        str(p.relative_to(BUILDER))
+        for p in BUILDER.rglob("*.py")
+        if any(m.split(".")[0] == "mkdocs" for m in _imports(p))
+    )
     assert mkdocs and all(p.startswith("mkdocs_plugin/") for p in mkdocs)
     argparse = sorted(str(p.relative_to(BUILDER)) for p in BUILDER.rglob("*.py") if "argparse" in _imports(p))
     assert argparse == ["cli.py"]
@@ -51,10 +55,17 @@ def test_the_core_does_not_see_the_runtime_and_only_the_runtime_touches_the_coll
     for stage in ("records", "load", "derive", "export", "site"):
         for path in sorted((BUILDER / stage).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
-            names = {f"{n.module}.{a.name}" for n in ast.walk(tree)
-                     if isinstance(n, ast.ImportFrom) and n.module for a in n.names}
-            core += [f"{path.relative_to(BUILDER)} imports {m}" for m in _imports(path) | names
-                     if m == "builder.runtime" or m.startswith("builder.runtime.")]
+            names = {
+                f"{n.module}.{a.name}"
+                for n in ast.walk(tree)
+                if isinstance(n, ast.ImportFrom) and n.module
+                for a in n.names
+            }
+            core += [
+                f"{path.relative_to(BUILDER)} imports {m}"
+                for m in _imports(path) | names
+                if m == "builder.runtime" or m.startswith("builder.runtime.")
+            ]
     assert core == []
     collector = sorted(str(p.relative_to(BUILDER)) for p in BUILDER.rglob("*.py") if "gc" in _imports(p))
     assert collector == ["runtime/collector.py"]

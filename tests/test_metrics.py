@@ -44,7 +44,11 @@ def test_compute_from_six_n_d(base_registry: Path) -> None:
 
 
 def test_compute_uses_active_parameters_for_mixture_of_experts(base_registry: Path) -> None:
-    _edit(base_registry, "parameters: {value: 1.0e+9, source: paper}", "parameters: {value: 1.0e+9, source: paper}\nactive_parameters: 2.5e+8")
+    _edit(
+        base_registry,
+        "parameters: {value: 1.0e+9, source: paper}",
+        "parameters: {value: 1.0e+9, source: paper}\nactive_parameters: 2.5e+8",
+    )
     compute = _derive(base_registry).metrics["compute_flop"]
     assert compute.value == pytest.approx(6 * 2.5e8 * 2e10)
     assert "active_parameters" in compute.formula and "mixture-of-experts" in compute.formula
@@ -85,17 +89,29 @@ def test_compute_path_when_hours_are_unknown(base_registry: Path) -> None:
 
 
 def test_era_hardware_range_when_no_accelerator_is_named(base_registry: Path) -> None:
-    for line in ("  accelerator: example-gpu\n", "  accelerator_count: 8\n", "  duration_hours: 100\n", "  accelerator_hours: 800\n"):
+    for line in (
+        "  accelerator: example-gpu\n",
+        "  accelerator_count: 8\n",
+        "  duration_hours: 100\n",
+        "  accelerator_hours: 800\n",
+    ):
         _edit(base_registry, line, "")
     it = _derive(base_registry).metrics["it_energy_mwh"]
     assert it.path == "compute / hardware of the era"
     efficiency = 3.12e14 / 400
     assert it.value == pytest.approx(1.2e20 / (efficiency * 0.4) * 0.75 / 3.6e9)
-    assert it.hull == pytest.approx((1.2e20 / (efficiency * 0.5) * 0.5 / 3.6e9, 1.2e20 / (efficiency * 0.2) * 1.0 / 3.6e9))
+    assert it.hull == pytest.approx(
+        (1.2e20 / (efficiency * 0.5) * 0.5 / 3.6e9, 1.2e20 / (efficiency * 0.2) * 1.0 / 3.6e9)
+    )
 
 
 def test_models_sharing_a_context_get_the_era_at_their_own_precision(base_registry: Path) -> None:
-    for line in ("  accelerator: example-gpu\n", "  accelerator_count: 8\n", "  duration_hours: 100\n", "  accelerator_hours: 800\n"):
+    for line in (
+        "  accelerator: example-gpu\n",
+        "  accelerator_count: 8\n",
+        "  duration_hours: 100\n",
+        "  accelerator_hours: 800\n",
+    ):
         _edit(base_registry, line, "")
     reg = registry.load(base_registry).require()
     ctx = Context(reg.assumptions, reg.hardware, reg.grids)
@@ -135,7 +151,10 @@ def test_missing_metrics_say_why_and_are_never_zero(base_registry: Path) -> None
     d = derive(reg.models["bare"], Context(reg.assumptions, reg.hardware, reg.grids))
     assert set(d.metrics) == set()  # not even the world-average intensity: with no energy it would estimate nothing
     assert "energy is unknown" in d.missing["carbon_intensity_g_per_kwh"]
-    assert d.missing["compute_flop"] == "not both parameters and training tokens; no accelerator-hours for the hardware path"
+    assert (
+        d.missing["compute_flop"]
+        == "not both parameters and training tokens; no accelerator-hours for the hardware path"
+    )
     assert "energy_mwh" in d.missing and "emissions_tco2e" in d.missing
 
 
@@ -160,7 +179,9 @@ def test_published_results_are_reproduced_from_published_inputs(case: dict[str, 
     reg = registry.load(base_registry).require()
     source = {"id": "paper", "title": str(case["citation"]), "url": str(case["url"])}
     hardware = construct.hardware({**case["hardware"], "sources": [source]}, "hw.yaml")  # type: ignore[dict-item]
-    model = construct.model({"id": "run", "name": case["model"], "training": case["training"], "sources": [source]}, "run.yaml")
+    model = construct.model(
+        {"id": "run", "name": case["model"], "training": case["training"], "sources": [source]}, "run.yaml"
+    )
     d = derive(model, Context(reg.assumptions, {"hw": hardware}, {}))
     published = case["published"]
     assert isinstance(published, dict)
@@ -179,7 +200,10 @@ def test_published_results_are_reproduced_from_published_inputs(case: dict[str, 
 
 def _add_water_defaults(base_registry: Path) -> None:
     path = base_registry / "assumptions.yaml"
-    path.write_text(path.read_text().replace("sources:\n  - id: test-source", """  wue_default_l_per_kwh:
+    path.write_text(
+        path.read_text().replace(
+            "sources:\n  - id: test-source",
+            """  wue_default_l_per_kwh:
     description: On-site water per kWh of IT energy.
     unit: L/kWh
     value: 0.5
@@ -194,7 +218,9 @@ def _add_water_defaults(base_registry: Path) -> None:
     high: 5
     source: test-source
 sources:
-  - id: test-source"""))
+  - id: test-source""",
+        )
+    )
 
 
 def test_water_is_estimated_on_site_plus_off_site(base_registry: Path) -> None:
@@ -214,7 +240,11 @@ def test_water_without_defaults_is_missing_with_a_reason(base_registry: Path) ->
 
 def test_water_estimate_beside_an_on_site_figure_covers_on_site_only(base_registry: Path) -> None:
     _add_water_defaults(base_registry)
-    _edit(base_registry, "  average_power_w: 300\n", "  average_power_w: 300\n  water_m3: {value: 0.1, scope: [water-on-site]}\n")
+    _edit(
+        base_registry,
+        "  average_power_w: 300\n",
+        "  average_power_w: 300\n  water_m3: {value: 0.1, scope: [water-on-site]}\n",
+    )
     water = _derive(base_registry).metrics["water_m3"]
     assert water.method == "reported"
     assert water.estimate is not None and water.estimate.path == "on-site"
@@ -222,16 +252,25 @@ def test_water_estimate_beside_an_on_site_figure_covers_on_site_only(base_regist
 
 
 def test_figures_of_different_scopes_are_never_combined(base_registry: Path) -> None:
-    """A fine-tune's compute including its base model's pretraining is not checked against the fine-tune's own hours, nor
-    turned into energy beside them."""
-    _edit(base_registry, "  tokens: 2.0e+10\n", "  tokens: 2.0e+10\n  compute_flop: {value: 1.0e+23, scope: with-base-model}\n")
+    """A fine-tune's compute including its base model's pretraining is not checked against the fine-tune's own hours,
+    nor turned into energy beside them."""
+    _edit(
+        base_registry,
+        "  tokens: 2.0e+10\n",
+        "  tokens: 2.0e+10\n  compute_flop: {value: 1.0e+23, scope: with-base-model}\n",
+    )
     d = _derive(base_registry)
     compute = d.metrics["compute_flop"]
     assert compute.scope == "with-base-model" and compute.estimate is None
     assert compute.note is not None and "covers with-base-model" in compute.note
     assert compute.as_dict()["scope"] == "with-base-model"
     assert not [c for c in d.checks if c.pointer == ("training", "compute_flop")]
-    for line in ("  accelerator_count: 8\n", "  duration_hours: 100\n", "  accelerator_hours: 800\n", "  average_power_w: 300\n"):
+    for line in (
+        "  accelerator_count: 8\n",
+        "  duration_hours: 100\n",
+        "  accelerator_hours: 800\n",
+        "  average_power_w: 300\n",
+    ):
         _edit(base_registry, line, "")
     it = _derive(base_registry).metrics["it_energy_mwh"]
     assert it.path == "compute / efficiency" and it.scope == "with-base-model"

@@ -25,12 +25,16 @@ counts = st.integers(min_value=1, max_value=100_000)
 
 
 def _model(training: dict[str, object], **top: object) -> construct.Model:
-    return construct.model({"id": "m", "name": "M", "released": "2021", "training": training, "sources": [SOURCE], **top}, "m.yaml")
+    return construct.model(
+        {"id": "m", "name": "M", "released": "2021", "training": training, "sources": [SOURCE], **top}, "m.yaml"
+    )
 
 
 @settings(max_examples=60, deadline=None)
 @given(count=counts, hours=positive, power=st.one_of(st.none(), positive), country=st.sampled_from([None, "FR"]))
-def test_doubling_accelerators_doubles_energy_and_emissions(count: int, hours: float, power: float | None, country: str | None) -> None:
+def test_doubling_accelerators_doubles_energy_and_emissions(
+    count: int, hours: float, power: float | None, country: str | None
+) -> None:
     training: dict[str, object] = {"accelerator": "example-gpu", "duration_hours": hours}
     if power is not None:
         training["average_power_w"] = power
@@ -44,10 +48,16 @@ def test_doubling_accelerators_doubles_energy_and_emissions(count: int, hours: f
 
 
 @settings(max_examples=80, deadline=None)
-@given(params=st.one_of(st.none(), positive), tokens=st.one_of(st.none(), positive), hours=st.one_of(st.none(), positive),
-       util=st.one_of(st.none(), st.floats(min_value=0.01, max_value=1)), named=st.booleans())
-def test_ranges_are_ordered_and_nothing_is_silently_zero(params: float | None, tokens: float | None, hours: float | None,
-                                                         util: float | None, named: bool) -> None:
+@given(
+    params=st.one_of(st.none(), positive),
+    tokens=st.one_of(st.none(), positive),
+    hours=st.one_of(st.none(), positive),
+    util=st.one_of(st.none(), st.floats(min_value=0.01, max_value=1)),
+    named=st.booleans(),
+)
+def test_ranges_are_ordered_and_nothing_is_silently_zero(
+    params: float | None, tokens: float | None, hours: float | None, util: float | None, named: bool
+) -> None:
     training: dict[str, object] = {}
     for key, value in (("tokens", tokens), ("accelerator_hours", hours), ("utilization", util)):
         if value is not None:
@@ -61,32 +71,85 @@ def test_ranges_are_ordered_and_nothing_is_silently_zero(params: float | None, t
     assert not set(d.metrics) & set(d.missing)
 
 
-# The loader takes numbers from 1e-40 to below 1e40 in size; whatever a contributor writes within that, every derived figure must
-# stay a finite number, which the JSON exports can write.
+# The loader takes numbers from 1e-40 to below 1e40 in size; whatever a contributor writes within that, every derived
+# figure must stay a finite number, which the JSON exports can write.
 extreme = st.sampled_from([1e-40, 1e-12, 1.0, 1e12, 9.99e39])
 
 
 @settings(max_examples=150, deadline=None)
-@given(figures=st.fixed_dictionaries({}, optional={k: extreme for k in (
-           "tokens", "compute_flop", "duration_hours", "accelerator_hours", "average_power_w", "carbon_intensity_g_per_kwh",
-           "it_energy_mwh", "energy_mwh", "emissions_tco2e", "wue_l_per_kwh", "embodied_tco2e")}),
-       count=st.sampled_from([None, 1, 10**39]), util=st.sampled_from([None, 1e-40, 1.0]), parameters=st.one_of(st.none(), extreme),
-       energy_wh=extreme, queries=st.sampled_from([1e-40, 1.0, 9.99e39]),
-       hardware=st.fixed_dictionaries({"tdp_w": extreme, "bf16": extreme, "memory_gb": extreme}))
-def test_figures_at_the_loaders_bounds_derive_finite_numbers(figures: dict[str, float], count: int | None, util: float | None,
-                                                            parameters: float | None, energy_wh: float, queries: float,
-                                                            hardware: dict[str, float]) -> None:
-    gpu = construct.hardware({"id": "example-gpu", "name": "G", "vendor": "V", "kind": "gpu", "released": "2020", "tdp_w": hardware["tdp_w"],
-                              "memory_gb": hardware["memory_gb"], "peak_flops": {"bf16": hardware["bf16"]}, "sources": [SOURCE]}, "g.yaml")
+@given(
+    figures=st.fixed_dictionaries(
+        {},
+        optional={
+            k: extreme
+            for k in (
+                "tokens",
+                "compute_flop",
+                "duration_hours",
+                "accelerator_hours",
+                "average_power_w",
+                "carbon_intensity_g_per_kwh",
+                "it_energy_mwh",
+                "energy_mwh",
+                "emissions_tco2e",
+                "wue_l_per_kwh",
+                "embodied_tco2e",
+            )
+        },
+    ),
+    count=st.sampled_from([None, 1, 10**39]),
+    util=st.sampled_from([None, 1e-40, 1.0]),
+    parameters=st.one_of(st.none(), extreme),
+    energy_wh=extreme,
+    queries=st.sampled_from([1e-40, 1.0, 9.99e39]),
+    hardware=st.fixed_dictionaries({"tdp_w": extreme, "bf16": extreme, "memory_gb": extreme}),
+)
+def test_figures_at_the_loaders_bounds_derive_finite_numbers(
+    figures: dict[str, float],
+    count: int | None,
+    util: float | None,
+    parameters: float | None,
+    energy_wh: float,
+    queries: float,
+    hardware: dict[str, float],
+) -> None:
+    gpu = construct.hardware(
+        {
+            "id": "example-gpu",
+            "name": "G",
+            "vendor": "V",
+            "kind": "gpu",
+            "released": "2020",
+            "tdp_w": hardware["tdp_w"],
+            "memory_gb": hardware["memory_gb"],
+            "peak_flops": {"bf16": hardware["bf16"]},
+            "sources": [SOURCE],
+        },
+        "g.yaml",
+    )
     ctx = Context(REG.assumptions, {**REG.hardware, "example-gpu": gpu}, REG.grids)
-    training: dict[str, object] = {"accelerator": "example-gpu", "location": {"country": "FR", "grid": "fr"}, "pue": 5, **figures}
+    training: dict[str, object] = {
+        "accelerator": "example-gpu",
+        "location": {"country": "FR", "grid": "fr"},
+        "pue": 5,
+        **figures,
+    }
     if count is not None:
         training["accelerator_count"] = count
     if util is not None:
         training["utilization"] = util
     top: dict[str, object] = {"parameters": parameters} if parameters is not None else {}
-    top["inference"] = [{"query": "q", "kind": "measured", "queries": queries, "output_tokens": queries, "energy_wh": energy_wh,
-                         "emissions_g": energy_wh, "water_ml": energy_wh}]
+    top["inference"] = [
+        {
+            "query": "q",
+            "kind": "measured",
+            "queries": queries,
+            "output_tokens": queries,
+            "energy_wh": energy_wh,
+            "emissions_g": energy_wh,
+            "water_ml": energy_wh,
+        }
+    ]
     model = _model(training, **top)
     reg = dataclasses.replace(REG, hardware=ctx.hardware, models={"m": model})
     report = derived.report(model, reg, ctx)

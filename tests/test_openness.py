@@ -21,9 +21,17 @@ from builder.records.types import Model
 ROOT = Path(__file__).parent.parent
 TABLE_PATH = ROOT / "registry" / "openness.yaml"
 
-ALL_OPEN = {"weights": "open", "checkpoints": "released", "training_code": "released", "inference_code": "released",
-            "training_data": "released", "model_card": "released", "datasheet": "released", "technical_report": "released",
-            "paper": "released"}
+ALL_OPEN = {
+    "weights": "open",
+    "checkpoints": "released",
+    "training_code": "released",
+    "inference_code": "released",
+    "training_data": "released",
+    "model_card": "released",
+    "datasheet": "released",
+    "technical_report": "released",
+    "paper": "released",
+}
 UNTRACKED = ("Evaluation results", "Evaluation code", "Evaluation data", "Data preprocessing code")
 
 
@@ -37,15 +45,20 @@ def table() -> Mapping[str, Any]:
 
 def make(openness: Mapping[str, Any] | None, **licences: str) -> Model:
     """A minimal model record with the given openness statuses and licences, built by the registry's own constructor."""
-    data: dict[str, Any] = {"id": "hand-made", "name": "Hand-made model",
-                            "sources": [{"id": "s", "title": "Test source", "url": "https://example.org/s"}]}
+    data: dict[str, Any] = {
+        "id": "hand-made",
+        "name": "Hand-made model",
+        "sources": [{"id": "s", "title": "Test source", "url": "https://example.org/s"}],
+    }
     if openness is not None or licences:
         data["openness"] = {**(openness or {}), **licences}
     return construct.model(data, "models/hand-made.yaml")
 
 
 def test_all_open_apache_model_scores_100_and_reaches_mof_class_i(table: Mapping[str, Any]) -> None:
-    result = score(make(ALL_OPEN, weights_license="Apache-2.0", code_license="Apache-2.0", data_license="Apache-2.0"), table)
+    result = score(
+        make(ALL_OPEN, weights_license="Apache-2.0", code_license="Apache-2.0", data_license="Apache-2.0"), table
+    )
     assert result.score == pytest.approx(100.0)
     assert result.uncapped == pytest.approx(100.0)
     assert result.coverage == pytest.approx(1.0)
@@ -72,12 +85,20 @@ def test_unknown_fields_count_as_closed_and_lower_coverage(table: Mapping[str, A
     assert with_unknowns.coverage == pytest.approx(3 / 9)
     assert with_unknowns.counted == ("weights", "training_code", "model_card")
     assert {f.field: f.weight for f in with_unknowns.breakdown} == {
-        "weights": 1.0, "training_code": 1.0, "training_data": None, "model_card": 0.5, "paper": None}
+        "weights": 1.0,
+        "training_code": 1.0,
+        "training_data": None,
+        "model_card": 0.5,
+        "paper": None,
+    }
     assert with_unknowns.score == score(make(known), table).score
 
 
 def test_closed_statuses_count_as_zero(table: Mapping[str, Any]) -> None:
-    result = score(make({"weights": "api-only", "training_data": "undisclosed", "model_card": "released", "paper": "documented"}), table)
+    result = score(
+        make({"weights": "api-only", "training_data": "undisclosed", "model_card": "released", "paper": "documented"}),
+        table,
+    )
     # (0 + 0 + 1 + 0.5) / 9 = 16.67 (the five unrecorded fields count as closed)
     assert result.score == pytest.approx(150 / 9)
     assert result.coverage == pytest.approx(4 / 9)
@@ -98,17 +119,29 @@ def test_non_commercial_licence_caps_the_score(table: Mapping[str, Any]) -> None
 
 
 def test_the_most_restrictive_licence_sets_the_cap(table: Mapping[str, Any]) -> None:
-    result = score(make(ALL_OPEN, weights_license="LicenseRef-Llama-3.1-Community-License", code_license="MIT",
-                        data_license="CC-BY-NC-SA-4.0"), table)
+    result = score(
+        make(
+            ALL_OPEN,
+            weights_license="LicenseRef-Llama-3.1-Community-License",
+            code_license="MIT",
+            data_license="CC-BY-NC-SA-4.0",
+        ),
+        table,
+    )
     assert [(f.field, f.license_class) for f in result.licenses] == [
-        ("weights_license", "use-restricted"), ("code_license", "osi-open"), ("data_license", "non-commercial")]
+        ("weights_license", "use-restricted"),
+        ("code_license", "osi-open"),
+        ("data_license", "non-commercial"),
+    ]
     assert result.license_class == "non-commercial"
     assert result.score == pytest.approx(50.0)
 
 
 def test_a_cap_never_raises_a_lower_score(table: Mapping[str, Any]) -> None:
-    result = score(make({"weights": "restricted", "training_data": "undisclosed"},
-                        weights_license="BigScience-BLOOM-RAIL-1.0"), table)
+    result = score(
+        make({"weights": "restricted", "training_data": "undisclosed"}, weights_license="BigScience-BLOOM-RAIL-1.0"),
+        table,
+    )
     # (0.5 + 0) / 9 = 5.56, below the use-restricted cap of 70.
     assert result.cap == 70
     assert result.score == pytest.approx(50 / 9)
@@ -120,11 +153,17 @@ def test_export_form_is_plain_json_with_the_same_names(table: Mapping[str, Any])
     assert json.loads(json.dumps(exported)) == exported
     assert exported["score"] == pytest.approx(100 / 9)
     assert exported["counted"] == ["weights"]
-    assert exported["breakdown"] == [{"field": "weights", "value": "open", "weight": 1.0, "sources": ["s"]},
-                                     {"field": "paper", "value": "unknown", "weight": None, "sources": ["s"]}]
-    assert exported["licenses"] == [{"field": "weights_license", "license": "MIT", "license_class": "osi-open", "sources": ["s"]}]
+    assert exported["breakdown"] == [
+        {"field": "weights", "value": "open", "weight": 1.0, "sources": ["s"]},
+        {"field": "paper", "value": "unknown", "weight": None, "sources": ["s"]},
+    ]
+    assert exported["licenses"] == [
+        {"field": "weights_license", "license": "MIT", "license_class": "osi-open", "sources": ["s"]}
+    ]
     assert exported["mof_class"] is None and exported["mof_next"] == "III"
-    assert list(exported) == [f.name for f in dataclasses.fields(OpennessScore)]  # every field, by its own name, in order
+    assert list(exported) == [
+        f.name for f in dataclasses.fields(OpennessScore)
+    ]  # every field, by its own name, in order
     for item, kind in ((exported["breakdown"][0], FieldScore), (exported["licenses"][0], LicenceFinding)):
         assert list(item) == [f.name for f in dataclasses.fields(kind)]
 
@@ -140,7 +179,9 @@ def test_a_model_with_little_known_never_outranks_a_documented_one(table: Mappin
 
 def test_without_the_unknown_rule_unknown_fields_are_left_out(table: Mapping[str, Any]) -> None:
     older = {k: v for k, v in table.items() if k != "unknown_counts_as"}
-    assert score(make({"weights": "open", "model_card": "partial", "paper": "unknown"}), older).score == pytest.approx(75.0)
+    assert score(make({"weights": "open", "model_card": "partial", "paper": "unknown"}), older).score == pytest.approx(
+        75.0
+    )
 
 
 def test_model_with_no_openness_has_no_score_and_zero_coverage(table: Mapping[str, Any]) -> None:
@@ -153,7 +194,13 @@ def test_model_with_no_openness_has_no_score_and_zero_coverage(table: Mapping[st
     assert result.license_class is None
     assert result.cap is None
     assert result.mof_class is None
-    assert result.mof_missing == ("Model architecture", "Model parameters (Final)", "Technical report", "Model card", "Data card")
+    assert result.mof_missing == (
+        "Model architecture",
+        "Model parameters (Final)",
+        "Technical report",
+        "Model card",
+        "Data card",
+    )
     assert result.osaid_met is False
     assert len(result.osaid_reasons) == 6
 
@@ -170,7 +217,10 @@ def test_unclassified_licence_is_reported_and_does_not_cap(table: Mapping[str, A
     assert result.license_class is None
     assert result.cap is None
     assert result.score == pytest.approx(100 / 9)
-    assert "Parameters: weights_license LicenseRef-not-in-the-table is not classified in the openness table" in result.osaid_reasons
+    assert (
+        "Parameters: weights_license LicenseRef-not-in-the-table is not classified in the openness table"
+        in result.osaid_reasons
+    )
 
 
 def test_osaid_code_needs_an_osi_approved_licence_not_only_an_open_data_one(table: Mapping[str, Any]) -> None:
@@ -190,7 +240,9 @@ def test_documented_training_data_meets_data_information_but_not_mof_datasets(ta
 
 
 def test_gated_weights_with_open_code_reach_no_mof_class(table: Mapping[str, Any]) -> None:
-    result = score(make({**ALL_OPEN, "weights": "gated"}, weights_license="Apache-2.0", code_license="Apache-2.0"), table)
+    result = score(
+        make({**ALL_OPEN, "weights": "gated"}, weights_license="Apache-2.0", code_license="Apache-2.0"), table
+    )
     # (0.5 + 8 * 1) / 9 = 94.44...
     assert result.score == pytest.approx(850 / 9)
     assert result.mof_class is None
@@ -205,17 +257,20 @@ def test_status_the_table_does_not_weight_is_an_error(table: Mapping[str, Any]) 
         score(make({"weights": "gated"}), partial_table)
 
 
-@pytest.mark.parametrize(("expression", "expected"), [
-    ("MIT OR CC-BY-NC-4.0", "osi-open"),
-    ("MIT AND CC-BY-NC-4.0", "non-commercial"),
-    ("GPL-2.0-or-later WITH Classpath-exception-2.0", "osi-open"),
-    ("licenseref-llama-2-community-license", "use-restricted"),
-    ("LicenseRef-proprietary", "proprietary"),
-    ("BSD-4-Clause", "permissive-non-osi"),
-    ("LicenseRef-not-in-the-table", None),
-    ("LicenseRef-not-in-the-table OR Apache-2.0", "osi-open"),
-    ("LicenseRef-not-in-the-table AND Apache-2.0", None),
-])
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("MIT OR CC-BY-NC-4.0", "osi-open"),
+        ("MIT AND CC-BY-NC-4.0", "non-commercial"),
+        ("GPL-2.0-or-later WITH Classpath-exception-2.0", "osi-open"),
+        ("licenseref-llama-2-community-license", "use-restricted"),
+        ("LicenseRef-proprietary", "proprietary"),
+        ("BSD-4-Clause", "permissive-non-osi"),
+        ("LicenseRef-not-in-the-table", None),
+        ("LicenseRef-not-in-the-table OR Apache-2.0", "osi-open"),
+        ("LicenseRef-not-in-the-table AND Apache-2.0", None),
+    ],
+)
 def test_licence_expressions_are_classified(expression: str, expected: str | None, table: Mapping[str, Any]) -> None:
     assert license_class(expression, table) == expected
 
@@ -229,7 +284,13 @@ def test_osi_approval_is_checked_per_alternative(table: Mapping[str, Any]) -> No
 
 def test_table_classes_run_from_most_to_least_open_with_falling_caps(table: Mapping[str, Any]) -> None:
     classes = table["license_classes"]
-    assert [c["id"] for c in classes] == ["osi-open", "permissive-non-osi", "use-restricted", "non-commercial", "proprietary"]
+    assert [c["id"] for c in classes] == [
+        "osi-open",
+        "permissive-non-osi",
+        "use-restricted",
+        "non-commercial",
+        "proprietary",
+    ]
     assert [c["rank"] for c in classes] == [1, 2, 3, 4, 5]
     caps = [c["cap"] for c in classes]
     assert caps == sorted(caps, reverse=True)
@@ -263,8 +324,10 @@ def test_schema_rejects_a_table_missing_a_status_weight_or_with_an_unknown_field
     problems = Schemas().check("openness", broken, "openness.yaml")
     messages = {(p.field_path, p.message) for p in problems}
     assert ("status_weights.documented", "required field is missing") in messages
-    expected = ("cap, description, id, licenses, note, rank, rationale, source, weights_contradicts, weights_rationale, "
-                "weights_when_downloadable")
+    expected = (
+        "cap, description, id, licenses, note, rank, rationale, source, weights_contradicts, weights_rationale, "
+        "weights_when_downloadable"
+    )
     assert ("license_classes[0].colour", f"unknown field 'colour'; expected one of: {expected}") in messages
 
 

@@ -12,7 +12,9 @@ from builder.load import loader as registry
 
 def test_power_that_includes_pue_is_not_multiplied_by_it(base_registry: Path) -> None:
     path = base_registry / "models" / "example-model.yaml"
-    path.write_text(path.read_text().replace("  average_power_w: 300\n", "  average_power_w: {value: 300, includes_pue: true}\n"))
+    path.write_text(
+        path.read_text().replace("  average_power_w: 300\n", "  average_power_w: {value: 300, includes_pue: true}\n")
+    )
     reg = registry.load(base_registry).require()
     d = derive(reg.models["example-model"], Context(reg.assumptions, reg.hardware, reg.grids))
     energy, it = d.metrics["energy_mwh"], d.metrics["it_energy_mwh"]

@@ -1,4 +1,5 @@
-"""The 90% interval propagated in log space: percentiles of each distribution, quadrature, an input met twice counted once."""
+"""The 90% interval propagated in log space: percentiles of each distribution, quadrature, an input met twice counted
+once."""
 
 from __future__ import annotations
 

@@ -55,7 +55,8 @@ REFERENCE_RUNS = {
 
 
 def test_reference_training_runs_reproduce_their_published_figures() -> None:
-    """Each reference run entered from a paper: the builder's estimate from the published inputs is within 1.5 % of the printed result."""
+    """Each reference run entered from a paper: the builder's estimate from the published inputs is within 1.5 % of
+    the printed result."""
     reg = registry.load(ROOT / "registry").require()
     ctx = derived.context(reg)
     off = []
@@ -113,15 +114,19 @@ def test_meta_model_card_figures_stay_entered_as_reported() -> None:
     assert wrong == []
 
 
-# Published figures counted across the registry (issue 23's data campaign). Raise a floor when figures are added; a count
-# below its floor means published figures were lost. Targets: 100 energy or emissions, 200 accelerator-hours, 300 tokens.
+# Published figures counted across the registry (issue 23's data campaign). Raise a floor when figures are added; a
+# count below its floor means published figures were lost. Targets: 100 energy or emissions, 200 accelerator-hours, 300
+# tokens.
 COVERAGE_FLOORS = {"energy_or_emissions": 63, "accelerator_hours": 137, "tokens": 285, "moe_with_active_parameters": 55}
 
 
 def test_published_figures_do_not_silently_drop() -> None:
-    """Models with a published training energy or emissions figure, accelerator-hours, tokens, and MoE active parameters."""
+    """Models with a published training energy or emissions figure, accelerator-hours, tokens, and MoE active
+    parameters."""
     reg = registry.load(ROOT / "registry").require()
     found = coverage.counts(reg.models)
-    below = {name: (getattr(found, name), floor) for name, floor in COVERAGE_FLOORS.items() if getattr(found, name) < floor}
+    below = {
+        name: (getattr(found, name), floor) for name, floor in COVERAGE_FLOORS.items() if getattr(found, name) < floor
+    }
     assert below == {}
     assert found.moe_without_active_parameters == (), "every mixture-of-experts model needs its active parameters"

@@ -28,7 +28,9 @@ def test_null_figure_is_unknown_not_zero(base_registry: Path) -> None:
 
 
 def test_ids_differing_only_in_case_are_duplicates(base_registry: Path) -> None:
-    (base_registry / "models" / "Example-Model.yaml").write_text((base_registry / "models" / "example-model.yaml").read_text())
+    (base_registry / "models" / "Example-Model.yaml").write_text(
+        (base_registry / "models" / "example-model.yaml").read_text()
+    )
     loaded = registry.load(base_registry)
     codes = {p.code for p in loaded.problems}
     assert {"id-duplicate", "file-name"} <= codes
@@ -41,7 +43,9 @@ def test_missing_assumptions_file_is_reported(base_registry: Path) -> None:
     assert [p.code for p in loaded.errors] == ["file-missing"]
 
 
-def test_cache_skips_unchanged_files_and_rereads_edited_ones(base_registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_skips_unchanged_files_and_rereads_edited_ones(
+    base_registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[str] = []
     original = registry.read
 

@@ -1,4 +1,5 @@
-"""Relations between records: the rules that need two records, and relations and old ids on pages, in `show` and in exports."""
+"""Relations between records: the rules that need two records, and relations and old ids on pages, in `show` and in
+exports."""
 
 from __future__ import annotations
 
@@ -23,8 +24,12 @@ SOURCE = 'sources: [{id: s, title: S, url: "https://example.org"}]\n'
 def add_model(root: Path, model_id: str, *lines: str, name: str | None = None) -> Path:
     """A minimal model record of example-lab with the given extra lines."""
     path = root / "models" / f"{model_id}.yaml"
-    path.write_text(f"id: {model_id}\nname: {name or model_id}\norganization: example-lab\n" + "".join(f"{x}\n" for x in lines)
-                    + SOURCE, encoding="utf-8")
+    path.write_text(
+        f"id: {model_id}\nname: {name or model_id}\norganization: example-lab\n"
+        + "".join(f"{x}\n" for x in lines)
+        + SOURCE,
+        encoding="utf-8",
+    )
     return path
 
 
@@ -56,7 +61,10 @@ def test_a_former_id_claimed_twice_is_an_error(base_registry: Path) -> None:
 def test_declared_relation_clears_a_shared_weights_link(base_registry: Path) -> None:
     link = "links: {weights: https://huggingface.co/example-lab/example-model}"
     add_model(base_registry, "example-model-chat", link)
-    assert [p[0] for p in problems(base_registry, "duplicate-link")] == ["example-model-chat.yaml", "example-model.yaml"]
+    assert [p[0] for p in problems(base_registry, "duplicate-link")] == [
+        "example-model-chat.yaml",
+        "example-model.yaml",
+    ]
     add_model(base_registry, "example-model-chat", link, "variant_of: example-model")
     assert problems(base_registry, "duplicate-link") == []
 
@@ -77,7 +85,9 @@ def test_message_names_the_other_record_and_the_fix(base_registry: Path) -> None
 
 
 def test_link_naming_another_model_is_a_warning(base_registry: Path) -> None:
-    add_model(base_registry, "dbrx-instruct", "links: {weights: https://huggingface.co/deepseek-ai/deepseek-moe-16b-base}")
+    add_model(
+        base_registry, "dbrx-instruct", "links: {weights: https://huggingface.co/deepseek-ai/deepseek-moe-16b-base}"
+    )
     add_model(base_registry, "dbrx-base", "links: {weights: https://huggingface.co/databricks/dbrx-base}")
     loaded = registry.load(base_registry)
     found = [(Path(p.path).name, p.severity, p.field_path) for p in loaded.problems if p.code == "link-identity"]
@@ -88,7 +98,9 @@ def test_link_naming_another_model_is_a_warning(base_registry: Path) -> None:
 def test_name_and_url_keys() -> None:
     assert name_key("Llama 2 Chat 70B") == name_key("llama-2-70b-chat")
     assert name_key("Llama 2 70B") != name_key("Llama 2 7B")
-    assert url_key("https://github.com/Deepseek-AI/DeepSeek-MoE/blob/main/README.md") == url_key("https://github.com/deepseek-ai/deepseek-moe/")
+    assert url_key("https://github.com/Deepseek-AI/DeepSeek-MoE/blob/main/README.md") == url_key(
+        "https://github.com/deepseek-ai/deepseek-moe/"
+    )
     assert url_key("https://example.org/a/b/") == "example.org/a/b"
 
 
@@ -99,7 +111,13 @@ def test_importers_find_a_record_by_a_former_id() -> None:
 
 @pytest.fixture
 def related(base_registry: Path) -> Path:
-    add_model(base_registry, "example-model-chat", "variant_of: example-model", "former_ids: [example-chat-old]", name="Example Chat")
+    add_model(
+        base_registry,
+        "example-model-chat",
+        "variant_of: example-model",
+        "former_ids: [example-chat-old]",
+        name="Example Chat",
+    )
     add_model(base_registry, "example-tune", "base_model: example-model-chat", name="Example Tune")
     org = base_registry / "organizations" / "example-lab.yaml"
     org.write_text(org.read_text(encoding="utf-8") + "former_ids: [example-laboratory]\n", encoding="utf-8")
@@ -112,7 +130,10 @@ def test_relations_are_links_on_both_pages_and_old_ids_redirect(related: Path) -
     assert 'Variant of</dt><dd><a href="../../models/example-model/">Example Model</a>' in chat
     assert 'Fine-tunes</dt><dd><a href="../../models/example-tune/">Example Tune</a>' in chat
     assert "Formerly listed here as: example-chat-old" in chat
-    assert 'Variants</dt><dd><a href="../../models/example-model-chat/">Example Chat</a>' in generated["models/example-model.md"]
+    assert (
+        'Variants</dt><dd><a href="../../models/example-model-chat/">Example Chat</a>'
+        in generated["models/example-model.md"]
+    )
     assert 'Fine-tuned from</dt><dd><a href="../../models/example-model-chat/">' in generated["models/example-tune.md"]
     old = generated["models/example-chat-old.md"]
     assert 'redirect: "../example-model-chat/"' in old and 'href="../example-model-chat/"' in old
@@ -138,7 +159,14 @@ def test_relations_are_columns_of_the_tables_and_described(related: Path) -> Non
 def test_show_prints_relations_both_ways(related: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", "example-model-chat", "--registry", str(related)]) == 0
     out = capsys.readouterr().out
-    assert "  variant of: example-model\n" in out and "  fine-tunes: example-tune\n" in out and "  former ids: example-chat-old\n" in out
+    assert (
+        "  variant of: example-model\n" in out
+        and "  fine-tunes: example-tune\n" in out
+        and "  former ids: example-chat-old\n" in out
+    )
     assert main(["show", "example-model-chat", "--registry", str(related), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["relations"] == {"variant_of": "example-model", "fine-tunes": ["example-tune"],
-                                                               "former_ids": ["example-chat-old"]}
+    assert json.loads(capsys.readouterr().out)["relations"] == {
+        "variant_of": "example-model",
+        "fine-tunes": ["example-tune"],
+        "former_ids": ["example-chat-old"],
+    }

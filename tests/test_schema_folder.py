@@ -28,8 +28,12 @@ def test_a_configured_schema_folder_is_the_one_exported_and_documented(base_regi
     assert reg.schema_folder == folder
     reports = derived.derive_all(reg)
     files = exports.dataset_files(reg, reports, "1.0.0")
-    columns = {f["name"]: f.get("description", "") for r in json.loads(files["datapackage.json"])["resources"]
-               if r["name"] == "models" for f in r["schema"]["fields"]}
+    columns = {
+        f["name"]: f.get("description", "")
+        for r in json.loads(files["datapackage.json"])["resources"]
+        if r["name"] == "models"
+        for f in r["schema"]["fields"]
+    }
     assert columns["name"] == SENTINEL
     api = exports.api_files(reg, reports, "1.0.0")
     assert SENTINEL in api["schema/model.schema.json"].decode("utf-8")

@@ -53,7 +53,13 @@ MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$", re.MULTILINE)
 
 
 def test_modelines_in_the_registry_resolve_to_the_schema_for_their_folder() -> None:
-    expected = {"models": "model", "hardware": "hardware", "grids": "grid", "organizations": "organization", "claims": "claim"}
+    expected = {
+        "models": "model",
+        "hardware": "hardware",
+        "grids": "grid",
+        "organizations": "organization",
+        "claims": "claim",
+    }
     checked = 0
     for folder, kind in expected.items():
         for path in sorted((ROOT / "registry" / folder).glob("*.yaml")):

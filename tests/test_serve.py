@@ -1,5 +1,5 @@
-"""`mkdocs serve` as a contributor uses it: an edit shows after the rebuild, a broken file is reported with its position (MkDocs
-holds requests until the next good build), and the search index follows in the background."""
+"""`mkdocs serve` as a contributor uses it: an edit shows after the rebuild, a broken file is reported with its
+position (MkDocs holds requests until the next good build), and the search index follows in the background."""
 
 from __future__ import annotations
 
@@ -45,8 +45,13 @@ class Serving:
 
     def __init__(self, config: Path, port: int) -> None:
         self.log: list[str] = []
-        self.process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *serve_flags(), "-f", str(config), "-a", f"127.0.0.1:{port}"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=config.parent)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", *serve_flags(), "-f", str(config), "-a", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=config.parent,
+        )
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -76,14 +81,19 @@ def test_serve_rebuilds_on_edit_reports_a_broken_file_and_indexes_search(tmp_pat
         serving.until("the search index", lambda: fetch(base + "pagefind/pagefind.js") is not None)
         assert any("indexing the preview in the background" in line for line in serving.log)
 
-        model.write_text(model.read_text(encoding="utf-8").replace("A model used by the tests.", "Edited while serving."), encoding="utf-8")
+        model.write_text(
+            model.read_text(encoding="utf-8").replace("A model used by the tests.", "Edited while serving."),
+            encoding="utf-8",
+        )
         serving.until("the edit in the preview", lambda: "Edited while serving." in (fetch(page) or ""))
         assert any(re.search(r"registry: \d+ of \d+ generated pages show what changed", line) for line in serving.log)
 
         broken = tmp_path / "registry" / "models" / "broken.yaml"
         broken.write_text("id: broken\n", encoding="utf-8")
-        serving.until("the broken file reported", lambda: any(re.search(r"broken\.yaml:1:1: name: required field is missing", line)
-                                                               for line in serving.log))
+        serving.until(
+            "the broken file reported",
+            lambda: any(re.search(r"broken\.yaml:1:1: name: required field is missing", line) for line in serving.log),
+        )
         broken.unlink()
         serving.until("the preview back after the fix", lambda: "Edited while serving." in (fetch(page) or ""))
     finally:

@@ -1,4 +1,5 @@
-"""The site built from a small registry with `mkdocs build --strict`: stable URLs, escaping, no external requests, links that resolve."""
+"""The site built from a small registry with `mkdocs build --strict`: stable URLs, escaping, no external requests,
+links that resolve."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ aliases: ["<img src=x onerror=alert(2)>"]
 organization: example-lab
 released: 2023-01
 domains: [language]
-description: "A model whose text tries to become markup: <b>bold</b> & <i>co</i>, [a link](javascript:alert(3)) and **stars**."
+description: "A model whose text tries to become markup: <b>bold</b> & <i>co</i>,
+  [a link](javascript:alert(3)) and **stars**."
 openness:
   weights: {{value: unknown}}
 inference:
@@ -103,7 +105,8 @@ sources: [{id: s, title: S, url: "https://example.org/chat"}]
 
 
 def make_project(target: Path) -> Path:
-    """A copy of tests/fixtures/base plus a hostile model, the real assumptions and openness table, and a minimal mkdocs.yml."""
+    """A copy of tests/fixtures/base plus a hostile model, the real assumptions and openness table, and a minimal
+    mkdocs.yml."""
     reg = target / "registry"
     shutil.copytree(FIXTURES / "base", reg)
     shutil.copy(ROOT / "registry" / "assumptions.yaml", reg / "assumptions.yaml")
@@ -120,19 +123,32 @@ def make_project(target: Path) -> Path:
     config["docs_dir"] = str(docs)
     config["plugins"] = [{"registry": {"registry": str(reg), "schema": str(ROOT / "schema")}}]
     config["watch"] = []
-    config["nav"] = [{"Home": "index.md"}, {"Models": "models/index.md"}, {"Organizations": "organizations/index.md"},
-                     {"Hardware": "hardware/index.md"}, {"Electricity grids": "grids/index.md"}, {"Inference": "inference.md"},
-                     {"Coverage": "coverage.md"},
-                     {"Methodology": "methodology.md"},
-                     {"Contribute": "contribute.md"}, {"Field reference": "fields.md"}, {"About": "about.md"}]
+    config["nav"] = [
+        {"Home": "index.md"},
+        {"Models": "models/index.md"},
+        {"Organizations": "organizations/index.md"},
+        {"Hardware": "hardware/index.md"},
+        {"Electricity grids": "grids/index.md"},
+        {"Inference": "inference.md"},
+        {"Coverage": "coverage.md"},
+        {"Methodology": "methodology.md"},
+        {"Contribute": "contribute.md"},
+        {"Field reference": "fields.md"},
+        {"About": "about.md"},
+    ]
     path = target / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
 
 
 def build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
-                          capture_output=True, text=True, check=False, cwd=config.parent)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=config.parent,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -165,10 +181,25 @@ def tags(path: Path) -> list[tuple[str, dict[str, str]]]:
 
 
 def test_pages_at_stable_urls(site: Path) -> None:
-    for url in ("", "models/", "models/example-model/", "models/xss-model/", "organizations/example-lab/", "hardware/example-gpu/",
-                "grids/fr/", "methodology/", "fields/", "organizations/", "hardware/", "grids/", "inference/"):
+    for url in (
+        "",
+        "models/",
+        "models/example-model/",
+        "models/xss-model/",
+        "organizations/example-lab/",
+        "hardware/example-gpu/",
+        "grids/fr/",
+        "methodology/",
+        "fields/",
+        "organizations/",
+        "hardware/",
+        "grids/",
+        "inference/",
+    ):
         assert (site / url / "index.html").is_file(), url
-    assert (site / "models" / "example-model" / "example-model.yaml").read_bytes() == (FIXTURES / "base/models/example-model.yaml").read_bytes()
+    assert (site / "models" / "example-model" / "example-model.yaml").read_bytes() == (
+        FIXTURES / "base/models/example-model.yaml"
+    ).read_bytes()
     body = json.loads((site / "api" / "models" / "example-model.json").read_text(encoding="utf-8"))["data"]
     assert body["id"] == "example-model" and "emissions_tco2e" in body["derived"]
     rows = json.loads((site / "models" / "rows.json").read_text(encoding="utf-8"))
@@ -185,7 +216,9 @@ def test_entry_text_is_escaped(site: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; - AI Impact Registry</title>" in page
     rows = (site / "models" / "rows.json").read_text(encoding="utf-8")
-    assert {r[0]: r[1] for r in json.loads(rows)["rows"]}["xss-model"] == XSS  # data stays data; the page script only sets textContent
+    assert {r[0]: r[1] for r in json.loads(rows)["rows"]}[
+        "xss-model"
+    ] == XSS  # data stays data; the page script only sets textContent
 
 
 def test_no_request_leaves_the_site(site: Path) -> None:
@@ -196,10 +229,16 @@ def test_no_request_leaves_the_site(site: Path) -> None:
                 value = attrs.get(name, "")
                 assert not urlsplit(value).netloc and not value.startswith("//"), f"{path}: <{tag} {name}={value}>"
             href = attrs.get("href", "")
-            if urlsplit(href).netloc and not (tag == "link" and attrs.get("rel") == "canonical"):  # canonical names the page, loads nothing
+            if urlsplit(href).netloc and not (
+                tag == "link" and attrs.get("rel") == "canonical"
+            ):  # canonical names the page, loads nothing
                 assert tag == "a", f"{path}: <{tag} href={href}> loads from another origin"
-                if path.relative_to(site).parts[0] in ENTRY_FOLDERS:  # links written by contributors are marked nofollow
-                    assert href.startswith(REPO) or "nofollow" in attrs.get("rel", ""), f"{path}: unexpected external link {href}"
+                if (
+                    path.relative_to(site).parts[0] in ENTRY_FOLDERS
+                ):  # links written by contributors are marked nofollow
+                    assert href.startswith(REPO) or "nofollow" in attrs.get("rel", ""), (
+                        f"{path}: unexpected external link {href}"
+                    )
                 assert urlsplit(href).scheme in ("http", "https"), href
     css = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.css"))
     assert "fonts.googleapis" not in css and "@import url(http" not in css
@@ -216,15 +255,17 @@ def test_internal_links_resolve(site: Path) -> None:
                     continue
                 target = urlsplit(urljoin(page_url, value)).path
                 if value.startswith(base) and base != "/":  # absolute paths (404 page) include the site's base path
-                    target = "/" + target[len(base):]
+                    target = "/" + target[len(base) :]
                 file = site / target.lstrip("/")
-                assert file.is_file() or (file / "index.html").is_file(), f"{path}: <{tag} {name}={value}> does not resolve"
+                assert file.is_file() or (file / "index.html").is_file(), (
+                    f"{path}: <{tag} {name}={value}> does not resolve"
+                )
 
 
 def test_unknown_is_unknown_and_estimates_are_marked(site: Path) -> None:
     page = (site / "models" / "xss-model" / "index.html").read_text(encoding="utf-8")
-    row = page[page.index('id="metric-emissions_tco2e"'):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index('id="metric-emissions_tco2e"') :]
+    row = row[: row.index("</tr>")]
     assert "unknown" in row and ">0<" not in row
     example = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
     assert "rg-badge--rep" in example and "rg-badge--est" in example
@@ -233,7 +274,9 @@ def test_unknown_is_unknown_and_estimates_are_marked(site: Path) -> None:
 
 def test_model_page_links(site: Path) -> None:
     page = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
-    assert f'href="{REPO}/edit/main/registry/models/example-model.yaml"' in page  # the YAML file, not a page that does not exist
+    assert (
+        f'href="{REPO}/edit/main/registry/models/example-model.yaml"' in page
+    )  # the YAML file, not a page that does not exist
     assert f"{REPO}/issues/new?title=" in page
     assert 'href="example-model.yaml"' in page and 'href="../../api/models/example-model.json"' in page
     assert 'href="https://example.org/paper"' in page
@@ -242,14 +285,18 @@ def test_model_page_links(site: Path) -> None:
 
 def test_nav_lists_only_index_pages(site: Path) -> None:
     home = (site / "index.html").read_text(encoding="utf-8")
-    nav = home[home.index('class="md-tabs"'):]
-    nav = nav[:nav.index("</nav>")]
+    nav = home[home.index('class="md-tabs"') :]
+    nav = nav[: nav.index("</nav>")]
     assert "example-model" not in nav and "models/" in nav
 
 
 def test_charts_have_text_alternatives(site: Path) -> None:
     charts = (site / "charts" / "index.html").read_text(encoding="utf-8")
-    assert charts.count('role="img"') + charts.count('role="group"') >= 2 and "<desc id=" in charts and "Data table" in charts
+    assert (
+        charts.count('role="img"') + charts.count('role="group"') >= 2
+        and "<desc id=" in charts
+        and "Data table" in charts
+    )
     for tag, attrs in tags(site / "charts" / "index.html"):
         if tag == "svg" and attrs.get("role") in ("img", "group"):
             assert attrs.get("aria-labelledby")
@@ -264,15 +311,21 @@ def test_scripts_do_not_hold_the_first_paint(site: Path) -> None:
 
 
 def test_home_page_links_to_the_charts_without_drawing_them(site: Path) -> None:
-    home = (site / "index.html").read_text(encoding="utf-8")  # every model's point, drawn three times, would weigh on each visit
+    home = (site / "index.html").read_text(
+        encoding="utf-8"
+    )  # every model's point, drawn three times, would weigh on each visit
     assert 'href="charts/#chart-emissions-time-h"' in home and "rg-point" not in home and "<svg viewBox" not in home
 
 
 def test_search_index_covers_every_page(site: Path) -> None:
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     pages_indexed = sum(lang["page_count"] for lang in entry["languages"].values())
-    pages = [p for p in html_files(site) if p.name == "index.html" and "list" not in p.parts and p.parent.name != "search"]
-    assert pages_indexed == len(pages)  # every page but the plain list of models (the index holds them) and the search page
+    pages = [
+        p for p in html_files(site) if p.name == "index.html" and "list" not in p.parts and p.parent.name != "search"
+    ]
+    assert pages_indexed == len(
+        pages
+    )  # every page but the plain list of models (the index holds them) and the search page
     assert (site / "pagefind" / "pagefind.js").is_file()
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "pagefind" not in home.split("</header>")[0]  # nothing of search loads before the reader types
@@ -310,7 +363,7 @@ def test_pages_can_be_written_to_a_folder(tmp_path: Path) -> None:
     files = pages.generate(reg)
     assert pages.write(files, tmp_path / "out") == len(files)
     text = (tmp_path / "out" / "models" / "xss-model.md").read_text(encoding="utf-8")
-    assert text.startswith("---\ntitle: \"&lt;script&gt;")
+    assert text.startswith('---\ntitle: "&lt;script&gt;')
     assert XSS not in text
 
 
@@ -352,8 +405,14 @@ def test_two_builds_are_identical_with_or_without_the_background_process(tmp_pat
     config = make_project(tmp_path)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     for name, used in (("a", config), ("b", without_background(config))):
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(used), "-d", str(tmp_path / name)],
-                       capture_output=True, text=True, check=True, cwd=config.parent, env=env)
+        subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(used), "-d", str(tmp_path / name)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=config.parent,
+            env=env,
+        )
     files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
     files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
     assert files_a == files_b
@@ -363,7 +422,7 @@ def test_two_builds_are_identical_with_or_without_the_background_process(tmp_pat
 
 def section(page: str, start: str, end: str) -> str:
     """The part of a page from one marker to the next."""
-    return page[page.index(start):page.index(end, page.index(start))]
+    return page[page.index(start) : page.index(end, page.index(start))]
 
 
 def test_model_page_shows_inference_disclosures_with_scope_kind_and_per_token_figures(site: Path) -> None:
@@ -374,7 +433,12 @@ def test_model_page_shows_inference_disclosures_with_scope_kind_and_per_token_fi
     included = section(vendor, "Included:", "</p>")
     excluded = section(vendor, "Not included:", "</p>")
     assert "idle capacity" in included and "on-site water (cooling)" in included
-    for part in ("network", "end-user device", "embodied hardware (manufacturing)", "off-site water (electricity generation)"):
+    for part in (
+        "network",
+        "end-user device",
+        "embodied hardware (manufacturing)",
+        "off-site water (electricity generation)",
+    ):
         assert part in excluded and part not in included
     assert "Per 1,000 output tokens is unknown: the source does not state how many output tokens" in vendor
     measured = section(page, 'id="inference-2"', 'id="inference-derived"')
@@ -395,9 +459,11 @@ def test_model_page_shows_the_life_cycle_and_the_inference_estimate(site: Path) 
     page = (site / "models" / "xss-model" / "index.html").read_text(encoding="utf-8")
     lifecycle = section(page, 'id="lifecycle-1"', "</section>")
     assert "training and 12 months of use &lt;script&gt;" in lifecycle
-    assert "training" in section(lifecycle, "Included:", "</p>") and "network" in section(lifecycle, "Not included:", "</p>")
+    assert "training" in section(lifecycle, "Included:", "</p>") and "network" in section(
+        lifecycle, "Not included:", "</p>"
+    )
     assert "1,200</span> tCO2e" in lifecycle and "5,000</span> m3" in lifecycle
-    assert "Abiotic resource depletion</th><td><span class=\"rg-unknown\">unknown</span>" in lifecycle
+    assert 'Abiotic resource depletion</th><td><span class="rg-unknown">unknown</span>' in lifecycle
     assert "ISO 14040/44" in lifecycle and "&lt;b&gt;bold&lt;/b&gt; auditors" in lifecycle
     example = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
     assert "No published per-query figure of this model is in the registry." in example
@@ -414,11 +480,13 @@ def test_inference_page_groups_disclosures_and_says_why_they_do_not_compare(site
     assert 'href="../models/xss-model/#inference-1"' in page and 'href="../models/xss-model/#inference-2"' in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "emissions are location-based in one and market-based in the other" in page
-    assert page.count("a vendor statement without a published method beside") == 1  # said once for the pair, not per group
+    assert (
+        page.count("a vendor statement without a published method beside") == 1
+    )  # said once for the pair, not per group
     assert "a vendor statement without a published method beside a measured or modelled figure" in page
     assert "only the first includes embodied-hardware" in page or "only the second includes embodied-hardware" in page
     assert "rg-badge--vendor-statement" in page and "1 of the figures here is a vendor statement" in page
-    assert "Energy: <span class=\"rg-value\">3</span> Wh" in page  # per 1,000 output tokens
+    assert 'Energy: <span class="rg-value">3</span> Wh' in page  # per 1,000 output tokens
     assert 'href="../methodology/#inference-estimate"' in page
     methodology = (site / "methodology" / "index.html").read_text(encoding="utf-8")
     assert 'id="inference-estimate"' in methodology and "Inference energy per 1,000 output tokens" in methodology
@@ -431,9 +499,13 @@ def test_break_even_shows_with_its_inputs(tmp_path: Path) -> None:
     project = tmp_path / "p"
     make_project(project)
     model = project / "registry" / "models" / "example-model.yaml"
-    model.write_text(model.read_text(encoding="utf-8") + """inference:
+    model.write_text(
+        model.read_text(encoding="utf-8")
+        + """inference:
   - {query: one prompt, emissions_g: 0.5, accounting: market, scope: [accelerators], kind: measured, sources: [paper]}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     reg = registry.load(project / "registry").require()
     page = next(g for g in pages.generate(reg) if g.path == "models/example-model.md").content
     assert isinstance(page, str)
@@ -446,16 +518,25 @@ def test_break_even_shows_with_its_inputs(tmp_path: Path) -> None:
 def test_downloads_page_lists_the_files_the_site_serves(site: Path) -> None:
     page = (site / "downloads" / "index.html").read_text(encoding="utf-8")
     served = sorted(p for p in (site / "downloads").iterdir() if p.name != "index.html")
-    assert {p.name for p in served} >= {"models.csv", "models.json.gz", "registry.sqlite.gz", "SHA256SUMS", "datapackage.json"}
+    assert {p.name for p in served} >= {
+        "models.csv",
+        "models.json.gz",
+        "registry.sqlite.gz",
+        "SHA256SUMS",
+        "datapackage.json",
+    }
     for p in served:
         assert f'<a href="{p.name}">{p.name}</a>' in page
         assert hashlib.sha256(p.read_bytes()).hexdigest() in page
     assert page.count("<h1") == 1
-    assert (site / "api" / "models" / "example-model.json").is_file() and (site / "schema" / "model.schema.json").is_file()
+    assert (site / "api" / "models" / "example-model.json").is_file() and (
+        site / "schema" / "model.schema.json"
+    ).is_file()
 
 
-def test_a_page_that_fails_to_render_in_the_background_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                       caplog: pytest.LogCaptureFixture) -> None:
+def test_a_page_that_fails_to_render_in_the_background_fails_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
@@ -470,7 +551,9 @@ def test_a_page_that_fails_to_render_in_the_background_fails_the_build(tmp_path:
     assert "rendering models/example-model.md failed" in caplog.text and "RuntimeError: the view broke" in caplog.text
 
 
-def test_the_models_index_rows_are_computed_once_for_its_pages_and_rows_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_models_index_rows_are_computed_once_for_its_pages_and_rows_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -506,19 +589,27 @@ def test_quantities_and_source_lists_render_once_per_distinct_value() -> None:
     assert once(["a list"]) == once(["a list"]) and len(made) == 4  # cannot be remembered: rendered each time
     env = pages.environment()
     html = env.from_string("{{ q | qty }} {{ q | qty }} {{ links | cited }}").render(
-        q=q, links=(pageviews.Link("s", "<script>", "https://example.org/?a=1&b=2", ""),))
-    assert html.count('<span class="rg-value">1,290</span> t') == 2 and "&lt;script&gt;" in html and "a=1&amp;b=2" in html
-
+        q=q, links=(pageviews.Link("s", "<script>", "https://example.org/?a=1&b=2", ""),)
+    )
+    assert (
+        html.count('<span class="rg-value">1,290</span> t') == 2 and "&lt;script&gt;" in html and "a=1&amp;b=2" in html
+    )
 
 
 def test_an_assumption_or_hardware_input_is_one_view_and_an_entry_input_cites_its_own_model() -> None:
-    """Figures every page prints alike are resolved once a build; an entry's figure still cites the sources of its own model."""
+    """Figures every page prints alike are resolved once a build; an entry's figure still cites the sources of its
+    own model."""
     reg = registry.load(FIXTURES / "base").require()
     book, linker = pageviews.SourceBook(reg), pageviews.Linker("../../")
     pue = reg.assumption("pue_default")
-    shared = [Input("pue", pue.value, pue.low, pue.high, pue.unit, "assumption", "pue_default", pue.sources),
-              Input("tdp_w", 700.0, 700.0, 700.0, "W", "hardware", "example-gpu", ())]
-    first, second = {"paper": Source("paper", "Model A paper", "https://a.example")}, {"paper": Source("paper", "Model B paper", "https://b.example")}
+    shared = [
+        Input("pue", pue.value, pue.low, pue.high, pue.unit, "assumption", "pue_default", pue.sources),
+        Input("tdp_w", 700.0, 700.0, 700.0, "W", "hardware", "example-gpu", ()),
+    ]
+    first, second = (
+        {"paper": Source("paper", "Model A paper", "https://a.example")},
+        {"paper": Source("paper", "Model B paper", "https://b.example")},
+    )
     for i in shared:
         assert book.input_view(i, first, linker) is book.input_view(Input(*astuple(i)), second, linker)
     entry = Input("parameters", 7e9, 7e9, 7e9, "parameters", "reported", "entry", ("paper",))
@@ -532,16 +623,25 @@ def test_checklist_lines_and_formula_inputs_render_escaped_and_alike_each_time()
     env = pages.environment()
     link = pageviews.Link("s", "<b>title</b>", "https://example.org/?a=1&b=2", "")
     check = pageviews.Check("Weights", "yes", "<img src=x onerror=alert(1)>", (link,), "a <i>note</i>")
-    given = pageviews.InputView("gpu_hours", pageviews.quantity(5.0, 4.0, 6.0, "h"), "entry", None, "this <entry>", (link,), None)
-    html = env.from_string("<ul>{{ c | check_item }}{{ c | check_item }}{{ i | input_item }}</ul>{{ i | input_inline }}").render(c=check, i=given)
-    assert html.count("&lt;img src=x onerror=alert(1)&gt;") == 2 and "<img" not in html and "<i>" not in html and "<b>" not in html
+    given = pageviews.InputView(
+        "gpu_hours", pageviews.quantity(5.0, 4.0, 6.0, "h"), "entry", None, "this <entry>", (link,), None
+    )
+    html = env.from_string(
+        "<ul>{{ c | check_item }}{{ c | check_item }}{{ i | input_item }}</ul>{{ i | input_inline }}"
+    ).render(c=check, i=given)
+    assert (
+        html.count("&lt;img src=x onerror=alert(1)&gt;") == 2
+        and "<img" not in html
+        and "<i>" not in html
+        and "<b>" not in html
+    )
     assert html.count("this &lt;entry&gt;") == 2 and html.count("a=1&amp;b=2") == 4
     assert html.count('<span class="rg-value">5</span> h <span class="rg-range">(range 4–6)</span>') == 2
 
 
 def test_a_build_freezes_what_it_loaded_until_it_ends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What lives after loading is kept from the cyclic collector while the pages are built, and given back at the end, also
-    when the build fails."""
+    """What lives after loading is kept from the cyclic collector while the pages are built, and given back at the
+    end, also when the build fails."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -583,12 +683,19 @@ def test_model_page_states_the_scope_of_the_training_figures(tmp_path: Path) -> 
     make_project(project)
     model = project / "registry" / "models" / "example-model.yaml"
     figure = "{value: 5.0e+20, provenance: third-party-estimate, scope: with-base-model}"
-    model.write_text(model.read_text(encoding="utf-8").replace(
-        "  tokens: 2.0e+10\n", f"  tokens: 2.0e+10\n  compute_flop: {figure}\n  scope: fine-tune-only\n"), encoding="utf-8")
+    model.write_text(
+        model.read_text(encoding="utf-8").replace(
+            "  tokens: 2.0e+10\n", f"  tokens: 2.0e+10\n  compute_flop: {figure}\n  scope: fine-tune-only\n"
+        ),
+        encoding="utf-8",
+    )
     reg = registry.load(project / "registry").require()
     page = next(g for g in pages.generate(reg) if g.path == "models/example-model.md").content
     assert isinstance(page, str)
-    assert "Training figures cover" in page and "the fine-tune&#39;s own run, without its base model&#39;s pretraining" in page
+    assert (
+        "Training figures cover" in page
+        and "the fine-tune&#39;s own run, without its base model&#39;s pretraining" in page
+    )
     row = section(page, 'id="metric-compute_flop"', "</td></tr>")
     assert "(covers the fine-tune plus its base model&#39;s pretraining)" in row
     assert "covers" not in section(page, 'id="metric-accelerator_hours"', "</td></tr>")
@@ -598,7 +705,9 @@ def test_an_estimate_says_likely_range_and_each_default_says_its_rule(site: Path
     example = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../methodology/#ranges"' in example
     estimate = section(example, 'id="metric-inference_energy_wh_per_1000_tokens"', "</td></tr>")
-    assert "(likely range (90%) " in section(estimate, "<td>", "</td>") and "(range " not in section(estimate, "<td>", "</td>")
+    assert "(likely range (90%) " in section(estimate, "<td>", "</td>") and "(range " not in section(
+        estimate, "<td>", "</td>"
+    )
     assert "chosen by rule: served by a cloud or hyperscale operator" in estimate
     method = (site / "methodology" / "index.html").read_text(encoding="utf-8")
     assert 'id="ranges"' in method and 'id="calibration"' in method and 'id="rules"' in method
@@ -611,9 +720,11 @@ def test_an_old_address_sends_the_reader_to_the_record(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     site = tmp_path / "site"
     old = (site / "models" / "example-model-chat" / "index.html").read_text(encoding="utf-8")
-    head = old[:old.index("</head>")]
+    head = old[: old.index("</head>")]
     assert '<meta http-equiv="refresh" content="0; url=../example-chat/">' in head and 'content="noindex"' in head
-    assert 'href="../example-chat/"' in old[old.index("<body"):], "a link for readers whose browser does not follow the refresh"
+    assert 'href="../example-chat/"' in old[old.index("<body") :], (
+        "a link for readers whose browser does not follow the refresh"
+    )
     assert "http-equiv" not in (site / "models" / "example-chat" / "index.html").read_text(encoding="utf-8")
     base = (site / "models" / "example-model" / "index.html").read_text(encoding="utf-8")
     assert 'Variants</dt><dd><a href="../../models/example-chat/">Example Chat</a>' in base

@@ -44,15 +44,26 @@ def test_huge_float_that_overflows_is_rejected() -> None:
     assert _fails("x: 1e999").code == "yaml-number"
 
 
-@pytest.mark.parametrize(("text", "size"), [("x: 1e40", "large"), ("x: -1.0e+40", "large"), ("x: 1e-41", "small"), ("x: -9e-41", "small")])
+@pytest.mark.parametrize(
+    ("text", "size"), [("x: 1e40", "large"), ("x: -1.0e+40", "large"), ("x: 1e-41", "small"), ("x: -9e-41", "small")]
+)
 def test_numbers_beyond_the_registrys_bounds_are_rejected_with_their_position(text: str, size: str) -> None:
     problem = _fails(text)
-    assert problem.code == "yaml-number" and f"too {size}" in problem.message and (problem.line, problem.column) == (1, 4)
+    assert (
+        problem.code == "yaml-number" and f"too {size}" in problem.message and (problem.line, problem.column) == (1, 4)
+    )
 
 
 def test_numbers_within_the_bounds_and_zero_are_read() -> None:
     assert parse("[9.99e39, -9.99e+39, 1e-40, 0.0, -0.0, 0, 9999999999999999999999999999999999999999]") == [
-        9.99e39, -9.99e39, 1e-40, 0.0, 0.0, 0, 10**40 - 1]
+        9.99e39,
+        -9.99e39,
+        1e-40,
+        0.0,
+        0.0,
+        0,
+        10**40 - 1,
+    ]
 
 
 def test_python_tags_are_rejected() -> None:
@@ -60,8 +71,19 @@ def test_python_tags_are_rejected() -> None:
     assert problem.code == "yaml-tag"
 
 
-@pytest.mark.parametrize("text", ["x: !!int abc", "x: !!bool maybe", "x: !!float many", "x: !!seq one", "x: !!str 12", "x: ! 12",
-                                  "!!map [1]", "x: !!timestamp 2020-01-01"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x: !!int abc",
+        "x: !!bool maybe",
+        "x: !!float many",
+        "x: !!seq one",
+        "x: !!str 12",
+        "x: ! 12",
+        "!!map [1]",
+        "x: !!timestamp 2020-01-01",
+    ],
+)
 def test_every_explicit_tag_is_rejected_with_its_position(text: str) -> None:
     problem = _fails(text)
     assert problem.code == "yaml-tag" and problem.message.startswith("the tag ")

@@ -1,8 +1,10 @@
-"""Conflicts between sources: every field whose record keeps another source's value in `disagrees`, which value won and why.
+"""Conflicts between sources: every field whose record keeps another source's value in `disagrees`, which value won
+and why.
 
-The precedence table (registry/precedence.yaml) puts each cited source in a tier (primary source, curated index, listing);
-the field's own value wins when its best source ranks above the other's. Within one tier, or when the other source ranks
-higher, only a person's note on the disagreement decides; a conflict without one is undecided, and `audit` exits 1.
+The precedence table (registry/precedence.yaml) puts each cited source in a tier (primary source, curated index,
+listing); the field's own value wins when its best source ranks above the other's. Within one tier, or when the other
+source ranks higher, only a person's note on the disagreement decides; a conflict without one is undecided, and
+`audit` exits 1.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ UNDECIDED = "undecided"
 
 @dataclass(frozen=True)
 class Conflict:
-    """One field on which two sources disagree, with the value the record keeps and why it won (or that nothing decided)."""
+    """One field on which two sources disagree, with the value the record keeps and why it won (or that nothing
+    decided)."""
 
     record: str
     path: str
@@ -42,13 +45,25 @@ class Conflict:
         return self.decision != UNDECIDED
 
     def as_dict(self) -> dict[str, Any]:
-        return {"record": self.record, "path": self.path, "field": self.field, "kept": self.kept, "kept_sources": list(self.kept_sources),
-                "kept_tier": self.kept_tier.label, "other": self.other, "other_sources": list(self.other_sources),
-                "other_tier": self.other_tier.label, "decision": self.decision, "why": self.why}
+        return {
+            "record": self.record,
+            "path": self.path,
+            "field": self.field,
+            "kept": self.kept,
+            "kept_sources": list(self.kept_sources),
+            "kept_tier": self.kept_tier.label,
+            "other": self.other,
+            "other_sources": list(self.other_sources),
+            "other_tier": self.other_tier.label,
+            "decision": self.decision,
+            "why": self.why,
+        }
 
 
 def _refs(raw: Any) -> tuple[str, ...]:
-    return (raw,) if isinstance(raw, str) else tuple(r for r in raw if isinstance(r, str)) if isinstance(raw, list) else ()
+    return (
+        (raw,) if isinstance(raw, str) else tuple(r for r in raw if isinstance(r, str)) if isinstance(raw, list) else ()
+    )
 
 
 def _source_ids(listed: Any) -> tuple[str, ...]:
@@ -57,10 +72,11 @@ def _source_ids(listed: Any) -> tuple[str, ...]:
     return tuple(i if isinstance(i, str) else str(i.get("id")) for i in items if isinstance(i, (str, Mapping)))
 
 
-def _disagreements(data: Any, pointer: Pointer = (), nearest: tuple[str, ...] = ()) -> Iterator[tuple[Pointer, Mapping[str, Any],
-                                                                                                    tuple[str, ...]]]:
-    """Every field object holding a `disagrees` list, with where it is and the sources a figure without `source` cites (the
-    nearest enclosing `sources` list)."""
+def _disagreements(
+    data: Any, pointer: Pointer = (), nearest: tuple[str, ...] = ()
+) -> Iterator[tuple[Pointer, Mapping[str, Any], tuple[str, ...]]]:
+    """Every field object holding a `disagrees` list, with where it is and the sources a figure without `source`
+    cites (the nearest enclosing `sources` list)."""
     if isinstance(data, Mapping):
         nearest = _source_ids(data.get("sources")) or nearest
         if isinstance(data.get("disagrees"), list):
@@ -80,8 +96,15 @@ def _decide(kept: Tier, other: Tier, note: str | None) -> tuple[str, str]:
     if note:
         return KEPT_BY_NOTE, note
     if kept.rank == other.rank:
-        return UNDECIDED, f"both are a {kept.label}: precedence does not decide, and no note on the disagreement says why"
-    return UNDECIDED, f"the other source, a {other.label}, ranks above the kept value's {kept.label}, and no note says why it is kept"
+        return (
+            UNDECIDED,
+            f"both are a {kept.label}: precedence does not decide, and no note on the disagreement says why",
+        )
+    return (
+        UNDECIDED,
+        f"the other source, a {other.label}, ranks above the kept value's {kept.label}, and no note says why it is "
+        "kept",
+    )
 
 
 def conflicts(registry: Registry) -> list[Conflict]:
@@ -98,8 +121,21 @@ def conflicts(registry: Registry) -> list[Conflict]:
                 other_ids = _refs(other.get("source"))
                 other_tier = table.best(other_ids, urls)
                 decision, why = _decide(kept_tier, other_tier, other.get("note"))
-                found.append(Conflict(model_id, model.path, dotted(pointer), node.get("value"), kept_ids, kept_tier,
-                                      other.get("value"), other_ids, other_tier, decision, why))
+                found.append(
+                    Conflict(
+                        model_id,
+                        model.path,
+                        dotted(pointer),
+                        node.get("value"),
+                        kept_ids,
+                        kept_tier,
+                        other.get("value"),
+                        other_ids,
+                        other_tier,
+                        decision,
+                        why,
+                    )
+                )
     return found
 
 
@@ -113,7 +149,8 @@ def _named(ids: Sequence[str], tier: Tier) -> str:
 
 
 def text(found: Sequence[Conflict]) -> str:
-    """One block per conflict: the field, both values with their sources and tiers, which won and why; then a summary."""
+    """One block per conflict: the field, both values with their sources and tiers, which won and why; then a
+    summary."""
     lines: list[str] = []
     for c in found:
         lines.append(f"{c.path}: {c.field}")

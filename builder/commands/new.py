@@ -40,9 +40,15 @@ def template(kind: str, record_id: str, values: Mapping[str, str], schemas: Sche
     for key, value in values.items():
         lines.append(f"{key}: {_scalar(value)}")
     lines += _fields(schema, "", {"id", *values})
-    lines += ["", "# Every figure cites a public source: list them (at least one, https) and cite them with source: <id>.",
-              "# sources:", "#   - id: short-id", "#     title: Title of the paper, model card or page",
-              "#     url: https://...", "#     published: YYYY-MM-DD"]
+    lines += [
+        "",
+        "# Every figure cites a public source: list them (at least one, https) and cite them with source: <id>.",
+        "# sources:",
+        "#   - id: short-id",
+        "#     title: Title of the paper, model card or page",
+        "#     url: https://...",
+        "#     published: YYYY-MM-DD",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -25,8 +25,10 @@ def _likely(m: Metric) -> str:
     if m.method != "estimated" or m.low == m.high:
         return f"{span(m.value, m.low, m.high)} {m.unit}"
     hull_low, hull_high = m.hull
-    return (f"{number(m.value)} {m.unit}, likely range (90%) {number(m.low)}-{number(m.high)} "
-            f"(extremes {number(hull_low)}-{number(hull_high)})")
+    return (
+        f"{number(m.value)} {m.unit}, likely range (90%) {number(m.low)}-{number(m.high)} "
+        f"(extremes {number(hull_low)}-{number(hull_high)})"
+    )
 
 
 def _scope(scope: str) -> str:
@@ -39,7 +41,9 @@ def _metric_lines(m: Metric, indent: str = "  ") -> list[str]:
     if m.scope is not None:
         lines.append(f"{indent}  scope: {_scope(m.scope)}")
     if m.sourced:
-        lines.append(f"{indent}  source: {', '.join(m.sources) or 'the entry'}" + (f"; note: {m.note}" if m.note else ""))
+        lines.append(
+            f"{indent}  source: {', '.join(m.sources) or 'the entry'}" + (f"; note: {m.note}" if m.note else "")
+        )
     else:
         lines.append(f"{indent}  formula: {m.formula}")
         for i in m.inputs:
@@ -52,8 +56,10 @@ def _metric_lines(m: Metric, indent: str = "  ") -> list[str]:
         lines += _metric_lines(m.estimate, indent + "    ")
     if m.holdout is not None:
         h = m.holdout
-        lines.append(f"{indent}  holdout (estimated as if no energy, emissions, power, PUE or location were published): "
-                     f"{number(h.value)} {h.unit}, likely range (90%) {number(h.low)}-{number(h.high)} [{h.path}]")
+        lines.append(
+            f"{indent}  holdout (estimated as if no energy, emissions, power, PUE or location were published): "
+            f"{number(h.value)} {h.unit}, likely range (90%) {number(h.low)}-{number(h.high)} [{h.path}]"
+        )
     return lines
 
 
@@ -61,10 +67,17 @@ def _figure_lines(r: ModelReport) -> list[str]:
     """The record's own size and training figures, each with who stands behind it."""
     m, t = r.model, r.model.training
     named: tuple[tuple[str, Figure | None, str], ...] = (
-        ("parameters", m.parameters, ""), ("active_parameters", m.active_parameters, ""), ("tokens", t.tokens, ""),
-        ("accelerator_count", t.accelerator_count, ""), ("duration_hours", t.duration_hours, " h"))
-    return [f"  {name}: {span(fig.value, *fig.bounds)}{unit}  {_how(fig.provenance, '', fig.confidence)}"
-            for name, fig, unit in named if fig is not None]
+        ("parameters", m.parameters, ""),
+        ("active_parameters", m.active_parameters, ""),
+        ("tokens", t.tokens, ""),
+        ("accelerator_count", t.accelerator_count, ""),
+        ("duration_hours", t.duration_hours, " h"),
+    )
+    return [
+        f"  {name}: {span(fig.value, *fig.bounds)}{unit}  {_how(fig.provenance, '', fig.confidence)}"
+        for name, fig, unit in named
+        if fig is not None
+    ]
 
 
 def relations(m: Model, registry: Registry) -> Mapping[str, str | list[str]]:
@@ -105,8 +118,10 @@ def show_text(r: ModelReport, registry: Registry | None = None) -> str:
         lines.append(f"  weights at {need.bits}-bit: {number(need.gigabytes)} GB, fits {need.fits}")
     lines.append(f"  weights: {r.access.weights or 'unknown'}; gating: {r.access.gating or 'unknown'}")
     if r.access.cheapest_input_usd_per_million is not None or r.access.cheapest_output_usd_per_million is not None:
-        lines.append(f"  API price: ${number(r.access.cheapest_input_usd_per_million)} in / "
-                     f"${number(r.access.cheapest_output_usd_per_million)} out per million tokens (as of {r.access.price_as_of})")
+        lines.append(
+            f"  API price: ${number(r.access.cheapest_input_usd_per_million)} in / "
+            f"${number(r.access.cheapest_output_usd_per_million)} out per million tokens (as of {r.access.price_as_of})"
+        )
     if r.access.unavailable_in:
         lines.append(f"  unavailable in: {', '.join(r.access.unavailable_in)}")
     o = r.openness
@@ -114,8 +129,11 @@ def show_text(r: ModelReport, registry: Registry | None = None) -> str:
     if r.openness_only:
         lines.append("  openness data only: no release date, parameters, training or inference figures, or access")
     t = r.transparency
-    lines.append(f"transparency: {t.share:.0%} of key figures disclosed (" +
-                 ", ".join(f"{label}: {'yes' if done else 'no'}" for _, label, done in t.items) + ")")
+    lines.append(
+        f"transparency: {t.share:.0%} of key figures disclosed ("
+        + ", ".join(f"{label}: {'yes' if done else 'no'}" for _, label, done in t.items)
+        + ")"
+    )
     lines.append("methods:")
     lines += [f"  {name}: {meaning}" for name, meaning in METHODS.items()]
     return "\n".join(lines) + "\n"

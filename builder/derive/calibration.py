@@ -59,11 +59,19 @@ class Calibration:
         return median(c.ratio for c in self.cases) if self.cases else 0.0
 
     def by_metric(self) -> dict[str, Calibration]:
-        return {name: Calibration(tuple(c for c in self.cases if c.metric == name)) for name in HOLDOUT_METRICS
-                if any(c.metric == name for c in self.cases)}
+        return {
+            name: Calibration(tuple(c for c in self.cases if c.metric == name))
+            for name in HOLDOUT_METRICS
+            if any(c.metric == name for c in self.cases)
+        }
 
     def as_dict(self) -> dict[str, Any]:
-        return {"count": self.count, "inside": self.inside, "share_inside": self.share_inside, "median_ratio": self.median_ratio}
+        return {
+            "count": self.count,
+            "inside": self.inside,
+            "share_inside": self.share_inside,
+            "median_ratio": self.median_ratio,
+        }
 
 
 def calibrate(derived: Iterable[Derived]) -> Calibration:
@@ -87,19 +95,22 @@ HARDWARE = ("accelerator_count", "duration_hours", "accelerator_hours", "utiliza
 
 
 def compute_only_model(model: Model) -> Model:
-    """The holdout model without its hardware either: what most of the registry's estimates start from (compute or size)."""
+    """The holdout model without its hardware either: what most of the registry's estimates start from (compute or
+    size)."""
     blind = holdout_model(model)
     withheld: dict[str, Any] = dict.fromkeys(HARDWARE)
     return replace(blind, training=replace(blind.training, accelerator=None, precision=None, **withheld))
 
 
 def compute_only(reports: Mapping[str, Any], ctx: Context) -> Calibration:
-    """The published figures against estimates made from compute (or parameters and tokens) alone, by the hardware of the era:
-    the path most estimates take, which the holdout (keeping hardware) does not test."""
+    """The published figures against estimates made from compute (or parameters and tokens) alone, by the hardware of
+    the era: the path most estimates take, which the holdout (keeping hardware) does not test."""
     cases = []
     for r in reports.values():
         for c in calibrate([r.training]).cases:
             estimate = ModelDerivation(compute_only_model(r.model), ctx).get(c.metric)
             if estimate is not None:
-                cases.append(Case(c.model_id, c.metric, c.reported, estimate.value, estimate.low, estimate.high, estimate.path))
+                cases.append(
+                    Case(c.model_id, c.metric, c.reported, estimate.value, estimate.low, estimate.high, estimate.path)
+                )
     return Calibration(tuple(sorted(cases, key=lambda c: (c.metric, c.model_id))))

@@ -11,9 +11,14 @@ from builder.records.types import Figure, Model
 
 TOP = 50
 # (field, column label, unit): the figures a reader checks first for a large training run.
-FIELDS = (("compute_flop", "Compute", "FLOP"), ("parameters", "Parameters", ""), ("tokens", "Tokens", ""),
-          ("accelerator_hours", "Accelerator-hours", "h"), ("energy_mwh", "Energy", "MWh"),
-          ("emissions_tco2e", "Emissions", "tCO2e"))
+FIELDS = (
+    ("compute_flop", "Compute", "FLOP"),
+    ("parameters", "Parameters", ""),
+    ("tokens", "Tokens", ""),
+    ("accelerator_hours", "Accelerator-hours", "h"),
+    ("energy_mwh", "Energy", "MWh"),
+    ("emissions_tco2e", "Emissions", "tCO2e"),
+)
 DISCLOSED, SOURCE_ESTIMATE = "disclosed", "estimate by a source"
 REGISTRY_ESTIMATE, UNKNOWN = "registry estimate", "unknown"
 STATES = (DISCLOSED, SOURCE_ESTIMATE, REGISTRY_ESTIMATE, UNKNOWN)
@@ -76,15 +81,18 @@ def _record_figure(model: Model, name: str) -> Figure | None:
 
 
 def _by_developer(fig: Figure | None) -> bool:
-    """A figure the developer published (its count or measurement, or its own estimate): a third party's estimate, such as
-    Epoch AI's, does not count towards coverage."""
+    """A figure the developer published (its count or measurement, or its own estimate): a third party's estimate,
+    such as Epoch AI's, does not count towards coverage."""
     return fig is not None and fig.by_developer
 
 
 def _hours_published(model: Model) -> bool:
-    """Accelerator-hours count as published when the developer gives them, or both the accelerator count and the duration."""
+    """Accelerator-hours count as published when the developer gives them, or both the accelerator count and the
+    duration."""
     t = model.training
-    return _by_developer(t.accelerator_hours) or (_by_developer(t.accelerator_count) and _by_developer(t.duration_hours))
+    return _by_developer(t.accelerator_hours) or (
+        _by_developer(t.accelerator_count) and _by_developer(t.duration_hours)
+    )
 
 
 def cell(report: ModelReport, name: str) -> Cell:
@@ -108,14 +116,18 @@ def top_rows(reports: Mapping[str, ModelReport], top: int = TOP) -> list[Row]:
         if compute is not None:
             ranked.append((-compute.value, model_id, compute.value, report))
     ranked.sort(key=lambda item: (item[0], item[1]))
-    return [Row(mid, r.model.name, value, tuple(cell(r, name) for name, _, _ in FIELDS))
-            for _, mid, value, r in ranked[:top]]
+    return [
+        Row(mid, r.model.name, value, tuple(cell(r, name) for name, _, _ in FIELDS))
+        for _, mid, value, r in ranked[:top]
+    ]
 
 
 def tally(rows: list[Row]) -> dict[str, dict[str, int]]:
     """For each column, how many of the rows are in each state."""
-    return {label: {s: sum(1 for r in rows if r.cells[i].state == s) for s in STATES}
-            for i, (_, label, _) in enumerate(FIELDS)}
+    return {
+        label: {s: sum(1 for r in rows if r.cells[i].state == s) for s in STATES}
+        for i, (_, label, _) in enumerate(FIELDS)
+    }
 
 
 def counts(models: Mapping[str, Model]) -> Counts:
@@ -124,15 +136,22 @@ def counts(models: Mapping[str, Model]) -> Counts:
     moe = [m for m in models.values() if is_mixture_of_experts(m)]
     t = [m.training for m in models.values()]
     return Counts(
-        energy_or_emissions=sum(1 for x in t if any(_by_developer(f) for f in (
-            x.energy_mwh, x.it_energy_mwh, x.emissions_tco2e, x.emissions_market_tco2e))),
+        energy_or_emissions=sum(
+            1
+            for x in t
+            if any(
+                _by_developer(f) for f in (x.energy_mwh, x.it_energy_mwh, x.emissions_tco2e, x.emissions_market_tco2e)
+            )
+        ),
         accelerator_hours=sum(1 for m in models.values() if _hours_published(m)),
         tokens=sum(1 for x in t if _by_developer(x.tokens)),
         mixture_of_experts=len(moe),
         moe_with_active_parameters=sum(1 for m in moe if m.active_parameters is not None),
         moe_active_parameters_unpublished=sum(1 for m in moe if _unpublished_explained(m)),
-        moe_without_active_parameters=tuple(sorted(m.id for m in moe if m.active_parameters is None
-                                                   and not _unpublished_explained(m))))
+        moe_without_active_parameters=tuple(
+            sorted(m.id for m in moe if m.active_parameters is None and not _unpublished_explained(m))
+        ),
+    )
 
 
 def heading(label: str, unit: str) -> str:
@@ -149,8 +168,12 @@ def markdown(rows: list[Row]) -> str:
     """The coverage table as Markdown for the README: one line per model, each figure's state and value."""
     head = "| # | Model | " + " | ".join(heading(label, unit) for _, label, unit in FIELDS) + " |"
     lines = [head, "|" + "---|" * (len(FIELDS) + 2)]
-    marks = {DISCLOSED: "disclosed", SOURCE_ESTIMATE: "source est.", REGISTRY_ESTIMATE: "registry est.",
-             UNKNOWN: "unknown"}
+    marks = {
+        DISCLOSED: "disclosed",
+        SOURCE_ESTIMATE: "source est.",
+        REGISTRY_ESTIMATE: "registry est.",
+        UNKNOWN: "unknown",
+    }
     for n, r in enumerate(rows, 1):
         cells = [f"{marks[c.state]} {_short(c.value)}".strip() for c in r.cells]
         lines.append(f"| {n} | {r.name} | " + " | ".join(cells) + " |")

@@ -71,8 +71,15 @@ class ModelReport:
 
 
 def context(registry: Registry) -> Context:
-    return Context(registry.assumptions, registry.hardware, registry.grids, registry.organizations, registry.operators,
-                   registry.organization_kinds, fleet(registry))
+    return Context(
+        registry.assumptions,
+        registry.hardware,
+        registry.grids,
+        registry.organizations,
+        registry.operators,
+        registry.organization_kinds,
+        fleet(registry),
+    )
 
 
 def fleet(registry: Registry) -> dict[str, tuple[int, ...]]:
@@ -90,10 +97,18 @@ def report(model: Model, registry: Registry, ctx: Context) -> ModelReport:
     emissions = training.metrics.get("emissions_tco2e")
     even = inference.break_even(emissions, model.inference) if emissions is not None else None
     estimate = inference.estimate_energy(model, ctx)
-    return ModelReport(model, training, summaries.equivalents(training.metrics, ctx), summaries.access(model, ctx),
-                       score(model, registry.openness_scoring), summaries.transparency(model),
-                       tuple(inference.normalise(d) for d in model.inference), even,
-                       estimate if isinstance(estimate, Metric) else None, estimate if isinstance(estimate, str) else None)
+    return ModelReport(
+        model,
+        training,
+        summaries.equivalents(training.metrics, ctx),
+        summaries.access(model, ctx),
+        score(model, registry.openness_scoring),
+        summaries.transparency(model),
+        tuple(inference.normalise(d) for d in model.inference),
+        even,
+        estimate if isinstance(estimate, Metric) else None,
+        estimate if isinstance(estimate, str) else None,
+    )
 
 
 def derive_all(registry: Registry) -> dict[str, ModelReport]:
@@ -103,9 +118,10 @@ def derive_all(registry: Registry) -> dict[str, ModelReport]:
 
 
 class Reports(Mapping[str, ModelReport]):
-    """Every model's report by id in id order, each derived when first asked for: a model's page, rendered first, waits for
-    its own report, not for all of them. Given the reports of an earlier load (a preview rebuilding after an edit), a model
-    whose record is the same object, derived with the same assumptions, hardware, grids and openness table, keeps its report."""
+    """Every model's report by id in id order, each derived when first asked for: a model's page, rendered first,
+    waits for its own report, not for all of them. Given the reports of an earlier load (a preview rebuilding after
+    an edit), a model whose record is the same object, derived with the same assumptions, hardware, grids and
+    openness table, keeps its report."""
 
     def __init__(self, registry: Registry, earlier: Reports | None = None) -> None:
         self._registry = registry
@@ -136,16 +152,33 @@ class Reports(Mapping[str, ModelReport]):
 
 def _same_inputs(before: Registry, now: Registry) -> bool:
     """Whether a model's report depends on nothing that differs between two loads but the model itself."""
+
     def same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
         return a.keys() == b.keys() and all(a[k] is b[k] for k in a)
 
-    return (same(before.hardware, now.hardware) and same(before.grids, now.grids) and before.assumptions == now.assumptions
-            and same(before.organizations, now.organizations) and before.operators == now.operators
-            and before.organization_kinds == now.organization_kinds and fleet(before) == fleet(now)
-            and before.openness_scoring == now.openness_scoring)
+    return (
+        same(before.hardware, now.hardware)
+        and same(before.grids, now.grids)
+        and before.assumptions == now.assumptions
+        and same(before.organizations, now.organizations)
+        and before.operators == now.operators
+        and before.organization_kinds == now.organization_kinds
+        and fleet(before) == fleet(now)
+        and before.openness_scoring == now.openness_scoring
+    )
 
 
 def warnings(reports: Mapping[str, ModelReport]) -> list[Problem]:
     """Cross-checks as validation warnings on each model's file (positions are filled in by the caller)."""
-    return [Problem(r.model.path, code=c.code, message=c.message, severity=WARNING, pointer=c.pointer, field_path=dotted(c.pointer))
-            for r in reports.values() for c in r.training.checks]
+    return [
+        Problem(
+            r.model.path,
+            code=c.code,
+            message=c.message,
+            severity=WARNING,
+            pointer=c.pointer,
+            field_path=dotted(c.pointer),
+        )
+        for r in reports.values()
+        for c in r.training.checks
+    ]

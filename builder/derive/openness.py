@@ -1,4 +1,5 @@
-"""Openness score of a model from its sourced statuses and licences, so every published number can be traced to the table in registry/openness.yaml."""
+"""Openness score of a model from its sourced statuses and licences, so every published number can be traced to the
+table in registry/openness.yaml."""
 
 from __future__ import annotations
 
@@ -52,17 +53,32 @@ class OpennessScore:
     table_version: int
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form for exports: the dataclass's own field names, lists for tuples (written out: a walk over the fields
-        is slow for every model)."""
-        return {"score": self.score, "uncapped": self.uncapped, "coverage": self.coverage, "counted": list(self.counted),
-                "license_class": self.license_class, "cap": self.cap,
-                "licenses": [{"field": f.field, "license": f.license, "license_class": f.license_class, "sources": list(f.sources)}
-                             for f in self.licenses],
-                "unclassified_licenses": list(self.unclassified_licenses), "mof_class": self.mof_class, "mof_next": self.mof_next,
-                "mof_missing": list(self.mof_missing), "mof_unassessed": list(self.mof_unassessed), "osaid_met": self.osaid_met,
-                "osaid_reasons": list(self.osaid_reasons),
-                "breakdown": [{"field": f.field, "value": f.value, "weight": f.weight, "sources": list(f.sources)} for f in self.breakdown],
-                "table_version": self.table_version}
+        """JSON-ready form for exports: the dataclass's own field names, lists for tuples (written out: a walk over
+        the fields is slow for every model)."""
+        return {
+            "score": self.score,
+            "uncapped": self.uncapped,
+            "coverage": self.coverage,
+            "counted": list(self.counted),
+            "license_class": self.license_class,
+            "cap": self.cap,
+            "licenses": [
+                {"field": f.field, "license": f.license, "license_class": f.license_class, "sources": list(f.sources)}
+                for f in self.licenses
+            ],
+            "unclassified_licenses": list(self.unclassified_licenses),
+            "mof_class": self.mof_class,
+            "mof_next": self.mof_next,
+            "mof_missing": list(self.mof_missing),
+            "mof_unassessed": list(self.mof_unassessed),
+            "osaid_met": self.osaid_met,
+            "osaid_reasons": list(self.osaid_reasons),
+            "breakdown": [
+                {"field": f.field, "value": f.value, "weight": f.weight, "sources": list(f.sources)}
+                for f in self.breakdown
+            ],
+            "table_version": self.table_version,
+        }
 
 
 def score(model: Model, table: Table) -> OpennessScore:
@@ -80,7 +96,9 @@ def score(model: Model, table: Table) -> OpennessScore:
             breakdown.append(FieldScore(name, status.value, None, status.sources))
             continue
         if status.value not in weights:
-            raise ValueError(f"{model.id}: openness.{name} is '{status.value}', which the openness table does not weight")
+            raise ValueError(
+                f"{model.id}: openness.{name} is '{status.value}', which the openness table does not weight"
+            )
         weight = float(weights[status.value]["weight"])
         breakdown.append(FieldScore(name, status.value, weight, status.sources))
         counted.append(name)
@@ -88,8 +106,11 @@ def score(model: Model, table: Table) -> OpennessScore:
     uncapped = _mean(total, len(counted), len(table["status_fields"]), table.get("unknown_counts_as"))
     coverage = len(counted) / len(table["status_fields"])
 
-    licenses = tuple(_licence_finding(name, status, table) for name in table["license_fields"]
-                     if (status := model.openness.get(name)) is not None)
+    licenses = tuple(
+        _licence_finding(name, status, table)
+        for name in table["license_fields"]
+        if (status := model.openness.get(name)) is not None
+    )
     unclassified = tuple(dict.fromkeys(i for f in licenses for i in _unclassified_ids(f.license, table)))
     worst = _most_restrictive((f.license_class for f in licenses), table)
     cap = float(lookups(table).classes[worst]["cap"]) if worst is not None else None
@@ -98,16 +119,29 @@ def score(model: Model, table: Table) -> OpennessScore:
     mof_class, mof_next, missing, unassessed = _mof(model, table)
     osaid_reasons = tuple(reason for req in table["osaid"]["requirements"] for reason in _unmet(req, model, table))
     return OpennessScore(
-        score=capped, uncapped=uncapped, coverage=coverage, counted=tuple(counted), license_class=worst, cap=cap,
-        licenses=licenses, unclassified_licenses=unclassified, mof_class=mof_class, mof_next=mof_next,
-        mof_missing=missing, mof_unassessed=unassessed, osaid_met=not osaid_reasons, osaid_reasons=osaid_reasons,
-        breakdown=tuple(breakdown), table_version=int(table["version"]),
+        score=capped,
+        uncapped=uncapped,
+        coverage=coverage,
+        counted=tuple(counted),
+        license_class=worst,
+        cap=cap,
+        licenses=licenses,
+        unclassified_licenses=unclassified,
+        mof_class=mof_class,
+        mof_next=mof_next,
+        mof_missing=missing,
+        mof_unassessed=unassessed,
+        osaid_met=not osaid_reasons,
+        osaid_reasons=osaid_reasons,
+        breakdown=tuple(breakdown),
+        table_version=int(table["version"]),
     )
 
 
 def _mean(total: float, known: int, fields: int, unknown: Mapping[str, Any] | None) -> float | None:
     """The mean weight as a percentage: over every status field, unknown ones earning the table's weight for unknown,
-    so a model with little known never outranks a documented one; over the known fields only when the table sets no rule."""
+    so a model with little known never outranks a documented one; over the known fields only when the table sets no
+    rule."""
     if not known:
         return None
     if unknown is None:
@@ -134,7 +168,8 @@ def _most_restrictive(classes: Iterable[str | None], table: Table) -> str | None
 
 
 def _mof(model: Model, table: Table) -> tuple[str | None, str | None, tuple[str, ...], tuple[str, ...]]:
-    """Highest MOF class whose recorded components are all met, the next class, what it lacks and what cannot be checked."""
+    """Highest MOF class whose recorded components are all met, the next class, what it lacks and what cannot be
+    checked."""
     reached: str | None = None
     unassessed: list[str] = []
     for cls in table["mof"]["classes"]:

@@ -1,12 +1,14 @@
-"""A value with its low-high range: the extreme hull, and the 90% interval propagated in log space (pure, deterministic).
+"""A value with its low-high range: the extreme hull, and the 90% interval propagated in log space (pure,
+deterministic).
 
-Every input of a formula is a positive quantity with a log-normal distribution: its central value is the median and its
-low and high are its 5th and 95th percentiles (a source's or a grid's range, an assumption stated as a percentile range),
-or they are derived from a triangular distribution with the low, central and high values as minimum, mode and maximum
-(an assumption whose low and high are the extremes seen). The two halves of the distribution may differ (a split
-log-normal: one spread below the median, one above). A product or quotient of independent inputs is a sum of their
-logarithms, so its spreads add in quadrature; the same input met twice (a figure used on both sides of a quotient) is
-counted once, with its exponents added, so it cancels where it should. No sampling: the result is the same at every run.
+Every input of a formula is a positive quantity with a log-normal distribution: its central value is the median and
+its low and high are its 5th and 95th percentiles (a source's or a grid's range, an assumption stated as a percentile
+range), or they are derived from a triangular distribution with the low, central and high values as minimum, mode and
+maximum (an assumption whose low and high are the extremes seen). The two halves of the distribution may differ (a
+split log-normal: one spread below the median, one above). A product or quotient of independent inputs is a sum of
+their logarithms, so its spreads add in quadrature; the same input met twice (a figure used on both sides of a
+quotient) is counted once, with its exponents added, so it cancels where it should. No sampling: the result is the
+same at every run.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ def triangular_percentiles(low: float, mode: float, high: float, p: float = (1 -
     width = high - low
     cut = (mode - low) / width
     lower = low + math.sqrt(p * width * (mode - low)) if p < cut else high - math.sqrt((1 - p) * width * (high - mode))
-    upper = high - math.sqrt(p * width * (high - mode)) if 1 - p > cut else low + math.sqrt((1 - p) * width * (mode - low))
+    upper = (
+        high - math.sqrt(p * width * (high - mode)) if 1 - p > cut else low + math.sqrt((1 - p) * width * (mode - low))
+    )
     return lower, upper
 
 
@@ -53,7 +57,9 @@ class Range:
     hull_low: float | None = None
     hull_high: float | None = None
     terms: tuple[Term, ...] = ()
-    var_down: float = 0.0  # the sums of the terms' squared spreads below and above: kept, as most products add disjoint terms
+    var_down: float = (
+        0.0  # the sums of the terms' squared spreads below and above: kept, as most products add disjoint terms
+    )
     var_up: float = 0.0
 
     @classmethod
@@ -61,7 +67,9 @@ class Range:
         return cls(value, value, value, value, value)
 
     @classmethod
-    def lognormal(cls, key: str, value: float, low: float, high: float, hull: tuple[float, float] | None = None) -> Range:
+    def lognormal(
+        cls, key: str, value: float, low: float, high: float, hull: tuple[float, float] | None = None
+    ) -> Range:
         """An input whose 5th and 95th percentiles are low and high (the hull: its extremes, when they are known)."""
         down, up = sigmas(value, low, high)
         lo, hi = hull if hull is not None else (low, high)
@@ -75,7 +83,10 @@ class Range:
 
     @property
     def hull(self) -> tuple[float, float]:
-        return (self.low if self.hull_low is None else self.hull_low, self.high if self.hull_high is None else self.hull_high)
+        return (
+            self.low if self.hull_low is None else self.hull_low,
+            self.high if self.hull_high is None else self.hull_high,
+        )
 
     def __mul__(self, other: Range | float) -> Range:
         if not isinstance(other, Range):
@@ -91,8 +102,16 @@ class Range:
 
     def _scaled(self, factor: float) -> Range:
         lo, hi = self.hull
-        return Range(self.value * factor, self.low * factor, self.high * factor, lo * factor, hi * factor, self.terms, self.var_down,
-                     self.var_up)
+        return Range(
+            self.value * factor,
+            self.low * factor,
+            self.high * factor,
+            lo * factor,
+            hi * factor,
+            self.terms,
+            self.var_down,
+            self.var_up,
+        )
 
     def plus(self, other: Range) -> Range:
         """A sum of two terms that share their uncertainty (both grow with the same energy): ends add, like the hull."""
@@ -108,7 +127,11 @@ def _combine(value: float, hull_low: float, hull_high: float, mine: Range, their
         keys = {t[0] for t in mine.terms}
         if not any(t[0] in keys for t in theirs.terms):
             if sign > 0:
-                terms, down, up = mine.terms + theirs.terms, mine.var_down + theirs.var_down, mine.var_up + theirs.var_up
+                terms, down, up = (
+                    mine.terms + theirs.terms,
+                    mine.var_down + theirs.var_down,
+                    mine.var_up + theirs.var_up,
+                )
             else:
                 terms = mine.terms + tuple((key, -e, lo, hi) for key, e, lo, hi in theirs.terms)
                 down, up = mine.var_down + theirs.var_up, mine.var_up + theirs.var_down
@@ -119,7 +142,8 @@ def _combine(value: float, hull_low: float, hull_high: float, mine: Range, their
 
 
 def _merged(mine: tuple[Term, ...], theirs: tuple[Term, ...], sign: float) -> tuple[tuple[Term, ...], float, float]:
-    """Terms sharing keys added by exponent (an input met twice counts once, and cancels across a quotient), and their sums."""
+    """Terms sharing keys added by exponent (an input met twice counts once, and cancels across a quotient), and
+    their sums."""
     merged: dict[str, list[float]] = {key: [e, lo, hi] for key, e, lo, hi in mine}
     for key, e, lo, hi in theirs:
         found = merged.get(key)

@@ -28,11 +28,15 @@ from builder.records.registry import Registry
 
 SUMS = "SHA256SUMS"
 MARKER = ".ai-impact-registry-export"  # written into every export folder; only a folder holding it is ever replaced
-MARKER_TEXT = b"This folder was written by `python -m builder export`: the next export to it replaces the whole folder.\n"
+MARKER_TEXT = (
+    b"This folder was written by `python -m builder export`: the next export to it replaces the whole folder.\n"
+)
 PACKAGE = "datapackage.json"
 COLLECTIONS = ("models", "hardware", "grids", "organizations", "claims")
 JSON_FILES = (
-    FileInfo("models.json", "json", "application/json", "Every model as written in its YAML file, plus `derived`", "json"),
+    FileInfo(
+        "models.json", "json", "application/json", "Every model as written in its YAML file, plus `derived`", "json"
+    ),
     FileInfo("models.jsonl", "jsonl", "application/jsonl", "The same records as models.json, one JSON object per line"),
     FileInfo("hardware.json", "json", "application/json", "Every hardware record as written", "json"),
     FileInfo("grids.json", "json", "application/json", "Every grid record as written", "json"),
@@ -40,31 +44,51 @@ JSON_FILES = (
     FileInfo("claims.json", "json", "application/json", "Every claim record as written", "json"),
 )
 BINARY_FILES = (
-    FileInfo("registry.sqlite", "sqlite", "application/vnd.sqlite3", "All tables in one SQLite database with keys and foreign keys"),
-    FileInfo("models.parquet", "parquet", "application/vnd.apache.parquet", "models.csv as Parquet, with column types and descriptions"),
+    FileInfo(
+        "registry.sqlite",
+        "sqlite",
+        "application/vnd.sqlite3",
+        "All tables in one SQLite database with keys and foreign keys",
+    ),
+    FileInfo(
+        "models.parquet",
+        "parquet",
+        "application/vnd.apache.parquet",
+        "models.csv as Parquet, with column types and descriptions",
+    ),
 )
-# The bulkiest downloads, which the site publishes gzip-compressed (`models.json.gz`...) to stay far below GitHub Pages' 1 GB limit
-# for a site: they shrink 8-15 times. `python -m builder export` writes them uncompressed unless asked (`--gzip`).
+# The bulkiest downloads, which the site publishes gzip-compressed (`models.json.gz`...) to stay far below GitHub Pages'
+# 1 GB limit for a site: they shrink 8-15 times. `python -m builder export` writes them uncompressed unless asked
+# (`--gzip`).
 SITE_GZIP = ("models.json", "models.jsonl", "registry.sqlite", "metric_inputs.csv", "derived_metrics.csv")
 GZIP_NOTE = "Compressed with gzip: `gunzip` gives the file `python -m builder export` writes, byte for byte."
 GZIP_READERS = " pandas, DuckDB and R's readr read it as it is."  # not SQLite, which opens only the unpacked file
 FORMAT_NOTES = {
-    "models.csv": "One row per model: key reported figures, and each derived figure with `_low`, `_high`, `_method` and `_path` columns.",
-    "models.json": "Lossless: every field of every model file, plus `derived` (value, range, method, formula, inputs, sources).",
+    "models.csv": "One row per model: key reported figures, and each derived figure with `_low`, `_high`, `_method` "
+    "and `_path` columns.",
+    "models.json": "Lossless: every field of every model file, plus `derived` (value, range, method, formula, "
+    "inputs, sources).",
     "models.jsonl": "models.json as JSON Lines, one model per line, for streaming tools.",
-    "registry.sqlite": "Normalised tables with primary and foreign keys; `_columns` describes every column, `_metadata` gives version and licence. "
-                       "Open with `datasette registry.sqlite` or any SQL client.",
-    "models.parquet": "models.csv with column types (float64, int64, bool, string) and descriptions, for pandas, Polars, R arrow, DuckDB.",
-    PACKAGE: "Frictionless Data Package v2: licence, credits, version, and a Table Schema (types, descriptions, keys) for every CSV.",
+    "registry.sqlite": "Normalised tables with primary and foreign keys; `_columns` describes every column, "
+    "`_metadata` gives version and licence. "
+    "Open with `datasette registry.sqlite` or any SQL client.",
+    "models.parquet": "models.csv with column types (float64, int64, bool, string) and descriptions, for pandas, "
+    "Polars, R arrow, DuckDB.",
+    PACKAGE: "Frictionless Data Package v2: licence, credits, version, and a Table Schema (types, descriptions, "
+    "keys) for every CSV.",
     SUMS: "SHA-256 of every other file; check with `sha256sum -c SHA256SUMS`.",
 }
 
 
 def git_commit(root: Path) -> str | None:
-    """The short commit of the checkout holding `root`, with '.dirty' when the registry has uncommitted changes; None outside git."""
+    """The short commit of the checkout holding `root`, with '.dirty' when the registry has uncommitted changes; None
+    outside git."""
+
     def git(*args: str) -> str | None:
         try:
-            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=20, check=False)
+            done = subprocess.run(
+                ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=20, check=False
+            )
         except (OSError, subprocess.SubprocessError):
             return None
         return done.stdout.strip() if done.returncode == 0 else None
@@ -98,11 +122,17 @@ def model_record(report: ModelReport) -> dict[str, Any]:
 
 def records(registry: Registry, reports: Mapping[str, ModelReport]) -> dict[str, list[dict[str, Any]]]:
     """Every record of every kind, as written (models with `derived`), in id order."""
+
     def plain(items: Mapping[str, Any]) -> list[dict[str, Any]]:
         return [dict(items[k].data) for k in sorted(items)]
 
-    return {"models": [model_record(reports[k]) for k in sorted(reports)], "hardware": plain(registry.hardware),
-            "grids": plain(registry.grids), "organizations": plain(registry.organizations), "claims": plain(registry.claims)}
+    return {
+        "models": [model_record(reports[k]) for k in sorted(reports)],
+        "hardware": plain(registry.hardware),
+        "grids": plain(registry.grids),
+        "organizations": plain(registry.organizations),
+        "claims": plain(registry.claims),
+    }
 
 
 @dataclass(frozen=True)
@@ -117,38 +147,49 @@ Collections = dict[str, list[Encoded]]
 
 
 def _compact(value: Any) -> bytes:
-    """json.dumps(sort_keys=True) without whitespace, in UTF-8, written by orjson (faster than json): floats
-    in shortest round-trip form with a plain exponent (`1e-06` is `1e-6`). orjson writes no integer wider than 64 bits (YAML
-    allows 40 digits), which json then writes; nor does it refuse NaN, which the loader's bounds and Metric keep out."""
+    """json.dumps(sort_keys=True) without whitespace, in UTF-8, written by orjson (faster than json): floats in
+    shortest round-trip form with a plain exponent (`1e-06` is `1e-6`). orjson writes no integer wider than 64 bits
+    (YAML allows 40 digits), which json then writes; nor does it refuse NaN, which the loader's bounds and Metric
+    keep out."""
     try:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode("utf-8")
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode(
+            "utf-8"
+        )
 
 
 def _object(members: Mapping[str, bytes]) -> bytes:
-    """A JSON object from members already encoded, in the key order json.dumps(sort_keys=True) gives: the same bytes as dumps_compact."""
+    """A JSON object from members already encoded, in the key order json.dumps(sort_keys=True) gives: the same bytes
+    as dumps_compact."""
     return b"{" + b",".join(_compact(k) + b":" + members[k] for k in sorted(members)) + b"}"
 
 
 def encoded(registry: Registry, reports: Mapping[str, ModelReport]) -> Collections:
     """Every record of every kind with its JSON, by collection, in id order."""
-    return {collection: [Encoded(r, _compact(r)) for r in items] for collection, items in records(registry, reports).items()}
+    return {
+        collection: [Encoded(r, _compact(r)) for r in items] for collection, items in records(registry, reports).items()
+    }
 
 
 def _index_entry(collection: str, record: Mapping[str, Any]) -> dict[str, Any]:
     entry = {"id": record["id"], "name": record.get("name", record.get("title")), "url": f"{record['id']}.json"}
     if collection == "models":
         derived = record["derived"]
-        entry.update(released=record.get("released"), organization=record.get("organization"),
-                     emissions_tco2e=(derived.get("emissions_tco2e") or {}).get("value"),
-                     energy_mwh=(derived.get("energy_mwh") or {}).get("value"))
+        entry.update(
+            released=record.get("released"),
+            organization=record.get("organization"),
+            emissions_tco2e=(derived.get("emissions_tco2e") or {}).get("value"),
+            energy_mwh=(derived.get("energy_mwh") or {}).get("value"),
+        )
     return entry
 
 
-def api_files(registry: Registry, reports: Mapping[str, ModelReport], version: str | None = None,
-              found: Collections | None = None) -> dict[str, bytes]:
-    """The static API by path: api/<collection>/index.json and api/<collection>/<id>.json, plus the JSON Schemas under schema/."""
+def api_files(
+    registry: Registry, reports: Mapping[str, ModelReport], version: str | None = None, found: Collections | None = None
+) -> dict[str, bytes]:
+    """The static API by path: api/<collection>/index.json and api/<collection>/<id>.json, plus the JSON Schemas
+    under schema/."""
     version = version or dataset_version(registry.root)
     block = export_package.metadata(version)
     block_json = _compact(block)
@@ -156,12 +197,20 @@ def api_files(registry: Registry, reports: Mapping[str, ModelReport], version: s
     found = found if found is not None else encoded(registry, reports)
     for collection in COLLECTIONS:
         items = found[collection]
-        files[f"api/{collection}/index.json"] = dumps_compact({"dataset": block, "count": len(items),
-                                                               "items": [_index_entry(collection, r.data) for r in items]})
+        files[f"api/{collection}/index.json"] = dumps_compact(
+            {"dataset": block, "count": len(items), "items": [_index_entry(collection, r.data) for r in items]}
+        )
         for record in items:
-            files[f"api/{collection}/{record.data['id']}.json"] = _object({"dataset": block_json, "data": record.json}) + b"\n"
-    files["api/index.json"] = dumps({"dataset": block, "collections": {c: f"{c}/index.json" for c in COLLECTIONS},
-                                     "schemas": [f"../schema/{p.name}" for p in _schema_files(registry)]})
+            files[f"api/{collection}/{record.data['id']}.json"] = (
+                _object({"dataset": block_json, "data": record.json}) + b"\n"
+            )
+    files["api/index.json"] = dumps(
+        {
+            "dataset": block,
+            "collections": {c: f"{c}/index.json" for c in COLLECTIONS},
+            "schemas": [f"../schema/{p.name}" for p in _schema_files(registry)],
+        }
+    )
     for path in _schema_files(registry):
         files[f"schema/{path.name}"] = path.read_bytes()
     return files
@@ -189,24 +238,34 @@ def gzipped(content: bytes) -> bytes:
     return gzip.compress(content, compresslevel=6, mtime=0)
 
 
-def dataset_files(registry: Registry, reports: Mapping[str, ModelReport], version: str, found: Collections | None = None,
-                  gzip_names: Iterable[str] = ()) -> dict[str, bytes]:
-    """Every download by file name: CSVs, JSON, JSON Lines, SQLite, Parquet, datapackage.json and SHA256SUMS; the files named in
-    `gzip_names` (for the site: SITE_GZIP) as `<name>.gz` in their place, which datapackage.json and SHA256SUMS then describe."""
+def dataset_files(
+    registry: Registry,
+    reports: Mapping[str, ModelReport],
+    version: str,
+    found: Collections | None = None,
+    gzip_names: Iterable[str] = (),
+) -> dict[str, bytes]:
+    """Every download by file name: CSVs, JSON, JSON Lines, SQLite, Parquet, datapackage.json and SHA256SUMS; the
+    files named in `gzip_names` (for the site: SITE_GZIP) as `<name>.gz` in their place, which datapackage.json and
+    SHA256SUMS then describe."""
     stamp = export_package.metadata(version)
     all_tables = tables(registry, reports, Schemas(registry.schema_folder))
     files: dict[str, bytes] = {f"{t.name}.csv": csv_bytes(t) for t in all_tables}
     found = found if found is not None else encoded(registry, reports)
     stamp_json = _compact(stamp)
     for collection, items in found.items():
-        files[f"{collection}.json"] = _object({"dataset": stamp_json, collection: b"[" + b",".join(r.json for r in items) + b"]"}) + b"\n"
+        files[f"{collection}.json"] = (
+            _object({"dataset": stamp_json, collection: b"[" + b",".join(r.json for r in items) + b"]"}) + b"\n"
+        )
     files["models.jsonl"] = b"".join(r.json + b"\n" for r in found["models"])
     files["registry.sqlite"] = sqlite_bytes(all_tables, stamp)
     files["models.parquet"] = parquet_bytes(_table(all_tables, "models"), stamp)
     for name in gzip_names:
         files[f"{name}.gz"] = gzipped(files.pop(name))
     hashes = {name: sha256(content) for name, content in files.items()}
-    package = export_package.datapackage(version, [(f"{t.name}.csv", t) for t in all_tables], [*JSON_FILES, *BINARY_FILES], files, hashes)
+    package = export_package.datapackage(
+        version, [(f"{t.name}.csv", t) for t in all_tables], [*JSON_FILES, *BINARY_FILES], files, hashes
+    )
     files[PACKAGE] = dumps(package)
     hashes[PACKAGE] = sha256(files[PACKAGE])
     files[SUMS] = sums(hashes)
@@ -229,15 +288,18 @@ def _check_names(files: Mapping[str, bytes]) -> None:
 
 
 def _replaceable(out_dir: Path) -> None:
-    """Refuse to replace anything but a folder this tool wrote (or an empty folder), so a mistyped --out cannot wipe a folder:
-    a file named SHA256SUMS is no proof (any release folder has one); the marker only write_export writes is."""
+    """Refuse to replace anything but a folder this tool wrote (or an empty folder), so a mistyped --out cannot wipe
+    a folder: a file named SHA256SUMS is no proof (any release folder has one); the marker only write_export writes
+    is."""
     if not out_dir.exists() and not out_dir.is_symlink():
         return
     if out_dir.is_symlink() or not out_dir.is_dir():
         raise ExportError(f"{out_dir} exists and is not a folder")
     if any(out_dir.iterdir()) and not _marked(out_dir):
-        raise ExportError(f"{out_dir} is not empty and holds no earlier export (no {MARKER} written by this tool): "
-                          "choose a new or empty folder")
+        raise ExportError(
+            f"{out_dir} is not empty and holds no earlier export (no {MARKER} written by this tool): "
+            "choose a new or empty folder"
+        )
 
 
 def _marked(out_dir: Path) -> bool:
@@ -250,7 +312,8 @@ def _marked(out_dir: Path) -> bool:
 
 
 def write_export(out_dir: Path, files: Mapping[str, bytes]) -> None:
-    """Write every file into a temporary sibling folder, then swap it in: a failure leaves the previous export untouched."""
+    """Write every file into a temporary sibling folder, then swap it in: a failure leaves the previous export
+    untouched."""
     _check_names(files)
     out_dir = out_dir.absolute()
     _replaceable(out_dir)
@@ -312,7 +375,14 @@ def _format(name: str) -> str:
     if name.endswith(".gz"):
         return f"{_format(name.removesuffix('.gz'))}, gzip"
     suffix = PurePosixPath(name).suffix.lstrip(".")
-    return {"csv": "CSV", "json": "JSON", "jsonl": "JSON Lines", "sqlite": "SQLite", "parquet": "Parquet", "": "text"}.get(suffix, suffix)
+    return {
+        "csv": "CSV",
+        "json": "JSON",
+        "jsonl": "JSON Lines",
+        "sqlite": "SQLite",
+        "parquet": "Parquet",
+        "": "text",
+    }.get(suffix, suffix)
 
 
 def _notes(name: str, descriptions: Mapping[str, str]) -> str:
@@ -322,20 +392,38 @@ def _notes(name: str, descriptions: Mapping[str, str]) -> str:
         return f"{_notes(plain, {plain: descriptions.get(name, ''), **descriptions})} {GZIP_NOTE}{readers}"
     if name in FORMAT_NOTES:
         return FORMAT_NOTES[name]
-    return descriptions.get(name, "") + (" Column types and descriptions in datapackage.json." if name.endswith(".csv") else "")
+    return descriptions.get(name, "") + (
+        " Column types and descriptions in datapackage.json." if name.endswith(".csv") else ""
+    )
 
 
 def downloads(files: Mapping[str, bytes]) -> list[Download]:
     """Each download with size, SHA-256 and what it holds, in a useful order: the main files first."""
     package = json.loads(files[PACKAGE]) if PACKAGE in files else {"resources": []}
     descriptions = {r["path"]: r.get("description") or r.get("title", "") for r in package["resources"]}
-    columns = {r["path"]: tuple((f["name"], f["type"], f.get("description", "")) for f in r["schema"]["fields"])
-               for r in package["resources"] if isinstance(r.get("schema"), Mapping)}
-    first = ("start_here.csv", "models.csv", "models.json", "models.jsonl", "models.parquet", "registry.sqlite", PACKAGE)
+    columns = {
+        r["path"]: tuple((f["name"], f["type"], f.get("description", "")) for f in r["schema"]["fields"])
+        for r in package["resources"]
+        if isinstance(r.get("schema"), Mapping)
+    }
+    first = (
+        "start_here.csv",
+        "models.csv",
+        "models.json",
+        "models.jsonl",
+        "models.parquet",
+        "registry.sqlite",
+        PACKAGE,
+    )
+
     def rank(n: str) -> int:
         return first.index(n.removesuffix(".gz")) if n.removesuffix(".gz") in first else len(first)
 
     order = sorted(files, key=lambda n: (rank(n), n == SUMS, n))
     summed = _summed(files)
-    return [Download(n, len(files[n]), summed.get(n) or sha256(files[n]), _format(n), _notes(n, descriptions), columns.get(n, ()))
-            for n in order]
+    return [
+        Download(
+            n, len(files[n]), summed.get(n) or sha256(files[n]), _format(n), _notes(n, descriptions), columns.get(n, ())
+        )
+        for n in order
+    ]

@@ -11,7 +11,13 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from builder.export.tables import Table
 
-ARROW_TYPES = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_(), "date": pa.date32()}
+ARROW_TYPES = {
+    "string": pa.string(),
+    "number": pa.float64(),
+    "integer": pa.int64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+}
 
 
 def _cell(value: Any, kind: str) -> Any:
@@ -24,12 +30,18 @@ def _cell(value: Any, kind: str) -> Any:
 
 
 def arrow_table(table: Table, metadata: Mapping[str, str]) -> pa.Table:
-    """Typed columns (unknown is null), each with its description as field metadata, the dataset metadata on the schema."""
-    fields = [pa.field(c.name, ARROW_TYPES[c.type], nullable=True, metadata={"description": c.description}) for c in table.columns]
+    """Typed columns (unknown is null), each with its description as field metadata, the dataset metadata on the
+    schema."""
+    fields = [
+        pa.field(c.name, ARROW_TYPES[c.type], nullable=True, metadata={"description": c.description})
+        for c in table.columns
+    ]
     schema = pa.schema(fields, metadata=dict(sorted(metadata.items())))
     columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in table.columns]
-    arrays = [pa.array([_cell(v, c.type) for v in values], type=ARROW_TYPES[c.type])
-              for values, c in zip(columns, table.columns, strict=True)]
+    arrays = [
+        pa.array([_cell(v, c.type) for v in values], type=ARROW_TYPES[c.type])
+        for values, c in zip(columns, table.columns, strict=True)
+    ]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 

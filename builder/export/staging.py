@@ -1,4 +1,5 @@
-"""Staging folders beside an export: removed when the export is interrupted by a signal, and swept when a killed one left them."""
+"""Staging folders beside an export: removed when the export is interrupted by a signal, and swept when a killed one
+left them."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
-SIGNALS = ("SIGTERM", "SIGHUP")  # SIGINT already raises KeyboardInterrupt; SIGKILL cannot be caught (the sweep handles it)
+SIGNALS = (
+    "SIGTERM",
+    "SIGHUP",
+)  # SIGINT already raises KeyboardInterrupt; SIGKILL cannot be caught (the sweep handles it)
 
 
 class Interrupted(BaseException):
@@ -30,8 +34,8 @@ def prefix(out_dir: Path, kind: str = "new") -> str:
 
 
 def sweep(out_dir: Path) -> list[Path]:
-    """Remove the staging and set-aside folders of `out_dir` whose writing process is gone (killed exports left about 41 MB
-    each); returns what was removed."""
+    """Remove the staging and set-aside folders of `out_dir` whose writing process is gone (killed exports left about
+    41 MB each); returns what was removed."""
     pattern = _pattern(out_dir.name)
     removed = []
     with contextlib.suppress(OSError):
@@ -61,8 +65,9 @@ def _alive(pid: int) -> bool:
 
 @contextlib.contextmanager
 def staging(out_dir: Path) -> Iterator[Path]:
-    """A new staging folder beside `out_dir` (stale ones swept first), removed on the way out, also when SIGTERM or SIGHUP
-    interrupts (they raise Interrupted while it is in use, in the main thread; the process then ends as the signal asked)."""
+    """A new staging folder beside `out_dir` (stale ones swept first), removed on the way out, also when SIGTERM or
+    SIGHUP interrupts (they raise Interrupted while it is in use, in the main thread; the process then ends as the
+    signal asked)."""
     sweep(out_dir)
     folder = Path(tempfile.mkdtemp(prefix=prefix(out_dir), dir=out_dir.parent))
     with _signals_raise():
@@ -74,8 +79,8 @@ def staging(out_dir: Path) -> Iterator[Path]:
 
 @contextlib.contextmanager
 def _signals_raise() -> Iterator[None]:
-    """While inside, SIGTERM and SIGHUP raise Interrupted (where they may be handled: the main thread); afterwards the earlier
-    handlers are back, and a signal that interrupted is sent again so the process ends as it would have."""
+    """While inside, SIGTERM and SIGHUP raise Interrupted (where they may be handled: the main thread); afterwards
+    the earlier handlers are back, and a signal that interrupted is sent again so the process ends as it would have."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

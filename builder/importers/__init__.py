@@ -82,8 +82,15 @@ class Context:
 def _importers() -> dict[str, ModuleType]:
     from builder.importers import codecarbon, epoch, epoch_chips, hf_card, mof, osai, owid_grid
 
-    return {"epoch": epoch, "epoch-chips": epoch_chips, "owid-grid": owid_grid, "osai": osai, "mof": mof,
-            "codecarbon": codecarbon, "hf-card": hf_card}
+    return {
+        "epoch": epoch,
+        "epoch-chips": epoch_chips,
+        "owid-grid": owid_grid,
+        "osai": osai,
+        "mof": mof,
+        "codecarbon": codecarbon,
+        "hf-card": hf_card,
+    }
 
 
 KINDS = ("epoch", "epoch-chips", "owid-grid", "osai", "mof", "codecarbon", "hf-card")
@@ -94,7 +101,11 @@ def expand(paths: Sequence[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".csv", ".json", ".md"))
+            out += sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".csv", ".json", ".md")
+            )
         else:
             out.append(path)
     return out
@@ -118,8 +129,17 @@ def load_existing(root: Path) -> tuple[dict[str, dict[str, _Existing]], dict[str
     return existing, indexes
 
 
-def run_import(kind: str, files: Sequence[Path], registry: Path, *, dry_run: bool = False, force: bool = False,
-               progress: Progress | None = None, model: str | None = None, url: str | None = None) -> Report:
+def run_import(
+    kind: str,
+    files: Sequence[Path],
+    registry: Path,
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+    model: str | None = None,
+    url: str | None = None,
+) -> Report:
     """Import upstream files of one kind into the registry folder; returns the report (writes nothing on a dry run).
 
     `model` names the model a per-model import (codecarbon, hf-card) applies to, and `url` where
@@ -132,7 +152,9 @@ def run_import(kind: str, files: Sequence[Path], registry: Path, *, dry_run: boo
     files = expand(files)
     report = Report(kind, dry_run)
     existing, indexes = load_existing(registry)
-    ctx = Context(registry, report, progress, existing, indexes, {k: set() for k in FOLDERS}, {"model": model, "url": url})
+    ctx = Context(
+        registry, report, progress, existing, indexes, {k: set() for k in FOLDERS}, {"model": model, "url": url}
+    )
     planned: dict[tuple[str, str], Planned] = {}
     order: list[tuple[str, str]] = []
     records: Iterator[Planned] = module.records(list(files), ctx)
@@ -167,31 +189,48 @@ def _resolve(ctx: Context, items: list[Planned], owned: frozenset[str], force: b
             data, changes, conflicts = item.data, ["new"], _reconcile_hours(item.data, {}, tolerance)
         else:
             mine = owned if item.owned is None else item.owned
-            merged = merging.merge(before.data, item.data, mine, force, "aliases" in yamlout.key_order(item.kind, ()), table)
+            merged = merging.merge(
+                before.data, item.data, mine, force, "aliases" in yamlout.key_order(item.kind, ()), table
+            )
             data, changes, conflicts = merged.data, merged.changes, merged.conflicts
             conflicts += _reconcile_hours(data, before.data, tolerance)
         for c in conflicts:
             verb = "took the import (--force)" if c.taken else "kept the registry's value (--force takes the import)"
             if c.why:
-                verb = f"{'took the import' if c.taken else 'kept the registry value'}, {c.why}; the other is kept in disagrees"
-            ctx.report.add("conflict", f"{label} {c.path}", f"registry has {_short(c.kept)}, {item.row} has {_short(c.imported)}: {verb}")
+                kept = "took the import" if c.taken else "kept the registry value"
+                verb = f"{kept}, {c.why}; the other is kept in disagrees"
+            ctx.report.add(
+                "conflict",
+                f"{label} {c.path}",
+                f"registry has {_short(c.kept)}, {item.row} has {_short(c.imported)}: {verb}",
+            )
         if not changes or (before is not None and (data == before.data or set(changes) <= {"sources"})):
             ctx.report.add("unchanged", label, item.row)
             continue
         for pointer, _ in spreadsheet.formula_texts(item.data):
-            ctx.report.add("flagged", f"{label} {dotted(pointer)}", f"{item.row}: the text starts like a spreadsheet formula "
-                           "(=, +, -, @): the CSV downloads will show it with a leading ' (check it is what the source says)")
+            ctx.report.add(
+                "flagged",
+                f"{label} {dotted(pointer)}",
+                f"{item.row}: the text starts like a spreadsheet formula "
+                "(=, +, -, @): the CSV downloads will show it with a leading ' (check it is what the source says)",
+            )
         problem = _problem(ctx, item.kind, data, label, schemas)
         if problem:
             ctx.report.add("skipped", label, f"{item.row}: the result would not validate: {problem}")
             continue
         comment = f"Imported from {item.row}; edit freely: re-imports keep what people write."
-        text = yamlout.render(item.kind, data, comment) if before is None else yamlout.update(item.kind, before.text, data)
+        text = (
+            yamlout.render(item.kind, data, comment) if before is None else yamlout.update(item.kind, before.text, data)
+        )
         where = _difference(data, parse(text))
         if where is not None:
-            ctx.report.add("skipped", label, f"{item.row}: the YAML written would not read back as the imported data (at {where or 'top'})")
+            ctx.report.add(
+                "skipped",
+                label,
+                f"{item.row}: the YAML written would not read back as the imported data (at {where or 'top'})",
+            )
             continue
-        path = (before.path if before else ctx.root / FOLDERS[item.kind] / f"{item.id}.yaml")
+        path = before.path if before else ctx.root / FOLDERS[item.kind] / f"{item.id}.yaml"
         outputs.append((path, text))
         if before is None:
             ctx.report.add("added", label, item.row)
@@ -222,7 +261,8 @@ HOURS = ("accelerator_count", "duration_hours", "accelerator_hours")
 
 
 def _reconcile_hours(data: Record, before: Record, tolerance: float) -> list[merging.Conflict]:
-    """Imported count, duration or accelerator-hours that contradict the registry's are left out (even with --force) and reported."""
+    """Imported count, duration or accelerator-hours that contradict the registry's are left out (even with --force)
+    and reported."""
     training = data.get("training")
     if not isinstance(training, dict) or not checks.check_accelerator_hours("-", training, tolerance):
         return []
@@ -271,15 +311,23 @@ def _short(value: Any) -> str:
 
 def _problem(ctx: Context, kind: str, data: Record, label: str, schemas: Schemas) -> str | None:
     """The first schema, within-file or reference problem of a record about to be written."""
-    found = [p for p in schemas.check(kind, data, label) + checks.check_within_file(label, data) + spreadsheet.check_names(label, data)
-             if p.is_error]
+    found = [
+        p
+        for p in schemas.check(kind, data, label)
+        + checks.check_within_file(label, data)
+        + spreadsheet.check_names(label, data)
+        if p.is_error
+    ]
     if found:
         return f"{found[0].field_path}: {found[0].message}"
     for pointer, what in _references(kind, data):
         ref: Any = data
         for part in pointer:
-            ref = ref.get(part) if isinstance(ref, dict) and isinstance(part, str) else (
-                ref[part] if isinstance(ref, list) and isinstance(part, int) and part < len(ref) else None)
+            ref = (
+                ref.get(part)
+                if isinstance(ref, dict) and isinstance(part, str)
+                else (ref[part] if isinstance(ref, list) and isinstance(part, int) and part < len(ref) else None)
+            )
         if isinstance(ref, str) and not ctx.exists(what, ref):
             return f"{'.'.join(map(str, pointer))}: no {what} '{ref}' in the registry or this import"
     return None
@@ -289,8 +337,11 @@ def _references(kind: str, data: Record) -> list[tuple[tuple[str | int, ...], st
     if kind != "model":
         return []
     orgs = data.get("organization")
-    fields: list[tuple[tuple[str | int, ...], str]] = [(("organization",), "organization")] if isinstance(orgs, str) else [
-        (("organization", i), "organization") for i in range(len(orgs) if isinstance(orgs, list) else 0)]
+    fields: list[tuple[tuple[str | int, ...], str]] = (
+        [(("organization",), "organization")]
+        if isinstance(orgs, str)
+        else [(("organization", i), "organization") for i in range(len(orgs) if isinstance(orgs, list) else 0)]
+    )
     return [*fields, (("training", "accelerator"), "hardware"), (("training", "location", "grid"), "grid")]
 
 
@@ -310,4 +361,3 @@ def _write(path: Path, text: str) -> None:
 def describe() -> dict[str, str]:
     """One line per import kind, for the command's help."""
     return {name: (module.__doc__ or "").strip().splitlines()[0] for name, module in _importers().items()}
-

@@ -47,7 +47,8 @@ def text(value: Any, limit: int = NOTE_LIMIT) -> str | None:
 
 
 def number(value: Any) -> float | int | None:
-    """A positive number from an upstream cell ('1.0', '7e+10', '1,024', '$3.10'); None when blank, zero or not a number."""
+    """A positive number from an upstream cell ('1.0', '7e+10', '1,024', '$3.10'); None when blank, zero or not a
+    number."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -82,9 +83,17 @@ def yaml_number(value: float) -> str:
     return f"{'-' if sign else ''}{mantissa}e{'+' if power >= 0 else '-'}{abs(power)}"
 
 
-def figure(value: float | int | None, source: str | list[str], note: str | None = None, *, estimated: bool = False,
-           low: float | int | None = None, high: float | int | None = None, provenance: str | None = None,
-           confidence: str | None = None) -> Record | None:
+def figure(
+    value: float | int | None,
+    source: str | list[str],
+    note: str | None = None,
+    *,
+    estimated: bool = False,
+    low: float | int | None = None,
+    high: float | int | None = None,
+    provenance: str | None = None,
+    confidence: str | None = None,
+) -> Record | None:
     """A sourced figure mapping in the schema's key order; None when the value is unknown."""
     if value is None:
         return None
@@ -129,7 +138,8 @@ def read_csv_or_skip(path: Path, report: Report) -> tuple[list[str], list[tuple[
 
 
 def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Header and rows (with the line each row starts on) of a CSV file; a UTF-8 BOM is dropped, quoted line breaks kept.
+    """Header and rows (with the line each row starts on) of a CSV file; a UTF-8 BOM is dropped, quoted line breaks
+    kept.
 
     Green Algorithms tables have two header rows, the first (starting 'index') giving units and
     comments: that row is skipped and the second is the header.
@@ -164,7 +174,8 @@ _URL = re.compile(r"https?://\S+")
 
 
 def urls(value: str) -> list[str]:
-    """The https/http addresses in a cell that may list several, separated by spaces, commas, semicolons or line breaks."""
+    """The https/http addresses in a cell that may list several, separated by spaces, commas, semicolons or line
+    breaks."""
     out: list[str] = []
     for part in _URL_SEPARATOR.split(value or ""):
         found = _URL.search(part)
@@ -219,12 +230,28 @@ def _licence_key(name: str) -> str:
     return _SPACE.sub(" ", name.strip().strip("'\"").rstrip(".").lower())
 
 
-NO_LICENCE = frozenset({"", "unlicensed", "undisclosed", "unknown", "unclear", "none", "n/a", "license", "other", "various",
-                        "component not included", "component not include", "component component not included"})
+NO_LICENCE = frozenset(
+    {
+        "",
+        "unlicensed",
+        "undisclosed",
+        "unknown",
+        "unclear",
+        "none",
+        "n/a",
+        "license",
+        "other",
+        "various",
+        "component not included",
+        "component not include",
+        "component component not included",
+    }
+)
 
 
 def licence(name: str | None) -> tuple[str | None, str | None]:
-    """(SPDX id or expression, None) for a mappable licence name; (None, reason) for an unmappable one; (None, None) when none is stated."""
+    """(SPDX id or expression, None) for a mappable licence name; (None, reason) for an unmappable one; (None, None)
+    when none is stated."""
     if name is None or _licence_key(name) in NO_LICENCE:
         return None, None
     table = _licence_table()
@@ -287,7 +314,8 @@ class Index:
 
 
 def openness_table(root: Path) -> Mapping[str, Any]:
-    """The registry's openness table (registry/openness.yaml), whose licence classes say what downloadable weights are."""
+    """The registry's openness table (registry/openness.yaml), whose licence classes say what downloadable weights
+    are."""
     path = root / "openness.yaml"
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))

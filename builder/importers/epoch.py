@@ -9,16 +9,43 @@ from typing import Any
 
 from builder.importers import Context, Planned, sources
 from builder.importers import epoch_provenance as whose
-from builder.importers.common import Record, country, figure, hardware_id, number, put, read_csv_or_skip, slugify, status, text, urls
+from builder.importers.common import (
+    Record,
+    country,
+    figure,
+    hardware_id,
+    number,
+    put,
+    read_csv_or_skip,
+    slugify,
+    status,
+    text,
+    urls,
+)
 
 OWNED = frozenset({"epoch-notable", "epoch-models"})
 
-WEIGHTS = {"open weights (unrestricted)": "open", "open weights (restricted use)": "restricted",
-           "open weights (non-commercial)": "restricted", "api access": "api-only",
-           "hosted access (no api)": "hosted-only", "unreleased": "unreleased"}
-CODE = {"open source": "released", "open (non-commercial)": "released", "open (restricted use)": "released", "unreleased": "undisclosed"}
+WEIGHTS = {
+    "open weights (unrestricted)": "open",
+    "open weights (restricted use)": "restricted",
+    "open weights (non-commercial)": "restricted",
+    "api access": "api-only",
+    "hosted access (no api)": "hosted-only",
+    "unreleased": "unreleased",
+}
+CODE = {
+    "open source": "released",
+    "open (non-commercial)": "released",
+    "open (restricted use)": "released",
+    "unreleased": "undisclosed",
+}
 PRECISION = {"fp32": "fp32", "tf32": "tf32", "bf16": "bf16", "fp16": "fp16", "fp8": "fp8", "int8": "int8"}
-ORG_KIND = {"industry": "company", "academia": "academic", "research collective": "collaboration", "government": "government"}
+ORG_KIND = {
+    "industry": "company",
+    "academia": "academic",
+    "research collective": "collaboration",
+    "government": "government",
+}
 DATASET_SIZE = ("Training dataset size (total)", "Training dataset size (datapoints)")
 
 
@@ -30,7 +57,9 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
             continue
         header, rows = found
         if "Model" not in header or "Training compute (FLOP)" not in header:
-            ctx.report.add("skipped", str(path), "not an Epoch AI models CSV (no 'Model' and 'Training compute (FLOP)' columns)")
+            ctx.report.add(
+                "skipped", str(path), "not an Epoch AI models CSV (no 'Model' and 'Training compute (FLOP)' columns)"
+            )
             continue
         full_view = "Training chip-hours" in header
         seen: set[str] = set()
@@ -39,7 +68,9 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
             yield from _row(path.name, line, row, full_view, seen, ctx)
 
 
-def _row(file_name: str, line: int, row: dict[str, str], full_view: bool, seen: set[str], ctx: Context) -> Iterator[Planned]:
+def _row(
+    file_name: str, line: int, row: dict[str, str], full_view: bool, seen: set[str], ctx: Context
+) -> Iterator[Planned]:
     name = text(row.get("Model"), 500)
     label = f'Epoch AI {file_name}, line {line}, row "{name}"'
     if not name:
@@ -60,7 +91,11 @@ def _row(file_name: str, line: int, row: dict[str, str], full_view: bool, seen: 
         model["organization"] = ids[0] if len(ids) == 1 else ids
     if re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", row.get("Publication date", "")):
         model["released"] = row["Publication date"]
-    domains = [d.strip().lower() for d in row.get("Domain", "").split(",") if re.match(r"^[a-z0-9][a-z0-9 -]*$", d.strip().lower())]
+    domains = [
+        d.strip().lower()
+        for d in row.get("Domain", "").split(",")
+        if re.match(r"^[a-z0-9][a-z0-9 -]*$", d.strip().lower())
+    ]
     put(model, "domains", list(dict.fromkeys(domains)))
     put(model, "parameters", _judged(number(row.get("Parameters")), sid, whose.parameters(row)))
     training, notes = _training(row, sid, ctx, label)
@@ -88,12 +123,22 @@ def _organizations(row: dict[str, str], sid: str, ctx: Context, file_name: str) 
         org: Record = {"id": org_id, "name": name}
         put(org, "country", country(land))
         put(org, "kind", ORG_KIND.get((kind or "").lower()))
-        org["sources"] = [(sources.epoch_models if sid == "epoch-models" else sources.epoch_notable)(f'organization "{name}"')]
-        yield ctx.plan(Planned("organization", org_id, org, f'Epoch AI {file_name}, organization "{name}"', frozenset({sid})))
+        org["sources"] = [
+            (sources.epoch_models if sid == "epoch-models" else sources.epoch_notable)(f'organization "{name}"')
+        ]
+        yield ctx.plan(
+            Planned("organization", org_id, org, f'Epoch AI {file_name}, organization "{name}"', frozenset({sid}))
+        )
 
 
-def _judged(value: float | int | None, sid: str, judged: whose.Judged, note: str | None = None, low: float | int | None = None,
-            high: float | int | None = None) -> Record | None:
+def _judged(
+    value: float | int | None,
+    sid: str,
+    judged: whose.Judged,
+    note: str | None = None,
+    low: float | int | None = None,
+    high: float | int | None = None,
+) -> Record | None:
     """A figure with who stands behind it: the developer's count, or Epoch's estimate with Epoch's confidence."""
     return figure(value, sid, note, provenance=judged.provenance, confidence=judged.confidence, low=low, high=high)
 
@@ -137,11 +182,17 @@ def _training(row: dict[str, str], sid: str, ctx: Context, label: str) -> tuple[
         if hw_id and ctx.exists("hardware", hw_id):
             training["accelerator"] = hw_id
         else:
-            ctx.report.add("flagged", label, f"hardware '{hardware[0]}' ({hardware_id(hardware[0])}) is not in the registry: "
-                           "import epoch-chips first or add it; kept in the training note")
+            ctx.report.add(
+                "flagged",
+                label,
+                f"hardware '{hardware[0]}' ({hardware_id(hardware[0])}) is not in the registry: "
+                "import epoch-chips first or add it; kept in the training note",
+            )
             notes.append(f"Epoch AI lists the training hardware as {hardware[0]}.")
         if len(hardware) > 1:
-            notes.append(f"Epoch AI lists several kinds of training hardware: {', '.join(hardware)}; the first is recorded.")
+            notes.append(
+                f"Epoch AI lists several kinds of training hardware: {', '.join(hardware)}; the first is recorded."
+            )
     quantity = number(row.get("Hardware quantity"))
     if isinstance(quantity, int):
         training["accelerator_count"] = _judged(quantity, sid, whose.accelerator_count(quantity, row))
@@ -150,13 +201,21 @@ def _training(row: dict[str, str], sid: str, ctx: Context, label: str) -> tuple[
     put(training, "accelerator_hours", _judged(hours, sid, whose.chip_hours(hours, row)) if hours else None)
     utilization = number(row.get("Hardware utilization (MFU)"))
     if utilization is not None and utilization <= 1:
-        training["utilization"] = _judged(float(utilization), sid, whose.utilization(float(utilization), row),
-                                          "model FLOP utilization (MFU) as listed by Epoch AI")
+        training["utilization"] = _judged(
+            float(utilization),
+            sid,
+            whose.utilization(float(utilization), row),
+            "model FLOP utilization (MFU) as listed by Epoch AI",
+        )
     power = number(row.get("Training power draw (W)"))
     if power is not None:
         per = f" ({power / quantity:,.0f} W per accelerator)" if quantity else ""
-        notes.append(f"Epoch AI estimates the power draw of the whole training cluster at {power:,.0f} W{per}; by Epoch's method this "
-                     "includes server and data-centre overheads, so it is kept here rather than as average_power_w (per accelerator).")
+        notes.append(
+            f"Epoch AI estimates the power draw of the whole training cluster at {power:,.0f} W{per}; by Epoch's "
+            "method this "
+            "includes server and data-centre overheads, so it is kept here rather than as average_power_w (per "
+            "accelerator)."
+        )
     base = text(row.get("Base model"), 200)
     if base:
         notes.append(f"Epoch AI lists the base model as {base}.")
@@ -164,21 +223,31 @@ def _training(row: dict[str, str], sid: str, ctx: Context, label: str) -> tuple[
 
 
 def _tokens(row: dict[str, str], sid: str, notes: list[str]) -> Record | None:
-    """Dataset size becomes tokens only when Epoch's dataset-size notes state the unit is tokens: tagged '[tokens]', or giving
-    the same count in tokens ('780 billion tokens'); Epoch's notes on the size are kept with the figure."""
+    """Dataset size becomes tokens only when Epoch's dataset-size notes state the unit is tokens: tagged '[tokens]',
+    or giving the same count in tokens ('780 billion tokens'); Epoch's notes on the size are kept with the figure."""
     size = next((number(row.get(c)) for c in DATASET_SIZE if row.get(c)), None)
     if size is None:
         return None
     size_notes = row.get("Dataset size notes", "").strip()
     if not whose.states_tokens(float(size), size_notes):
-        notes.append(f"Epoch AI lists a training dataset size of {size:.3g} datapoints without stating the unit as tokens; not mapped to tokens.")
+        notes.append(
+            f"Epoch AI lists a training dataset size of {size:.3g} datapoints without stating the unit as tokens; "
+            "not mapped to tokens."
+        )
         return None
     epochs = number(row.get("Epochs"))
     judged = whose.tokens(float(size), float(epochs) if epochs is not None else None, row)
     said = f"; Epoch AI's dataset-size notes: {size_notes}" if size_notes else ""
     if epochs is not None and epochs != 1:
-        return _judged(float(size) * float(epochs), sid, judged, f"Epoch AI dataset size {size:.3g} tokens x {epochs:g} epochs{said}")
-    return _judged(size, sid, judged, "Epoch AI dataset size in tokens" + ("" if epochs else "; epochs not given") + said)
+        return _judged(
+            float(size) * float(epochs),
+            sid,
+            judged,
+            f"Epoch AI dataset size {size:.3g} tokens x {epochs:g} epochs{said}",
+        )
+    return _judged(
+        size, sid, judged, "Epoch AI dataset size in tokens" + ("" if epochs else "; epochs not given") + said
+    )
 
 
 def _openness(row: dict[str, str], sid: str) -> Record:
@@ -186,7 +255,10 @@ def _openness(row: dict[str, str], sid: str) -> Record:
     access = row.get("Model accessibility", "").strip()
     if access.lower() in WEIGHTS:
         openness["weights"] = status(WEIGHTS[access.lower()], sid, f"Epoch AI: {access}")
-    for column, field_name in (("Training code accessibility", "training_code"), ("Inference code accessibility", "inference_code")):
+    for column, field_name in (
+        ("Training code accessibility", "training_code"),
+        ("Inference code accessibility", "inference_code"),
+    ):
         value = row.get(column, "").strip()
         if value.lower() in CODE:
             openness[field_name] = status(CODE[value.lower()], sid, f"Epoch AI: {value}")

@@ -8,14 +8,30 @@ from functools import cache
 from pathlib import Path
 
 from builder.importers import Context, Planned, sources
-from builder.importers.common import Record, figure, hardware_id, hardware_rows, key, number, put, read_csv_or_skip, text, urls
+from builder.importers.common import (
+    Record,
+    figure,
+    hardware_id,
+    hardware_rows,
+    key,
+    number,
+    put,
+    read_csv_or_skip,
+    text,
+    urls,
+)
 
 OWNED = frozenset({"epoch-chips"})
 KIND = {"gpu": "gpu", "gpgpu": "gpu", "tpu": "tpu", "cpu": "cpu"}
 TENSOR_16 = "Tensor-FP16/BF16 performance (FLOP/s)"
-# Dense throughput columns only: Epoch's 'Max performance' and 'Performance (TOPS)' may be sparse or mixed headline figures.
-DENSE = {"fp32": "FP32 (single precision) performance (FLOP/s)", "tf32": "TF32 (TensorFloat-32) performance (FLOP/s)",
-         "fp8": "FP8 performance (FLOP/s)", "int8": "INT8 performance (OP/s)"}
+# Dense throughput columns only: Epoch's 'Max performance' and 'Performance (TOPS)' may be sparse or mixed headline
+# figures.
+DENSE = {
+    "fp32": "FP32 (single precision) performance (FLOP/s)",
+    "tf32": "TF32 (TensorFloat-32) performance (FLOP/s)",
+    "fp8": "FP8 performance (FLOP/s)",
+    "int8": "INT8 performance (OP/s)",
+}
 
 
 def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
@@ -32,7 +48,9 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
             continue
         header, rows = found
         if "Hardware name" not in header or TENSOR_16 not in header:
-            ctx.report.add("skipped", str(path), f"not an Epoch AI chips CSV (no 'Hardware name' and '{TENSOR_16}' columns)")
+            ctx.report.add(
+                "skipped", str(path), f"not an Epoch AI chips CSV (no 'Hardware name' and '{TENSOR_16}' columns)"
+            )
             continue
         chosen = _chosen(rows, table)
         seen: set[str] = set()
@@ -45,8 +63,12 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
             label = f'Epoch AI {path.name}, line {line}, row "{name}"'
             if target is not None and chosen[target[0]][1] != line:
                 hw_id, first = target[0], chosen[target[0]][2]
-                ctx.report.add("skipped", label, f'another Epoch name for {hw_id}, whose figures come from row "{first}" '
-                               "(the name builder/importers/hardware_names.yaml lists first)")
+                ctx.report.add(
+                    "skipped",
+                    label,
+                    f'another Epoch name for {hw_id}, whose figures come from row "{first}" '
+                    "(the name builder/importers/hardware_names.yaml lists first)",
+                )
                 continue
             hw_id = target[0] if target else ctx.find("hardware", hardware_id(name), name) or hardware_id(name)
             if hw_id in seen:
@@ -58,7 +80,8 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
 
 
 def _listed(name: str, table: dict[str, list[str]]) -> tuple[str, int] | None:
-    """The table's id for a row name and the name's rank among the id's names (a name whose slug is a listed id ranks last)."""
+    """The table's id for a row name and the name's rank among the id's names (a name whose slug is a listed id ranks
+    last)."""
     found = _ranks().get(key(name))
     if found is not None:
         return found
@@ -102,14 +125,19 @@ def _hardware(hw_id: str, name: str, row: dict[str, str], names: list[str]) -> R
     put(record, "memory_gb", figure(number(memory / 1e9) if memory else None, sid, "memory per board"))
     put(record, "peak_flops", _peaks(row, kind, released, sid))
     links = urls(row.get("Link to datasheet", ""))
-    record["sources"] = [sources.epoch_chips(f'row "{name}"'),
-                         *({"id": f"datasheet-{i}" if len(links) > 1 else "datasheet", "title": f"{name} specifications", "url": u}
-                           for i, u in enumerate(links[:3], 1))]
+    record["sources"] = [
+        sources.epoch_chips(f'row "{name}"'),
+        *(
+            {"id": f"datasheet-{i}" if len(links) > 1 else "datasheet", "title": f"{name} specifications", "url": u}
+            for i, u in enumerate(links[:3], 1)
+        ),
+    ]
     return record
 
 
 def _peaks(row: dict[str, str], kind: str, released: str, sid: str) -> Record:
-    """Dense peaks per precision; the tensor FP16/BF16 figure goes to the formats the chip has (no BF16 before 2020 GPUs, no FP16 on TPUs)."""
+    """Dense peaks per precision; the tensor FP16/BF16 figure goes to the formats the chip has (no BF16 before 2020
+    GPUs, no FP16 on TPUs)."""
     peaks: Record = {}
     dense_16 = number(row.get(TENSOR_16))
     if dense_16 is not None:

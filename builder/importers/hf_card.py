@@ -1,4 +1,5 @@
-"""A Hugging Face model card's YAML front matter (co2_eq_emissions in grams, licence, base model, datasets) onto a model."""
+"""A Hugging Face model card's YAML front matter (co2_eq_emissions in grams, licence, base model, datasets) onto a
+model."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ def front_matter(content: str) -> dict[str, Any] | None:
     match = re.match(r"^\ufeff?---\r?\n(.*?)\r?\n---\s*(?:\r?\n|$)", content, re.DOTALL)
     if not match:
         return None
-    data = upstream.yaml_data(Path("card"), "\n" + match.group(1))  # strict: no aliases (a YAML bomb), tags; lines as in the file
+    data = upstream.yaml_data(
+        Path("card"), "\n" + match.group(1)
+    )  # strict: no aliases (a YAML bomb), tags; lines as in the file
     return data if isinstance(data, dict) else None
 
 
@@ -64,7 +67,10 @@ def _card(path: Path, card: dict[str, Any], ctx: Context) -> Iterator[Planned]:
     training: Record = {}
     if grams is not None:
         kind = str(details.get("training_type") or "").lower()
-        parts = [f"co2_eq_emissions {grams:g} g as written in the card" + (" (a bare number, read as grams)" if not details else "")]
+        parts = [
+            f"co2_eq_emissions {grams:g} g as written in the card"
+            + (" (a bare number, read as grams)" if not details else "")
+        ]
         for k in ("source", "training_type", "geographical_location", "hardware_used"):
             if details.get(k):
                 parts.append(f"{k}: {text(details[k], 200)}")
@@ -76,7 +82,9 @@ def _card(path: Path, card: dict[str, Any], ctx: Context) -> Iterator[Planned]:
         model["training"] = training
     spdx, problem = licence(str(card["license"]) if card.get("license") else None)
     if spdx:
-        model["openness"] = {"weights_license": {"value": spdx, "source": sid, "note": f"card licence: {card['license']}"}}
+        model["openness"] = {
+            "weights_license": {"value": spdx, "source": sid, "note": f"card licence: {card['license']}"}
+        }
     elif problem:
         ctx.report.add("flagged", label, problem)
     notes = []

@@ -9,9 +9,10 @@ record already gives for that year under another source (a person's `owid` entry
 same figure, not a new entry: it is left out, and so is its source when nothing else cites it.
 The name is never replaced: a different upstream name becomes an alias.
 
-With the registry's precedence table, a conflicting figure or status decides by the sources' tiers, not by import order: the
-import's value is taken when its source ranks above the registry's, and either way the losing value is kept in the field's
-`disagrees` list, so `python -m builder audit` shows the conflict (a tie stays for a person to decide there).
+With the registry's precedence table, a conflicting figure or status decides by the sources' tiers, not by import
+order: the import's value is taken when its source ranks above the registry's, and either way the losing value is
+kept in the field's `disagrees` list, so `python -m builder audit` shows the conflict (a tie stays for a person to
+decide there).
 """
 
 from __future__ import annotations
@@ -51,12 +52,19 @@ class Merged:
     urls: dict[str, str] = field(default_factory=dict)
 
 
-def merge(existing: Mapping[str, Any], imported: Mapping[str, Any], owned: frozenset[str], force: bool = False, aliases: bool = True,
-          precedence: Precedence | None = None) -> Merged:
-    """Merge `imported` into a copy of `existing`; `owned` are the source ids the import writes (its earlier values may be updated).
+def merge(
+    existing: Mapping[str, Any],
+    imported: Mapping[str, Any],
+    owned: frozenset[str],
+    force: bool = False,
+    aliases: bool = True,
+    precedence: Precedence | None = None,
+) -> Merged:
+    """Merge `imported` into a copy of `existing`; `owned` are the source ids the import writes (its earlier values
+    may be updated).
 
-    With `aliases` false (records without an aliases field) a different upstream name is simply left out. With `precedence`, a
-    conflict is decided by the sources' tiers and recorded in the field's `disagrees` list.
+    With `aliases` false (records without an aliases field) a different upstream name is simply left out. With
+    `precedence`, a conflict is decided by the sources' tiers and recorded in the field's `disagrees` list.
     """
     result = Merged(copy.deepcopy(dict(existing)))
     result.aliases = aliases
@@ -73,7 +81,13 @@ def _source_id(source: Any) -> Any:
 
 
 def _refs(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) else [r for r in value if isinstance(r, str)] if isinstance(value, list) else []
+    return (
+        [value]
+        if isinstance(value, str)
+        else [r for r in value if isinstance(r, str)]
+        if isinstance(value, list)
+        else []
+    )
 
 
 def _cited(data: Any, out: set[str]) -> set[str]:
@@ -98,7 +112,11 @@ def _drop_uncited(result: Merged, before: set[Any]) -> None:
     if not result.duplicated or not isinstance(sources, list):
         return
     cited = _cited(result.data, set())
-    keep = [s for s in sources if _source_id(s) in before or _source_id(s) not in result.duplicated or _source_id(s) in cited]
+    keep = [
+        s
+        for s in sources
+        if _source_id(s) in before or _source_id(s) not in result.duplicated or _source_id(s) in cited
+    ]
     if len(keep) != len(sources):
         result.data["sources"] = keep
         if all(_source_id(s) in before for s in keep) and len(keep) == len(before):
@@ -125,8 +143,14 @@ def _is_leaf_mapping(value: Any) -> bool:
     return isinstance(value, Mapping) and "value" in value
 
 
-def _merge_mapping(target: dict[str, Any], incoming: Mapping[str, Any], path: tuple[str, ...], owned: frozenset[str],
-                   force: bool, result: Merged) -> None:
+def _merge_mapping(
+    target: dict[str, Any],
+    incoming: Mapping[str, Any],
+    path: tuple[str, ...],
+    owned: frozenset[str],
+    force: bool,
+    result: Merged,
+) -> None:
     for name, new in incoming.items():
         here = (*path, name)
         dotted = ".".join(here)
@@ -148,7 +172,12 @@ def _merge_mapping(target: dict[str, Any], incoming: Mapping[str, Any], path: tu
             _union(target, name, new, result, dotted)
         elif name == "intensity" and isinstance(old, list) and isinstance(new, list):
             _merge_intensity(old, new, dotted, owned, force, result)
-        elif isinstance(old, Mapping) and isinstance(new, Mapping) and not _is_leaf_mapping(old) and not _is_leaf_mapping(new):
+        elif (
+            isinstance(old, Mapping)
+            and isinstance(new, Mapping)
+            and not _is_leaf_mapping(old)
+            and not _is_leaf_mapping(new)
+        ):
             _merge_mapping(old, new, here, owned, force, result)  # type: ignore[arg-type]
         elif old != new:
             _leaf(target, name, old, new, dotted, owned, force, result)
@@ -159,7 +188,9 @@ def _urls(data: Any, out: dict[str, str]) -> dict[str, str]:
     if isinstance(data, Mapping):
         for k, v in data.items():
             if k == "sources" and isinstance(v, list):
-                out.update({str(s["id"]): str(s["url"]) for s in v if isinstance(s, Mapping) and "id" in s and "url" in s})
+                out.update(
+                    {str(s["id"]): str(s["url"]) for s in v if isinstance(s, Mapping) and "id" in s and "url" in s}
+                )
             else:
                 _urls(v, out)
     elif isinstance(data, list):
@@ -190,19 +221,34 @@ def _with_disagreement(figure: Mapping[str, Any], other: Mapping[str, Any]) -> d
     return out
 
 
-def _by_precedence(target: dict[str, Any], name: str, old: Mapping[str, Any], new: Mapping[str, Any], dotted: str, force: bool,
-                   result: Merged) -> None:
-    """A conflict between two sourced values: the higher tier wins (or --force takes the import), the loser is recorded."""
+def _by_precedence(
+    target: dict[str, Any],
+    name: str,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    dotted: str,
+    force: bool,
+    result: Merged,
+) -> None:
+    """A conflict between two sourced values: the higher tier wins (or --force takes the import), the loser is
+    recorded."""
     assert result.precedence is not None
     mine = result.precedence.best(_refs(old.get("source")), result.urls)
     theirs = result.precedence.best(_refs(new.get("source")), result.urls)
     take = force or theirs.rank < mine.rank
     if take:
-        why = "--force" if force and theirs.rank >= mine.rank else f"precedence: a {theirs.label} ranks above a {mine.label}"
+        why = (
+            "--force"
+            if force and theirs.rank >= mine.rank
+            else f"precedence: a {theirs.label} ranks above a {mine.label}"
+        )
         target[name] = _with_disagreement(new, old)
     else:
-        why = (f"precedence: a {mine.label} ranks above a {theirs.label}" if mine.rank < theirs.rank
-               else f"both are a {mine.label}: recorded in disagrees for a person to decide (builder audit)")
+        why = (
+            f"precedence: a {mine.label} ranks above a {theirs.label}"
+            if mine.rank < theirs.rank
+            else f"both are a {mine.label}: recorded in disagrees for a person to decide (builder audit)"
+        )
         updated = _with_disagreement(old, new)
         if updated == old:
             return  # recorded by an earlier run: nothing new to report
@@ -215,14 +261,28 @@ def _sourced(value: Any) -> bool:
     return isinstance(value, Mapping) and "value" in value and bool(_refs(value.get("source")))
 
 
-def _leaf(target: dict[str, Any], name: str, old: Any, new: Any, dotted: str, owned: frozenset[str], force: bool, result: Merged) -> None:
+def _leaf(
+    target: dict[str, Any],
+    name: str,
+    old: Any,
+    new: Any,
+    dotted: str,
+    owned: frozenset[str],
+    force: bool,
+    result: Merged,
+) -> None:
     if _cites(old, owned) and (_cites(new, owned) or not isinstance(new, Mapping)):
         target[name] = copy.deepcopy(_kept_disagreements(old, new))
         result.changes.append(dotted)
         return
     if _value(old) == _value(new) and (not isinstance(old, Mapping) or "value" in old):
         return
-    if isinstance(old, str) and isinstance(new, str) and old.startswith("https://") and old.rstrip("/") == new.rstrip("/"):
+    if (
+        isinstance(old, str)
+        and isinstance(new, str)
+        and old.startswith("https://")
+        and old.rstrip("/") == new.rstrip("/")
+    ):
         return  # same figure, written or cited differently by hand: keep the person's wording
     if result.precedence is not None and _sourced(old) and _sourced(new):
         _by_precedence(target, name, old, new, dotted, force, result)
@@ -249,7 +309,9 @@ def _merge_sources(old: list[Any], new: list[Any], dotted: str, result: Merged) 
         result.changes.append(dotted)
 
 
-def _merge_intensity(old: list[Any], new: list[Any], dotted: str, owned: frozenset[str], force: bool, result: Merged) -> None:
+def _merge_intensity(
+    old: list[Any], new: list[Any], dotted: str, owned: frozenset[str], force: bool, result: Merged
+) -> None:
     def entry_key(entry: Any) -> tuple[Any, Any]:
         if not isinstance(entry, Mapping):
             return (None, None)
@@ -257,14 +319,20 @@ def _merge_intensity(old: list[Any], new: list[Any], dotted: str, owned: frozens
         return (entry.get("year"), tuple(ref) if isinstance(ref, list) else ref)
 
     def same_figure(entry: Any) -> bool:
-        return any(isinstance(e, Mapping) and e.get("year") == entry.get("year") and e.get("g_per_kwh") == entry.get("g_per_kwh")
-                   for e in old)
+        return any(
+            isinstance(e, Mapping)
+            and e.get("year") == entry.get("year")
+            and e.get("g_per_kwh") == entry.get("g_per_kwh")
+            for e in old
+        )
 
     where = {entry_key(e): i for i, e in enumerate(old)}
     for entry in new:
         index = where.get(entry_key(entry))
         if index is None and isinstance(entry, Mapping) and same_figure(entry):
-            result.duplicated.update(_refs(entry.get("source")))  # the same figure under another source: not a new entry
+            result.duplicated.update(
+                _refs(entry.get("source"))
+            )  # the same figure under another source: not a new entry
             continue
         if index is None:
             position = sum(1 for e in old if isinstance(e, Mapping) and (e.get("year") or 0) <= entry.get("year", 0))

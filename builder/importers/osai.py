@@ -9,7 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from builder.importers import Context, Planned, sources, upstream
-from builder.importers.common import Record, downloadable_weights, key, licence, openness_table, slugify, status, text, urls
+from builder.importers.common import (
+    Record,
+    downloadable_weights,
+    key,
+    licence,
+    openness_table,
+    slugify,
+    status,
+    text,
+    urls,
+)
 
 OWNED = frozenset({"osai-index"})
 RELEASE = {"open": "released", "partial": "partial", "closed": "undisclosed"}
@@ -17,12 +27,21 @@ RELEASE = {"open": "released", "partial": "partial", "closed": "undisclosed"}
 # reads the licence's class in registry/openness.yaml and the index's notes (a consent form makes them gated).
 WEIGHTS = {"open": "open", "partial": "restricted", "closed": "unreleased"}
 # Words in the index's notes saying the weights can be downloaded after a sign-up, request or licence acceptance.
-GATED = re.compile(r"gated|consent|request|sign(?:ing|ed)? |sign[- ]?up|log ?in\b|registration|register|contact information|"
-                   r"personal information|agree(?:ing|ment)", re.IGNORECASE)
+GATED = re.compile(
+    r"gated|consent|request|sign(?:ing|ed)? |sign[- ]?up|log ?in\b|registration|register|contact information|"
+    r"personal information|agree(?:ing|ment)",
+    re.IGNORECASE,
+)
 # index dimension -> (registry openness field, how the index's class maps onto it)
-DIMENSIONS = {"weights_endmodel": ("weights", WEIGHTS), "datasources_basemodel": ("training_data", RELEASE),
-              "trainingcode": ("training_code", RELEASE), "modelcard": ("model_card", RELEASE), "datasheet": ("datasheet", RELEASE),
-              "preprint": ("technical_report", RELEASE), "paper": ("paper", RELEASE)}
+DIMENSIONS = {
+    "weights_endmodel": ("weights", WEIGHTS),
+    "datasources_basemodel": ("training_data", RELEASE),
+    "trainingcode": ("training_code", RELEASE),
+    "modelcard": ("model_card", RELEASE),
+    "datasheet": ("datasheet", RELEASE),
+    "preprint": ("technical_report", RELEASE),
+    "paper": ("paper", RELEASE),
+}
 
 
 # What the index writes for a model name it does not know (Lumo: `endmodelname: Undisclosed`).
@@ -42,7 +61,9 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
         if path.name.startswith("_"):
             continue
         try:
-            entry = upstream.yaml_data(path)  # the registry's strict loader: no aliases (a YAML bomb), tags or duplicate keys
+            entry = upstream.yaml_data(
+                path
+            )  # the registry's strict loader: no aliases (a YAML bomb), tags or duplicate keys
         except upstream.Unreadable as exc:
             ctx.report.add("skipped", path.name, str(exc))
             continue
@@ -54,8 +75,11 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
     for path, entry, name in entries:
         if claimed[key(name)] > 1:
             others = ", ".join(p.name for p, _, n in entries if key(n) == key(name) and p != path)
-            ctx.report.add("skipped", f"European Open Source AI Index {path.name}", f"rates {name}, which {others} rates too: "
-                           "the entries disagree on which model they describe")
+            ctx.report.add(
+                "skipped",
+                f"European Open Source AI Index {path.name}",
+                f"rates {name}, which {others} rates too: the entries disagree on which model they describe",
+            )
             continue
         yield from _entry(path, entry, name, ctx, earlier)
 
@@ -63,11 +87,17 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
 def _rated(path: Path, entry: dict[str, Any]) -> str:
     """The model an entry rates: `system.endmodelname`, the base model when it names no end model, else the family."""
     system = entry["system"]
-    return _named(system.get("endmodelname")) or _named(system.get("basemodelname")) or text(system["name"], 500) or path.stem
+    return (
+        _named(system.get("endmodelname"))
+        or _named(system.get("basemodelname"))
+        or text(system["name"], 500)
+        or path.stem
+    )
 
 
 def _earlier(ctx: Context) -> dict[str, str]:
-    """Index file name -> id of the registry model an earlier run imported that entry into (its `osai-index` locator)."""
+    """Index file name -> id of the registry model an earlier run imported that entry into (its `osai-index`
+    locator)."""
     found: dict[str, str] = {}
     for model_id, existing in ctx.existing["model"].items():
         openness = existing.data.get("openness")
@@ -94,17 +124,26 @@ def _weights(rating: str, item: dict[str, Any], written: Any, ctx: Context) -> t
     notes = str(item.get("notes") or "")
     spdx, _ = licence(written)
     cls, downloadable = downloadable_weights(spdx, openness_table(ctx.root))
-    under = f"{spdx} ({cls})" if cls else f"the licence '{text(written, 120)}', which registry/openness.yaml does not classify"
+    under = (
+        f"{spdx} ({cls})"
+        if cls
+        else f"the licence '{text(written, 120)}', which registry/openness.yaml does not classify"
+    )
     if rating in ("partial", "closed") and GATED.search(notes):
-        return "gated", "; the notes say the weights are reached through a sign-up, request or licence acceptance, so gated"
+        return (
+            "gated",
+            "; the notes say the weights are reached through a sign-up, request or licence acceptance, so gated",
+        )
     if rating == "closed":
         return "unreleased", ""
     if downloadable is not None and (rating == "open" or downloadable == "restricted"):
         return downloadable, f"; downloadable under {under}, so {downloadable}" if downloadable != rating else ""
     if rating == "open" and not spdx and not text(written):
         return "open", ""
-    return "unknown", (f"; the index's '{rating}' does not say whether use is restricted, and the weights are under "
-                       f"{under}, so their status is left unknown")
+    return "unknown", (
+        f"; the index's '{rating}' does not say whether use is restricted, and the weights are under "
+        f"{under}, so their status is left unknown"
+    )
 
 
 def _entry(path: Path, entry: dict[str, Any], name: str, ctx: Context, earlier: dict[str, str]) -> Iterator[Planned]:
@@ -119,8 +158,12 @@ def _entry(path: Path, entry: dict[str, Any], name: str, ctx: Context, earlier: 
     model_id = ctx.find("model", slugify(name), name) or slugify(name)
     before = earlier.get(path.name)
     if before is not None and before != model_id:
-        ctx.report.add("flagged", label, f"an earlier import put this entry on models/{before}.yaml; it rates {name} "
-                       f"(models/{model_id}.yaml): move or remove the earlier openness by hand")
+        ctx.report.add(
+            "flagged",
+            label,
+            f"an earlier import put this entry on models/{before}.yaml; it rates {name} "
+            f"(models/{model_id}.yaml): move or remove the earlier openness by hand",
+        )
     index_source = sources.osai_index(f"entry {path.name}")
     openness: Record = {}
     evidence: list[Record] = []
@@ -136,16 +179,28 @@ def _entry(path: Path, entry: dict[str, Any], name: str, ctx: Context, earlier: 
         links = urls(" ".join(item["link"]) if isinstance(item.get("link"), list) else str(item.get("link") or ""))
         cite: str | list[str] = "osai-index"
         if links:
-            evidence.append({"id": f"osai-{dimension.replace('_', '-')}", "title": f"{name}: evidence for the index's '{dimension}' rating",
-                             "url": links[0]})
+            evidence.append(
+                {
+                    "id": f"osai-{dimension.replace('_', '-')}",
+                    "title": f"{name}: evidence for the index's '{dimension}' rating",
+                    "url": links[0],
+                }
+            )
             cite = ["osai-index", evidence[-1]["id"]]
         said = f"index rates {dimension} {rating}: {text(item.get('notes'), 1500) or 'no notes'}"
-        value, why = (_weights(rating, item, system.get("endmodellicense"), ctx) if field_name == "weights"
-                      else (mapping[rating], ""))
+        value, why = (
+            _weights(rating, item, system.get("endmodellicense"), ctx)
+            if field_name == "weights"
+            else (mapping[rating], "")
+        )
         openness[field_name] = status(value, cite, f"{said}{why}")
     spdx, problem = licence(system.get("endmodellicense"))
     if spdx:
-        openness["weights_license"] = {"value": spdx, "source": "osai-index", "note": f"index: {text(system['endmodellicense'], 300)}"}
+        openness["weights_license"] = {
+            "value": spdx,
+            "source": "osai-index",
+            "note": f"index: {text(system['endmodellicense'], 300)}",
+        }
     elif problem:
         ctx.report.add("flagged", label, problem)
     if not openness:

@@ -10,9 +10,12 @@ from typing import Any
 from builder.importers import Context, Planned, sources, upstream
 from builder.importers.common import Record, country, figure, number, read_csv_or_skip, slugify, text
 
-# Namespaced ids (sources.IMPORTED): hand-written grids cite their own `owid`, `green-algorithms`, ... entries, which a re-import keeps.
-OWNED = frozenset(sources.IMPORTED + name for name in ("owid-carbon-intensity", "google-cloud-region-carbon", "ml-co2-impact-data",
-                                                         "green-algorithms"))
+# Namespaced ids (sources.IMPORTED): hand-written grids cite their own `owid`, `green-algorithms`, ... entries, which a
+# re-import keeps.
+OWNED = frozenset(
+    sources.IMPORTED + name
+    for name in ("owid-carbon-intensity", "google-cloud-region-carbon", "ml-co2-impact-data", "green-algorithms")
+)
 GA_KIND = {"country": "country", "region": "zone", "world": "world"}
 # CodeCarbon's impact.csv carries no year; its figures equal Google's 2023 yearly region data (asia-east1: 451 g/kWh).
 GCP_YEAR = 2023
@@ -22,7 +25,8 @@ PROVIDERS = {"gcp": "Google Cloud", "aws": "Amazon Web Services", "azure": "Micr
 
 
 def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
-    """Grids from each file, recognised by its shape: the energy-mix JSON, Google's region table or the ML CO2 Impact table."""
+    """Grids from each file, recognised by its shape: the energy-mix JSON, Google's region table or the ML CO2 Impact
+    table."""
     for path in files:
         if path.suffix.lower() == ".json":
             yield from _countries(path, ctx)
@@ -36,8 +40,12 @@ def records(files: Sequence[Path], ctx: Context) -> Iterator[Planned]:
         elif set(header) >= {"location", "carbonIntensity", "Type"}:
             yield from _green_algorithms(path, rows, ctx)
         else:
-            ctx.report.add("skipped", str(path), "not the energy-mix JSON, a cloud-region table (provider, region, impact) "
-                           "or Green Algorithms' CI_aggregated.csv")
+            ctx.report.add(
+                "skipped",
+                str(path),
+                "not the energy-mix JSON, a cloud-region table (provider, region, impact) "
+                "or Green Algorithms' CI_aggregated.csv",
+            )
 
 
 def _countries(path: Path, ctx: Context) -> Iterator[Planned]:
@@ -64,9 +72,14 @@ def _countries(path: Path, ctx: Context) -> Iterator[Planned]:
         grid_id = alpha2.lower()
         name = text(entry.get("country_name"), 200) or alpha2
         source = sources.owid(f"CodeCarbon global_energy_mix.json (codecarbon/data/private_infra), key {alpha3}")
-        grid: Record = {"id": grid_id, "name": name, "kind": "country", "country": alpha2,
-                        "intensity": [{"year": year, "g_per_kwh": intensity, "basis": "location", "source": source["id"]}],
-                        "sources": [source]}
+        grid: Record = {
+            "id": grid_id,
+            "name": name,
+            "kind": "country",
+            "country": alpha2,
+            "intensity": [{"year": year, "g_per_kwh": intensity, "basis": "location", "source": source["id"]}],
+            "sources": [source],
+        }
         yield ctx.plan(Planned("grid", grid_id, grid, label))
 
 
@@ -95,20 +108,33 @@ def _regions(path: Path, header: list[str], rows: list[tuple[int, dict[str, str]
         if not provider or not region or intensity is None or intensity > 2000:
             ctx.report.add("skipped", label, "no provider, region or usable impact (gCO2e/kWh)")
             continue
-        source = (sources.gcp if google else sources.mlco2)(f"{'CodeCarbon codecarbon/data/cloud/impact.csv' if google else 'data/impact.csv'}, "
-                                                          f"row {provider} {region}")
+        source = (sources.gcp if google else sources.mlco2)(
+            f"{'CodeCarbon codecarbon/data/cloud/impact.csv' if google else 'data/impact.csv'}, row {provider} {region}"
+        )
         entry: Record = {"year": GCP_YEAR, "g_per_kwh": intensity, "basis": "location", "source": source["id"]}
         note = GCP_YEAR_NOTE if google else None
         if not google:
             entry["year"], note = _year(row.get("source", ""), row.get("comment", ""))
-            detail = "; ".join(filter(None, [note, text(row.get("source"), 300) and f"source: {text(row.get('source'), 300)}",
-                                             text(row.get("comment"), 300)]))
+            detail = "; ".join(
+                filter(
+                    None,
+                    [
+                        note,
+                        text(row.get("source"), 300) and f"source: {text(row.get('source'), 300)}",
+                        text(row.get("comment"), 300),
+                    ],
+                )
+            )
             note = detail or None
         if note:
             entry["note"] = note
         place = ", ".join(filter(None, [row.get("city", "").strip(), row.get("state", "").strip()]))
         provider_name = PROVIDERS.get(provider) or text(row.get("providerName"), 200) or provider
-        grid: Record = {"id": grid_id, "name": f"{provider_name} {region}" + (f" ({place})" if place else ""), "kind": "cloud-region"}
+        grid: Record = {
+            "id": grid_id,
+            "name": f"{provider_name} {region}" + (f" ({place})" if place else ""),
+            "kind": "cloud-region",
+        }
         land = country(row.get("countryIsoCode") if google else row.get("country"))
         if land:
             grid["country"] = land
@@ -116,7 +142,9 @@ def _regions(path: Path, header: list[str], rows: list[tuple[int, dict[str, str]
         grid["intensity"] = [entry]
         pue = number(row.get("PUE"))
         if pue is not None and 1 <= pue <= 5:
-            grid["pue"] = figure(pue, source["id"], text(f"{row.get('comment', '')} PUE; source: {row.get('PUE source', '')}", 300))
+            grid["pue"] = figure(
+                pue, source["id"], text(f"{row.get('comment', '')} PUE; source: {row.get('PUE source', '')}", 300)
+            )
         grid["sources"] = [source]
         yield ctx.plan(Planned("grid", grid_id, grid, label))
 
@@ -135,13 +163,29 @@ def _green_algorithms(path: Path, rows: list[tuple[int, dict[str, str]]], ctx: C
             continue
         year, unstated = _year(row.get("comments", ""), row.get("source", ""))
         source = sources.green_algorithms(f"data/latest/CI_aggregated.csv, location {location}")
-        note = "; ".join(filter(None, [unstated and "year not stated by the source", text(f"upstream source: {row.get('source', '')}", 400),
-                                       text(row.get("comments"), 300)]))
+        note = "; ".join(
+            filter(
+                None,
+                [
+                    unstated and "year not stated by the source",
+                    text(f"upstream source: {row.get('source', '')}", 400),
+                    text(row.get("comments"), 300),
+                ],
+            )
+        )
         entry: Record = {"year": year, "g_per_kwh": intensity, "basis": "location", "source": source["id"]}
         if note:
             entry["note"] = note
         region = row.get("regionName", "").strip()
-        name = "World" if kind == "world" else (f"{region}, {row.get('countryName', '').strip()}" if kind == "zone" else row.get("countryName", "").strip())
+        name = (
+            "World"
+            if kind == "world"
+            else (
+                f"{region}, {row.get('countryName', '').strip()}"
+                if kind == "zone"
+                else row.get("countryName", "").strip()
+            )
+        )
         grid: Record = {"id": slugify(location), "name": name or location, "kind": kind}
         if land:
             grid["country"] = land

@@ -52,7 +52,9 @@ class Report:
         for e in self.entries:
             if e.action == "unchanged" and not verbose:
                 continue
-            lines.append(printable(f"{e.action:9} {e.what}" + (f": {e.reason}" if e.reason else "")))  # upstream text: no raw controls
+            lines.append(
+                printable(f"{e.action:9} {e.what}" + (f": {e.reason}" if e.reason else ""))
+            )  # upstream text: no raw controls
         lines.append(self.summary())
         return "\n".join(lines) + "\n"
 

@@ -1,4 +1,5 @@
-"""Reading upstream files that may be broken or hostile: every failure is an Unreadable with a message, never a traceback."""
+"""Reading upstream files that may be broken or hostile: every failure is an Unreadable with a message, never a
+traceback."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ UPSTREAM_ITEMS = 100_000  # items in one upstream YAML list (the registry's own 
 
 
 class Unreadable(Exception):
-    """An upstream file that cannot be read as what its importer expects; the message says why, with a position if known."""
+    """An upstream file that cannot be read as what its importer expects; the message says why, with a position if
+    known."""
 
 
 def text_of(path: Path, limit: int = MAX_FILE_BYTES) -> str:
@@ -77,7 +79,8 @@ def json_data(path: Path) -> Any:
 
 
 def _check_depth(content: str) -> None:
-    """Refuse JSON nested deeper than MAX_JSON_DEPTH before parsing it (brackets inside strings counted too: an upper bound)."""
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH before parsing it (brackets inside strings counted too: an upper
+    bound)."""
     depth = deepest = 0
     for char in content:
         if char in "[{":
@@ -98,4 +101,6 @@ def yaml_data(path: Path, content: str | None = None) -> Any:
     try:
         return parse(text.replace("\r\n", "\n"), max_items=UPSTREAM_ITEMS)
     except YamlProblem as exc:
-        raise Unreadable(f"not readable YAML at line {exc.line}, column {exc.column}: {printable(exc.message)}") from None
+        raise Unreadable(
+            f"not readable YAML at line {exc.line}, column {exc.column}: {printable(exc.message)}"
+        ) from None

@@ -1,4 +1,5 @@
-"""Writing registry YAML that reads well: schema key order, compact figures, folded long notes, and round-trip updates that keep comments."""
+"""Writing registry YAML that reads well: schema key order, compact figures, folded long notes, and round-trip
+updates that keep comments."""
 
 from __future__ import annotations
 
@@ -32,7 +33,9 @@ class _Representer(RoundTripRepresenter):
 
 
 _Representer.add_representer(float, _Representer.represent_float)
-_Representer.add_representer(ScalarFloat, _Representer.represent_float)  # ruamel's own float output can lose the last digit
+_Representer.add_representer(
+    ScalarFloat, _Representer.represent_float
+)  # ruamel's own float output can lose the last digit
 
 
 class _Resolver(VersionedResolver):

@@ -16,13 +16,24 @@ ID = re.compile(r"^[a-z0-9][a-z0-9.-]*\Z")  # \Z: `$` would also match before a 
 DATE_KEYS = frozenset({"released", "published", "accessed", "started", "ended", "as_of", "when"})
 SCHEMES_OK = ("https://",)
 SCHEMES_WARN = ("http://",)
-NET = re.compile(r"\bnet (?:tCO2e|tCO2|t CO2e|tonnes|emissions)\b|after (?:\S+ )?(?:24/7 )?carbon-free energy|after renewable", re.IGNORECASE)
+NET = re.compile(
+    r"\bnet (?:tCO2e|tCO2|t CO2e|tonnes|emissions)\b|after (?:\S+ )?(?:24/7 )?carbon-free energy|after renewable",
+    re.IGNORECASE,
+)
 
 
 def problem(path: str, code: str, pointer: Pointer, message: str, severity: str = ERROR) -> Problem:
     """A problem at `pointer`; one about the whole file is placed at 1:1."""
     line_column = (0, 0) if pointer else (1, 1)
-    return Problem(path, *line_column, code=code, message=message, severity=severity, pointer=pointer, field_path=dotted(pointer) or "(file)")
+    return Problem(
+        path,
+        *line_column,
+        code=code,
+        message=message,
+        severity=severity,
+        pointer=pointer,
+        field_path=dotted(pointer) or "(file)",
+    )
 
 
 def suggest(name: str, known: Mapping[str, Any] | set[str]) -> str:
@@ -34,11 +45,25 @@ def check_file_identity(path: str, stem: str, data: Any, folder: str) -> list[Pr
     """The file name is a usable id and the record's id equals it."""
     found = []
     if not ID.match(stem):
-        found.append(problem(path, "file-name", (), f"the file name '{stem}' is not a valid id: "
-                             "use lowercase letters, digits, dots and hyphens, starting with a letter or digit"))
+        found.append(
+            problem(
+                path,
+                "file-name",
+                (),
+                f"the file name '{stem}' is not a valid id: "
+                "use lowercase letters, digits, dots and hyphens, starting with a letter or digit",
+            )
+        )
     if isinstance(data, Mapping) and isinstance(data.get("id"), str) and data["id"] != stem:
-        found.append(problem(path, "id-mismatch", ("id",),
-                             f"the id '{data['id']}' differs from the file name: rename the file to {data['id']}.yaml or set id: {stem}"))
+        found.append(
+            problem(
+                path,
+                "id-mismatch",
+                ("id",),
+                f"the id '{data['id']}' differs from the file name: rename the file to {data['id']}.yaml or set id: "
+                f"{stem}",
+            )
+        )
     return found
 
 
@@ -49,8 +74,8 @@ def check_within_file(path: str, data: Any) -> list[Problem]:
     references: list[tuple[Pointer, str]] = []
 
     def visit(node: dict[str, Any] | list[Any], pointer: Pointer, node_key: str | int | None) -> None:
-        """Every value below `node` (which sits under `node_key`), in document order; a value's pointer is made only when a check
-        needs it (most are plain figures and text: 730,000 values in 5,000 model files)."""
+        """Every value below `node` (which sits under `node_key`), in document order; a value's pointer is made only
+        when a check needs it (most are plain figures and text: 730,000 values in 5,000 model files)."""
         for key, value in node.items() if isinstance(node, dict) else enumerate(node):
             if key == "sources" and isinstance(value, list):
                 for index, item in enumerate(value):
@@ -58,8 +83,14 @@ def check_within_file(path: str, data: Any) -> list[Problem]:
                         references.append(((*pointer, key, index), item))
                     elif isinstance(item, dict) and isinstance(item.get("id"), str):
                         if item["id"] in defined:
-                            found.append(problem(path, "source-duplicate", (*pointer, key, index, "id"),
-                                                 f"the source id '{item['id']}' is used twice in this file"))
+                            found.append(
+                                problem(
+                                    path,
+                                    "source-duplicate",
+                                    (*pointer, key, index, "id"),
+                                    f"the source id '{item['id']}' is used twice in this file",
+                                )
+                            )
                         defined.setdefault(item["id"], (*pointer, key, index))
             elif key == "source" and isinstance(value, (str, list)):
                 for index, ref in enumerate([value] if isinstance(value, str) else value):
@@ -76,15 +107,32 @@ def check_within_file(path: str, data: Any) -> list[Problem]:
                     found.extend(_check_range(path, child, value))
                     if value.get("estimated") is True and value.get("provenance") == "reported":
                         found.append(_provenance_contradiction(path, child))
-                    elif "confidence" in value and "value" in value and not value.get("estimated") and \
-                            value.get("provenance", "reported") == "reported":
-                        found.append(problem(path, "confidence-on-reported", (*child, "confidence"),
-                                             "a confidence rates an estimate, but this figure is the developer's count: add provenance: "
-                                             "third-party-estimate (or reported-estimate), or drop confidence"))
+                    elif (
+                        "confidence" in value
+                        and "value" in value
+                        and not value.get("estimated")
+                        and value.get("provenance", "reported") == "reported"
+                    ):
+                        found.append(
+                            problem(
+                                path,
+                                "confidence-on-reported",
+                                (*child, "confidence"),
+                                "a confidence rates an estimate, but this figure is the developer's count: add "
+                                "provenance: "
+                                "third-party-estimate (or reported-estimate), or drop confidence",
+                            )
+                        )
                     if key == "emissions_tco2e" and isinstance(value.get("note"), str) and NET.search(value["note"]):
-                        found.append(problem(path, "net-as-location-based", (*child, "note"),
-                                             "the note calls this a net figure (after carbon-free energy purchases): move it to "
-                                             "emissions_market_tco2e; emissions_tco2e is location-based (the grid's emissions)"))
+                        found.append(
+                            problem(
+                                path,
+                                "net-as-location-based",
+                                (*child, "note"),
+                                "the note calls this a net figure (after carbon-free energy purchases): move it to "
+                                "emissions_market_tco2e; emissions_tco2e is location-based (the grid's emissions)",
+                            )
+                        )
                 visit(value, child, key)
 
     if isinstance(data, (dict, list)):
@@ -93,9 +141,13 @@ def check_within_file(path: str, data: Any) -> list[Problem]:
         found.extend(_check_range(path, (), data))
     missing = [(pointer, ref) for pointer, ref in references if ref not in defined]
     listed = f"; defined: {limits.listing(defined)}" if missing and defined else "; this file defines no sources"
-    for index, (pointer, ref) in enumerate(missing):  # a suggestion compares with every id: only for the problems that are listed
+    for index, (pointer, ref) in enumerate(
+        missing
+    ):  # a suggestion compares with every id: only for the problems that are listed
         where = (index < limits.SUGGESTIONS and defined and suggest(ref, set(defined))) or listed
-        found.append(problem(path, "source-missing", pointer, f"the source '{ref}' is not in this file's sources{where}"))
+        found.append(
+            problem(path, "source-missing", pointer, f"the source '{ref}' is not in this file's sources{where}")
+        )
     return found
 
 
@@ -104,9 +156,15 @@ def _check_url(path: str, pointer: Pointer, url: str) -> list[Problem]:
     if lower.startswith(SCHEMES_OK):
         return []
     if lower.startswith(SCHEMES_WARN):
-        return [problem(path, "url-http", pointer, f"{url} uses http://: use https:// where the site offers it", WARNING)]
+        return [
+            problem(path, "url-http", pointer, f"{url} uses http://: use https:// where the site offers it", WARNING)
+        ]
     scheme = lower.split(":", 1)[0]
-    return [problem(path, "url-scheme", pointer, f"'{scheme}:' links are not allowed: a source URL must start with https://")]
+    return [
+        problem(
+            path, "url-scheme", pointer, f"'{scheme}:' links are not allowed: a source URL must start with https://"
+        )
+    ]
 
 
 def _check_date(path: str, pointer: Pointer, text: str) -> list[Problem]:
@@ -120,10 +178,15 @@ def _check_date(path: str, pointer: Pointer, text: str) -> list[Problem]:
 
 
 def _provenance_contradiction(path: str, pointer: Pointer) -> Problem:
-    """`estimated: true` says the figure is an estimate; `provenance: reported` says it is the developer's count: both cannot hold."""
-    return problem(path, "provenance-contradiction", (*pointer, "provenance"),
-                   "estimated: true contradicts provenance: reported: write provenance: reported-estimate for the developer's own "
-                   "estimate or third-party-estimate for someone else's (with confidence), or drop estimated for a count")
+    """`estimated: true` says the figure is an estimate; `provenance: reported` says it is the developer's count:
+    both cannot hold."""
+    return problem(
+        path,
+        "provenance-contradiction",
+        (*pointer, "provenance"),
+        "estimated: true contradicts provenance: reported: write provenance: reported-estimate for the developer's own "
+        "estimate or third-party-estimate for someone else's (with confidence), or drop estimated for a count",
+    )
 
 
 def _number(value: Any) -> float | None:
@@ -139,20 +202,29 @@ def _check_range(path: str, pointer: Pointer, node: Mapping[str, Any]) -> list[P
     if low is not None and high is not None and low > high:
         return [problem(path, "range", (*pointer, "low"), f"low ({low:g}) is greater than high ({high:g})")]
     if value is not None and low is not None and value < low:
-        return [problem(path, "range", (*pointer, field_name), f"{field_name} ({value:g}) is below its low bound ({low:g})")]
+        return [
+            problem(path, "range", (*pointer, field_name), f"{field_name} ({value:g}) is below its low bound ({low:g})")
+        ]
     if value is not None and high is not None and value > high:
-        return [problem(path, "range", (*pointer, field_name), f"{field_name} ({value:g}) is above its high bound ({high:g})")]
+        return [
+            problem(
+                path, "range", (*pointer, field_name), f"{field_name} ({value:g}) is above its high bound ({high:g})"
+            )
+        ]
     return []
 
 
-def check_reference(path: str, pointer: Pointer, ref: str, known: Mapping[str, Any], what: str, folder: str) -> list[Problem]:
+def check_reference(
+    path: str, pointer: Pointer, ref: str, known: Mapping[str, Any], what: str, folder: str
+) -> list[Problem]:
     if ref in known:
         return []
     return [problem(path, f"ref-{what}", pointer, f"no {what} '{ref}' in registry/{folder}/{suggest(ref, known)}")]
 
 
 def check_grid_basis(path: str, data: Mapping[str, Any]) -> list[Problem]:
-    """A grid record keeps one emissions basis: direct and life-cycle figures differ by far more than a year's change."""
+    """A grid record keeps one emissions basis: direct and life-cycle figures differ by far more than a year's
+    change."""
     entries = data.get("intensity")
     if not isinstance(entries, list):
         return []
@@ -164,22 +236,36 @@ def check_grid_basis(path: str, data: Mapping[str, Any]) -> list[Problem]:
     if len(seen) < 2:
         return []
     first, second = sorted(seen, key=seen.__getitem__)[:2]
-    return [problem(path, "grid-basis", ("intensity", seen[second], "emissions"),
-                    f"this record mixes emissions bases ({first} and {second}): keep one basis per record and put the other "
-                    "figures in a record of their own")]
+    return [
+        problem(
+            path,
+            "grid-basis",
+            ("intensity", seen[second], "emissions"),
+            f"this record mixes emissions bases ({first} and {second}): keep one basis per record and put the other "
+            "figures in a record of their own",
+        )
+    ]
 
 
 def check_accelerator_hours(path: str, training: Mapping[str, Any], tolerance: float) -> list[Problem]:
     """accelerator_hours should equal accelerator_count x duration_hours when all three are given."""
-    hours, count, duration = (_plain(training.get(k)) for k in ("accelerator_hours", "accelerator_count", "duration_hours"))
+    hours, count, duration = (
+        _plain(training.get(k)) for k in ("accelerator_hours", "accelerator_count", "duration_hours")
+    )
     if hours is None or count is None or duration is None:
         return []
     product = count * duration
     if abs(product - hours) <= max(tolerance, 1e-9) * max(hours, product):
         return []
-    return [problem(path, "accelerator-hours", ("training", "accelerator_hours"),
-                    f"accelerator_hours ({hours:g}) differs from accelerator_count x duration_hours "
-                    f"({count:g} x {duration:g} = {product:g}) by more than {tolerance:.0%}")]
+    return [
+        problem(
+            path,
+            "accelerator-hours",
+            ("training", "accelerator_hours"),
+            f"accelerator_hours ({hours:g}) differs from accelerator_count x duration_hours "
+            f"({count:g} x {duration:g} = {product:g}) by more than {tolerance:.0%}",
+        )
+    ]
 
 
 def _plain(raw: Any) -> float | None:
@@ -195,9 +281,18 @@ def check_precedence(table: Mapping[str, Any], path: str) -> list[Problem]:
     for i, tier_id in enumerate(ids):
         if tier_id in ids[:i]:
             found.append(problem(path, "precedence-tier", ("tiers", i, "id"), f"the tier id '{tier_id}' is used twice"))
-    pointers: list[tuple[Pointer, Any]] = [(("rules", i, "tier"), r.get("tier")) for i, r in enumerate(table.get("rules") or ())]
+    pointers: list[tuple[Pointer, Any]] = [
+        (("rules", i, "tier"), r.get("tier")) for i, r in enumerate(table.get("rules") or ())
+    ]
     pointers.append((("default_tier",), table.get("default_tier")))
     for pointer, tier_id in pointers:
         if tier_id not in ids:
-            found.append(problem(path, "precedence-tier", pointer, f"no tier '{tier_id}' in tiers; defined: {', '.join(map(str, ids))}"))
+            found.append(
+                problem(
+                    path,
+                    "precedence-tier",
+                    pointer,
+                    f"no tier '{tier_id}' in tiers; defined: {', '.join(map(str, ids))}",
+                )
+            )
     return found

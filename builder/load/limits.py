@@ -1,4 +1,5 @@
-"""Bounds on what validation reports, so that a hostile or broken file costs time and output in proportion to its size."""
+"""Bounds on what validation reports, so that a hostile or broken file costs time and output in proportion to its
+size."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from collections.abc import Iterable, Sequence
 
 from builder.problems import ERROR, WARNING, Problem
 
-PROBLEMS_PER_FILE = 50  # beyond these, one line says how many more: a contributor fixes the first ones and validates again
+PROBLEMS_PER_FILE = (
+    50  # beyond these, one line says how many more: a contributor fixes the first ones and validates again
+)
 IDS_LISTED = 10  # ids a message lists (such as the sources a file defines)
 SCHEMA_ERRORS = 2 * PROBLEMS_PER_FILE  # schema problems looked for in one file (jsonschema is slow at each)
 SUGGESTIONS = 10  # "did you mean" look-ups per file: each compares a name with every known one
@@ -19,8 +22,16 @@ def capped(problems: Sequence[Problem]) -> list[Problem]:
     ordered = sorted(problems, key=lambda p: not p.is_error)  # stable: errors in the order found, then warnings
     kept, rest = ordered[:PROBLEMS_PER_FILE], ordered[PROBLEMS_PER_FILE:]
     errors = sum(p.is_error for p in rest)
-    more = Problem(kept[0].path, 1, 1, "too-many-problems", f"at least {len(rest):,} more problems in this file ({errors:,} errors) "
-                   f"are not listed: fix the {PROBLEMS_PER_FILE} listed and validate again", ERROR if errors else WARNING, field_path="(file)")
+    more = Problem(
+        kept[0].path,
+        1,
+        1,
+        "too-many-problems",
+        f"at least {len(rest):,} more problems in this file ({errors:,} errors) "
+        f"are not listed: fix the {PROBLEMS_PER_FILE} listed and validate again",
+        ERROR if errors else WARNING,
+        field_path="(file)",
+    )
     return [*kept, more]
 
 

@@ -20,13 +20,34 @@ from builder.records.types import RELATIONS, sources
 
 ASSUMPTIONS_FILE = "assumptions.yaml"
 REQUIRED_ASSUMPTIONS = (
-    "accelerator_hours_tolerance", "cross_check_factor", "utilization", "power_share_of_tdp", "power_share_of_tdp_gpu",
-    "power_share_of_tdp_tpu", "grid_share_in_organization_country", "grid_within_country_factor",
-    "pue_hyperscale", "pue_onprem",
-    "pue_default", "world_grid_intensity_g_per_kwh", "hardware_current_years", "running_memory_overhead_factor",
-    "laptop_memory_gb", "consumer_gpu_memory_gb", "datacenter_gpu_memory_gb", "inference_batch_size", "inference_weight_bits",
-    "ecologits_energy_alpha", "ecologits_energy_beta", "ecologits_energy_gamma", "ecologits_latency_alpha", "ecologits_latency_beta",
-    "ecologits_latency_gamma", "inference_server_power_w", "inference_gpus_per_server", "inference_gpu_memory_gb",
+    "accelerator_hours_tolerance",
+    "cross_check_factor",
+    "utilization",
+    "power_share_of_tdp",
+    "power_share_of_tdp_gpu",
+    "power_share_of_tdp_tpu",
+    "grid_share_in_organization_country",
+    "grid_within_country_factor",
+    "pue_hyperscale",
+    "pue_onprem",
+    "pue_default",
+    "world_grid_intensity_g_per_kwh",
+    "hardware_current_years",
+    "running_memory_overhead_factor",
+    "laptop_memory_gb",
+    "consumer_gpu_memory_gb",
+    "datacenter_gpu_memory_gb",
+    "inference_batch_size",
+    "inference_weight_bits",
+    "ecologits_energy_alpha",
+    "ecologits_energy_beta",
+    "ecologits_energy_gamma",
+    "ecologits_latency_alpha",
+    "ecologits_latency_beta",
+    "ecologits_latency_gamma",
+    "inference_server_power_w",
+    "inference_gpus_per_server",
+    "inference_gpu_memory_gb",
 )
 OPENNESS_FILE = "openness.yaml"
 PRECEDENCE_FILE = "precedence.yaml"  # optional: without it, `audit` puts every source in one tier
@@ -40,7 +61,9 @@ class Loaded:
     registry: Registry | None
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
-    stamps: Stamps = field(default_factory=dict)  # each file's modification time and size when it was read: what tells an edit
+    stamps: Stamps = field(
+        default_factory=dict
+    )  # each file's modification time and size when it was read: what tells an edit
 
     @property
     def errors(self) -> list[Problem]:
@@ -74,8 +97,8 @@ def display_path(path: Path) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _shown_folder(cwd: str, folder: str) -> str | None:
-    """A folder as display_path shows the files in it ("" for `cwd` itself, None outside it): found once per folder, not per
-    file (os.path.relpath is slow)."""
+    """A folder as display_path shows the files in it ("" for `cwd` itself, None outside it): found once per folder,
+    not per file (os.path.relpath is slow)."""
     try:
         shown = os.path.relpath(folder, cwd)
     except ValueError:
@@ -93,7 +116,11 @@ def discover(root: Path) -> list[tuple[str, Path]]:
         if directory.is_symlink():  # reported as a link when read: its files are not the repository's
             found.append((kind, directory))
         elif directory.is_dir():
-            found += [(kind, p) for p in sorted(directory.iterdir()) if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")]
+            found += [
+                (kind, p)
+                for p in sorted(directory.iterdir())
+                if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")
+            ]
     return found
 
 
@@ -106,7 +133,9 @@ class _Read:
     text: str
     problems: tuple[Problem, ...]
     valid: bool
-    record: Any = None  # the record built from the file, once a load got that far: the same object while the file is unchanged
+    record: Any = (
+        None  # the record built from the file, once a load got that far: the same object while the file is unchanged
+    )
 
 
 FileCache = MutableMapping[Path, _Read]
@@ -143,7 +172,11 @@ def load(root: Path, schemas: Schemas | None = None, cache: FileCache | None = N
 
 def _read_all(found: list[tuple[str, Path]], stamps: Stamps, schemas: Schemas, cache: FileCache) -> list[_File]:
     """Every file, from the cache where unchanged."""
-    kept = {path: cache[path] for _, path in found if path in cache and stamps[path] is not None and cache[path].stamp == stamps[path]}
+    kept = {
+        path: cache[path]
+        for _, path in found
+        if path in cache and stamps[path] is not None and cache[path].stamp == stamps[path]
+    }
     files = []
     for kind, path in found:
         if path in kept:
@@ -193,8 +226,14 @@ def _register(f: _File, same_kind: dict[str, _File]) -> None:
     key = f.path.stem.lower()
     other = same_kind.get(key)
     if other is not None:
-        f.problems.append(checks.problem(f.shown, "id-duplicate", ("id",),
-                                         f"the id '{f.path.stem}' is already used by {other.shown} (ids must differ in more than letter case)"))
+        f.problems.append(
+            checks.problem(
+                f.shown,
+                "id-duplicate",
+                ("id",),
+                f"the id '{f.path.stem}' is already used by {other.shown} (ids must differ in more than letter case)",
+            )
+        )
         f.valid = False
         return
     same_kind[key] = f
@@ -207,13 +246,25 @@ def _tolerance(f: _File) -> float:
     given = f.data["assumptions"]
     for key in REQUIRED_ASSUMPTIONS:
         if key not in given:
-            f.problems.append(checks.problem(f.shown, "assumption-missing", ("assumptions",),
-                                             f"the assumption '{key}' is missing: the builder uses it"))
+            f.problems.append(
+                checks.problem(
+                    f.shown,
+                    "assumption-missing",
+                    ("assumptions",),
+                    f"the assumption '{key}' is missing: the builder uses it",
+                )
+            )
     for section in ("operators", "organization_kinds"):
         for name, entry in (f.data.get(section) or {}).items():
             if entry["pue"] not in given:
-                f.problems.append(checks.problem(f.shown, "assumption-missing", (section, name, "pue"),
-                                                 f"the PUE assumption '{entry['pue']}' is not in assumptions: add it or name one that is"))
+                f.problems.append(
+                    checks.problem(
+                        f.shown,
+                        "assumption-missing",
+                        (section, name, "pue"),
+                        f"the PUE assumption '{entry['pue']}' is not in assumptions: add it or name one that is",
+                    )
+                )
     f.valid = not any(p.is_error for p in f.problems)
     entry = given.get("accelerator_hours_tolerance")
     return float(entry["value"]) if entry else 0.0
@@ -222,14 +273,23 @@ def _tolerance(f: _File) -> float:
 def _references(f: _File, by_kind: dict[str, dict[str, _File]], tolerance: float) -> list[Problem]:
     data, shown = f.data, f.shown
     found: list[Problem] = []
-    targets = {"organization": by_kind["organization"], "hardware": by_kind["hardware"], "grid": by_kind["grid"], "model": by_kind["model"]}
+    targets = {
+        "organization": by_kind["organization"],
+        "hardware": by_kind["hardware"],
+        "grid": by_kind["grid"],
+        "model": by_kind["model"],
+    }
     for pointer, what in _reference_fields(f.kind, data):
         ref = _get(data, pointer)
         if isinstance(ref, str) and ref not in targets[what]:
-            if len(found) < limits.SUGGESTIONS:  # a suggestion compares with every record of the kind: only for listed problems
+            if (
+                len(found) < limits.SUGGESTIONS
+            ):  # a suggestion compares with every record of the kind: only for listed problems
                 found += checks.check_reference(shown, pointer, ref, targets[what], what, FOLDERS[what])
             else:
-                found.append(checks.problem(shown, f"ref-{what}", pointer, f"no {what} '{ref}' in registry/{FOLDERS[what]}/"))
+                found.append(
+                    checks.problem(shown, f"ref-{what}", pointer, f"no {what} '{ref}' in registry/{FOLDERS[what]}/")
+                )
     training = data.get("training")
     if f.kind == "model" and isinstance(training, Mapping):
         found += checks.check_accelerator_hours(shown, training, tolerance)
@@ -251,8 +311,12 @@ def _openness_rules(files: list[_File], by_kind: dict[str, dict[str, _File]]) ->
 
 def _between_records(by_kind: dict[str, dict[str, _File]]) -> None:
     """The rules between records (relations, former ids, duplicates, link identity), each problem kept with its file."""
-    entries = {kind: {f.path.stem: relations.Entry(f.shown, f.data) for f in by_kind[kind].values() if isinstance(f.data, Mapping)}
-               for kind in ("model", "organization")}
+    entries = {
+        kind: {
+            f.path.stem: relations.Entry(f.shown, f.data) for f in by_kind[kind].values() if isinstance(f.data, Mapping)
+        }
+        for kind in ("model", "organization")
+    }
     files = {f.shown: f for kind in ("model", "organization") for f in by_kind[kind].values()}
     for p in relations.check(entries["model"], entries["organization"]):
         files[p.path].problems.append(p)
@@ -262,8 +326,11 @@ def _reference_fields(kind: str, data: Mapping[str, Any]) -> list[tuple[tuple[st
     """Where a record names another record, and the kind it names."""
     if kind == "model":
         orgs = data.get("organization")
-        fields: list[tuple[tuple[str | int, ...], str]] = [(("organization",), "organization")] if isinstance(orgs, str) else [
-            (("organization", i), "organization") for i in range(len(orgs) if isinstance(orgs, list) else 0)]
+        fields: list[tuple[tuple[str | int, ...], str]] = (
+            [(("organization",), "organization")]
+            if isinstance(orgs, str)
+            else [(("organization", i), "organization") for i in range(len(orgs) if isinstance(orgs, list) else 0)]
+        )
         fields += [((relation,), "model") for relation in RELATIONS]
         return [*fields, (("training", "accelerator"), "hardware"), (("training", "location", "grid"), "grid")]
     if kind == "claim":
@@ -284,7 +351,8 @@ def _get(data: Any, pointer: tuple[str | int, ...]) -> Any:
 
 
 def locate(problems: Iterable[Problem]) -> list[Problem]:
-    """Fill in line and column of problems found after loading (such as cross-check warnings), reading only their files."""
+    """Fill in line and column of problems found after loading (such as cross-check warnings), reading only their
+    files."""
     locators: dict[str, Locator] = {}
     out = []
     for p in problems:
@@ -300,7 +368,9 @@ def locate(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def _record(kind: str, f: _File, cache: FileCache | None) -> Any:
-    if f.record is not None and getattr(f.record, "path", None) == f.shown:  # records name their file as shown from here
+    if (
+        f.record is not None and getattr(f.record, "path", None) == f.shown
+    ):  # records name their file as shown from here
         return f.record
     record = construct.any_record(kind, f.data, f.shown)
     if cache is not None and f.path in cache:
@@ -320,18 +390,27 @@ def _located(f: _File) -> Iterable[Problem]:
     return out
 
 
-def _build(root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]], cache: FileCache | None,
-           schema_folder: Path) -> Registry:
-    """The registry's records; with a cache, an unchanged file gives the same record object as in the last load (so what was
-    derived from it can be kept)."""
+def _build(
+    root: Path, files: list[_File], by_kind: dict[str, dict[str, _File]], cache: FileCache | None, schema_folder: Path
+) -> Registry:
+    """The registry's records; with a cache, an unchanged file gives the same record object as in the last load (so
+    what was derived from it can be kept)."""
     records: dict[str, dict[str, Any]] = {}
     for kind, group in by_kind.items():
         records[kind] = {f.path.stem: _record(kind, f, cache) for f in group.values()}
     raw_assumptions = files[0].data
-    return Registry(root=root, models=records["model"], hardware=records["hardware"], grids=records["grid"],
-                    organizations=records["organization"], claims=records["claim"],
-                    assumptions=construct.assumptions(raw_assumptions),
-                    assumption_sources=sources(raw_assumptions.get("sources")),
-                    openness_scoring=files[1].data, operators=construct.operators(raw_assumptions),
-                    organization_kinds=raw_assumptions.get("organization_kinds") or {},
-                    precedence=next((f.data for f in files if f.kind == "precedence"), {}), schema_folder=schema_folder)
+    return Registry(
+        root=root,
+        models=records["model"],
+        hardware=records["hardware"],
+        grids=records["grid"],
+        organizations=records["organization"],
+        claims=records["claim"],
+        assumptions=construct.assumptions(raw_assumptions),
+        assumption_sources=sources(raw_assumptions.get("sources")),
+        openness_scoring=files[1].data,
+        operators=construct.operators(raw_assumptions),
+        organization_kinds=raw_assumptions.get("organization_kinds") or {},
+        precedence=next((f.data for f in files if f.kind == "precedence"), {}),
+        schema_folder=schema_folder,
+    )

@@ -42,7 +42,8 @@ def check(models: Iterable[tuple[str, Any]], table: Table) -> dict[str, list[Pro
 
 
 def _status(openness: Mapping[str, Any], name: str) -> tuple[str | None, Pointer]:
-    """A status or licence value, and the pointer to the value itself (a diagnostic then points at the offending word)."""
+    """A status or licence value, and the pointer to the value itself (a diagnostic then points at the offending
+    word)."""
     raw = openness.get(name)
     if isinstance(raw, Mapping):
         value = raw.get("value")
@@ -50,35 +51,54 @@ def _status(openness: Mapping[str, Any], name: str) -> tuple[str | None, Pointer
     return (raw if isinstance(raw, str) else None), ("openness", name)
 
 
-def _checkpoints(shown: str, openness: Mapping[str, Any], weights: str | None, rule: Mapping[str, Any] | None) -> list[Problem]:
+def _checkpoints(
+    shown: str, openness: Mapping[str, Any], weights: str | None, rule: Mapping[str, Any] | None
+) -> list[Problem]:
     """Released checkpoints next to final weights nobody can download: one of the two is wrong."""
     checkpoints, where = _status(openness, "checkpoints")
     if rule is None or checkpoints != "released" or weights not in rule["values"]:
         return []
-    return [problem(shown, CHECKPOINTS, where,
-                    f"checkpoints are 'released' but weights are '{weights}': intermediate checkpoints cannot be public when "
-                    "the final weights are not. Fix: set checkpoints to unknown, or undisclosed where a source says they "
-                    "are withheld; keep released only with a source that links the checkpoints, and then correct weights "
-                    f"(rule {CHECKPOINTS}, {TABLE} consistency.closed_weights)")]
+    return [
+        problem(
+            shown,
+            CHECKPOINTS,
+            where,
+            f"checkpoints are 'released' but weights are '{weights}': intermediate checkpoints cannot be public when "
+            "the final weights are not. Fix: set checkpoints to unknown, or undisclosed where a source says they "
+            "are withheld; keep released only with a source that links the checkpoints, and then correct weights "
+            f"(rule {CHECKPOINTS}, {TABLE} consistency.closed_weights)",
+        )
+    ]
 
 
 def _against_class(shown: str, weights: str, where: Pointer, licence: str, cls: str, table: Table) -> list[Problem]:
-    """Weights whose status the class of their own licence contradicts (restricted under Apache-2.0, open under Llama)."""
+    """Weights whose status the class of their own licence contradicts (restricted under Apache-2.0, open under
+    Llama)."""
     entry = next(c for c in table["license_classes"] if c["id"] == cls)
     if weights not in entry.get("weights_contradicts", []):
         return []
     code = f"openness-{cls}-weights"
     wanted = entry.get("weights_when_downloadable")
-    fix = (f"set weights to {wanted} (gated when a sign-up stands in the way, unreleased when nobody can download them)"
-           if wanted else "set weights to the status a source shows (unknown when none does)")
-    return [problem(shown, code, where,
-                    f"weights are '{weights}' but weights_license {licence} is in the class {cls}: "
-                    f"{entry.get('weights_rationale', '').strip()} Fix: {fix}, or correct weights_license "
-                    f"(rule {code}, {TABLE} license_classes)")]
+    fix = (
+        f"set weights to {wanted} (gated when a sign-up stands in the way, unreleased when nobody can download them)"
+        if wanted
+        else "set weights to the status a source shows (unknown when none does)"
+    )
+    return [
+        problem(
+            shown,
+            code,
+            where,
+            f"weights are '{weights}' but weights_license {licence} is in the class {cls}: "
+            f"{entry.get('weights_rationale', '').strip()} Fix: {fix}, or correct weights_license "
+            f"(rule {code}, {TABLE} license_classes)",
+        )
+    ]
 
 
-def _mixed(by_licence: Mapping[str, list[tuple[str, str, Pointer, str]]],
-           rule: Mapping[str, Any] | None) -> Iterable[tuple[str, Problem]]:
+def _mixed(
+    by_licence: Mapping[str, list[tuple[str, str, Pointer, str]]], rule: Mapping[str, Any] | None
+) -> Iterable[tuple[str, Problem]]:
     """Records giving a licence no class lists a different weights status than most records with that licence."""
     if rule is None:
         return
@@ -95,11 +115,18 @@ def _mixed(by_licence: Mapping[str, list[tuple[str, str, Pointer, str]]],
                 continue
             others = sorted({s.rsplit("/", 1)[-1].removesuffix(".yaml") for s, w, _, _ in seen if w != weights})
             listed = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
-            yield shown, problem(shown, MIXED, where,
-                                 f"weights are '{weights}' under {licence}, which is '{_other(counts, weights)}' on {listed} "
-                                 "(one licence cannot make weights both free to use and use-restricted). "
-                                 f"Fix: add {licence} to the licence class its terms belong to in {TABLE} license_classes, "
-                                 f"then set each model's weights to the status that class gives (rule {MIXED})")
+            yield (
+                shown,
+                problem(
+                    shown,
+                    MIXED,
+                    where,
+                    f"weights are '{weights}' under {licence}, which is '{_other(counts, weights)}' on {listed} "
+                    "(one licence cannot make weights both free to use and use-restricted). "
+                    f"Fix: add {licence} to the licence class its terms belong to in {TABLE} license_classes, "
+                    f"then set each model's weights to the status that class gives (rule {MIXED})",
+                ),
+            )
 
 
 def _other(counts: Counter[str], mine: str) -> str:

@@ -1,5 +1,5 @@
-"""Rules between records that a single file cannot show: relations that point nowhere or in a circle, merged ids still in use,
-likely duplicate models and organizations, and links that name another model."""
+"""Rules between records that a single file cannot show: relations that point nowhere or in a circle, merged ids
+still in use, likely duplicate models and organizations, and links that name another model."""
 
 from __future__ import annotations
 
@@ -13,17 +13,53 @@ from builder.problems import WARNING, Problem
 from builder.records.types import RELATIONS
 
 LINK_KINDS = ("weights", "repository")
-GENERIC = frozenset({
-    "the", "and", "for", "model", "models", "base", "chat", "instruct", "instruction", "preview", "test", "large", "small",
-    "medium", "tiny", "mini", "micro", "nano", "huge", "main", "tree", "blob", "readme", "release", "releases", "version",
-    "final", "code", "hf", "research", "labs", "inc", "official",
-})
+GENERIC = frozenset(
+    {
+        "the",
+        "and",
+        "for",
+        "model",
+        "models",
+        "base",
+        "chat",
+        "instruct",
+        "instruction",
+        "preview",
+        "test",
+        "large",
+        "small",
+        "medium",
+        "tiny",
+        "mini",
+        "micro",
+        "nano",
+        "huge",
+        "main",
+        "tree",
+        "blob",
+        "readme",
+        "release",
+        "releases",
+        "version",
+        "final",
+        "code",
+        "hf",
+        "research",
+        "labs",
+        "inc",
+        "official",
+    }
+)
 VARIANT_WORDS = frozenset({"base", "instruct", "instruction", "chat", "it", "hf", "sft", "dpo", "rlhf"})
 SIZE = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)\s*([kmbt])(?![a-z])")
-FIX_MODEL = ("merge the two records (keep one id and list the other under former_ids) or, if they are different models, "
-             "declare how they relate (variant_of, base_model or family)")
-FIX_ORG = ("merge the two records: keep one id, list the other under former_ids and its names under aliases, "
-           "and point the models at the kept id")
+FIX_MODEL = (
+    "merge the two records (keep one id and list the other under former_ids) or, if they are different models, "
+    "declare how they relate (variant_of, base_model or family)"
+)
+FIX_ORG = (
+    "merge the two records: keep one id, list the other under former_ids and its names under aliases, "
+    "and point the models at the kept id"
+)
 
 
 @dataclass(frozen=True)
@@ -35,19 +71,21 @@ class Entry:
 
 
 def name_key(text: Any) -> str:
-    """A name folded so that case, punctuation and word order do not matter ("Llama 2 Chat 70B" = "llama-2-70b-chat")."""
+    """A name folded so that case, punctuation and word order do not matter ("Llama 2 Chat 70B" =
+    "llama-2-70b-chat")."""
     words = re.findall(r"[a-z]+|\d+(?:\.\d+)?", str(text).lower().replace("+", " plus "))
     return " ".join(sorted(words))
 
 
 def core_key(text: Any) -> str:
-    """A name folded as name_key, without the words that mark a variant of the same model (base, instruct, chat, hf...)."""
+    """A name folded as name_key, without the words that mark a variant of the same model (base, instruct, chat,
+    hf...)."""
     return " ".join(w for w in name_key(text).split() if w not in VARIANT_WORDS)
 
 
 def url_key(url: Any) -> str | None:
-    """A link folded to what it names: host and path without scheme, `www.`, case or a trailing slash; on GitHub and Hugging
-    Face only the owner and repository (a README or a branch in the same repository is the same repository)."""
+    """A link folded to what it names: host and path without scheme, `www.`, case or a trailing slash; on GitHub and
+    Hugging Face only the owner and repository (a README or a branch in the same repository is the same repository)."""
     if not isinstance(url, str):
         return None
     rest = re.sub(r"^[a-z]+://(www\.)?", "", url.strip().lower()).split("#")[0].split("?")[0].rstrip("/")
@@ -96,26 +134,41 @@ def check(models: Mapping[str, Entry], orgs: Mapping[str, Entry]) -> list[Proble
 
 
 def _relations(models: Mapping[str, Entry]) -> list[Problem]:
-    """A relation names another record (missing targets are ref-model problems) and relations never lead back to their start."""
+    """A relation names another record (missing targets are ref-model problems) and relations never lead back to
+    their start."""
     found = []
     for model_id, entry in models.items():
         for relation in RELATIONS:
             if entry.data.get(relation) == model_id:
-                found.append(problem(entry.path, "relation-self", (relation,),
-                                     f"{relation} names this record itself: name the other model's id, or remove the field"))
+                found.append(
+                    problem(
+                        entry.path,
+                        "relation-self",
+                        (relation,),
+                        f"{relation} names this record itself: name the other model's id, or remove the field",
+                    )
+                )
     for cycle in _cycles(models):
         shown = " -> ".join([*(f"{i} ({r})" for i, r in cycle), cycle[0][0]])
         for model_id, relation in cycle:
-            found.append(problem(models[model_id].path, "relation-cycle", (relation,),
-                                 f"relations go round in a circle ({shown}): a model cannot be derived from itself; remove or "
-                                 "correct one of these fields"))
+            found.append(
+                problem(
+                    models[model_id].path,
+                    "relation-cycle",
+                    (relation,),
+                    f"relations go round in a circle ({shown}): a model cannot be derived from itself; remove or "
+                    "correct one of these fields",
+                )
+            )
     return found
 
 
 def _cycles(models: Mapping[str, Entry]) -> list[list[tuple[str, str]]]:
     """Each circle of relations once, as (model, relation) steps; relations pointing at themselves are relation-self."""
-    edges = {i: [(r, t) for r in RELATIONS if isinstance(t := e.data.get(r), str) and t != i and t in models]
-             for i, e in models.items()}
+    edges = {
+        i: [(r, t) for r in RELATIONS if isinstance(t := e.data.get(r), str) and t != i and t in models]
+        for i, e in models.items()
+    }
     state: dict[str, int] = {}  # 1: on the current path, 2: done
     cycles: list[list[tuple[str, str]]] = []
     for start in sorted(edges):
@@ -152,13 +205,25 @@ def _former_ids(records: Mapping[str, Entry], what: str) -> list[Problem]:
         for index, old in enumerate(entry.data.get("former_ids") or ()):
             pointer = ("former_ids", index)
             if old in records:
-                found.append(problem(entry.path, "former-id-taken", pointer,
-                                     f"'{old}' is a former id of this {what} but {records[old].path} still uses it: merge that "
-                                     f"record into this one and delete it, or remove '{old}' from former_ids"))
+                found.append(
+                    problem(
+                        entry.path,
+                        "former-id-taken",
+                        pointer,
+                        f"'{old}' is a former id of this {what} but {records[old].path} still uses it: merge that "
+                        f"record into this one and delete it, or remove '{old}' from former_ids",
+                    )
+                )
             elif old in claimed:
-                found.append(problem(entry.path, "former-id-duplicate", pointer,
-                                     f"'{old}' is also a former id of {records[claimed[old]].path}: an old address can lead "
-                                     "to one record only"))
+                found.append(
+                    problem(
+                        entry.path,
+                        "former-id-duplicate",
+                        pointer,
+                        f"'{old}' is also a former id of {records[claimed[old]].path}: an old address can lead "
+                        "to one record only",
+                    )
+                )
             else:
                 claimed[old] = record_id
     return found
@@ -175,8 +240,11 @@ def _duplicate_models(models: Mapping[str, Entry]) -> list[Problem]:
         if groups.related(a, b) or (code, a, b) in reported:
             return
         reported.add((code, a, b))
-        found.append(problem(models[a].path, code, pointer,
-                             f"likely the same model as '{b}' ({models[b].path}): {why}; {FIX_MODEL}"))
+        found.append(
+            problem(
+                models[a].path, code, pointer, f"likely the same model as '{b}' ({models[b].path}): {why}; {FIX_MODEL}"
+            )
+        )
 
     for kind in LINK_KINDS:
         by_url: dict[str, list[str]] = {}
@@ -202,13 +270,19 @@ def _duplicate_models(models: Mapping[str, Entry]) -> list[Problem]:
         for index, alias in enumerate(entry.data.get("aliases") or ()):
             for other in by_name.get(name_key(alias), ()):
                 if other != model_id:
-                    report("duplicate-alias", model_id, other, ("aliases", index), f"the alias '{alias}' is that record's name or id")
+                    report(
+                        "duplicate-alias",
+                        model_id,
+                        other,
+                        ("aliases", index),
+                        f"the alias '{alias}' is that record's name or id",
+                    )
     return found
 
 
 def _same_core(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """Records sharing a code repository (one repository often serves a whole family) look like one model when their names
-    differ at most by a variant word (base, instruct, chat, hf) and their parameter counts do not differ."""
+    """Records sharing a code repository (one repository often serves a whole family) look like one model when their
+    names differ at most by a variant word (base, instruct, chat, hf) and their parameter counts do not differ."""
     if not {core_key(a.get("id")), core_key(a.get("name"))} & {core_key(b.get("id")), core_key(b.get("name"))}:
         return False
     count_a, count_b = _count(a.get("parameters")), _count(b.get("parameters"))
@@ -221,7 +295,8 @@ def _count(raw: Any) -> float | None:
 
 
 def _duplicate_organizations(orgs: Mapping[str, Entry]) -> list[Problem]:
-    """One organization, one id: the same name or alias (folded), or the same web address, on two records is an error."""
+    """One organization, one id: the same name or alias (folded), or the same web address, on two records is an
+    error."""
     found = []
     names: dict[str, list[tuple[str, tuple[str | int, ...]]]] = {}
     for org_id, entry in orgs.items():
@@ -238,9 +313,19 @@ def _duplicate_organizations(orgs: Mapping[str, Entry]) -> list[Problem]:
             for b, _ in places:
                 if a != b and (a, b) not in reported:
                     reported.add((a, b))
-                    what = f"the same web address ({key[4:]})" if key.startswith("url:") else "the same name once case and punctuation are set aside"
-                    found.append(problem(orgs[a].path, "duplicate-organization", pointer,
-                                         f"likely the same organization as '{b}' ({orgs[b].path}): {what}; {FIX_ORG}"))
+                    what = (
+                        f"the same web address ({key[4:]})"
+                        if key.startswith("url:")
+                        else "the same name once case and punctuation are set aside"
+                    )
+                    found.append(
+                        problem(
+                            orgs[a].path,
+                            "duplicate-organization",
+                            pointer,
+                            f"likely the same organization as '{b}' ({orgs[b].path}): {what}; {FIX_ORG}",
+                        )
+                    )
     return found
 
 
@@ -248,8 +333,11 @@ def _tokens(data: Mapping[str, Any]) -> set[str]:
     """The distinctive words of a record's id, name and aliases (three letters or more, not generic words)."""
     words: set[str] = set()
     for text in [data.get("id"), data.get("name"), *(data.get("aliases") or ())]:
-        words.update(w for w in re.findall(r"[a-z0-9]+", str(text or "").lower())
-                     if len(w) >= 3 and re.search("[a-z]", w) and not SIZE.fullmatch(w) and w not in GENERIC)
+        words.update(
+            w
+            for w in re.findall(r"[a-z0-9]+", str(text or "").lower())
+            if len(w) >= 3 and re.search("[a-z]", w) and not SIZE.fullmatch(w) and w not in GENERIC
+        )
     return words
 
 
@@ -265,8 +353,15 @@ def _link_identity(models: Mapping[str, Entry]) -> list[Problem]:
                 continue
             named = re.sub(r"[^a-z0-9]+", "", key.partition("/")[2])
             if not any(w in named for w in words):
-                found.append(problem(entry.path, "link-identity", ("links", kind),
-                                     f"the {kind} link {links[kind]} names none of this record's id, name or aliases "
-                                     f"({', '.join(sorted(words))}): check that it is this model's, or add the name it "
-                                     "uses to aliases", WARNING))
+                found.append(
+                    problem(
+                        entry.path,
+                        "link-identity",
+                        ("links", kind),
+                        f"the {kind} link {links[kind]} names none of this record's id, name or aliases "
+                        f"({', '.join(sorted(words))}): check that it is this model's, or add the name it "
+                        "uses to aliases",
+                        WARNING,
+                    )
+                )
     return found

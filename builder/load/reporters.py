@@ -43,8 +43,18 @@ def as_json(problems: Sequence[Problem], files: int) -> str:
         "files": files,
         "errors": errors,
         "warnings": len(problems) - errors,
-        "problems": [{"path": printable(p.path), "line": p.line, "column": p.column, "field": printable(p.field_path), "code": p.code,
-                      "severity": p.severity, "message": printable(p.message)} for p in problems],
+        "problems": [
+            {
+                "path": printable(p.path),
+                "line": p.line,
+                "column": p.column,
+                "field": printable(p.field_path),
+                "code": p.code,
+                "severity": p.severity,
+                "message": printable(p.message),
+            }
+            for p in problems
+        ],
         "summary": summary(problems, files),
     }
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
@@ -63,7 +73,9 @@ def as_github(problems: Sequence[Problem], files: int) -> str:
     lines = []
     for p in problems:
         level = "error" if p.is_error else "warning"
-        props = f"file={_escape_property(printable(p.path))},line={p.line},col={p.column},title={_escape_property(p.code)}"
+        props = (
+            f"file={_escape_property(printable(p.path))},line={p.line},col={p.column},title={_escape_property(p.code)}"
+        )
         lines.append(f"::{level} {props}::{_escape_data(printable(f'{p.field_path}: {p.message}'))}")
     lines.append(summary(problems, files))
     return "\n".join(lines) + "\n"

@@ -1,4 +1,5 @@
-"""Names the site, the static API and the downloads use inside each collection's folder: no record may take one as its id."""
+"""Names the site, the static API and the downloads use inside each collection's folder: no record may take one as
+its id."""
 
 from __future__ import annotations
 
@@ -24,5 +25,14 @@ def check_reserved(path: str, stem: str, folder: str) -> list[Problem]:
     if stem not in names:
         return []
     taken = ", ".join(sorted(names))
-    return [Problem(path, 1, 1, "id-reserved", f"the id '{stem}' is reserved: the site and the API use it in {folder}/ "
-                    f"(reserved there: {taken}); choose another id and rename the file", field_path="(file)")]
+    return [
+        Problem(
+            path,
+            1,
+            1,
+            "id-reserved",
+            f"the id '{stem}' is reserved: the site and the API use it in {folder}/ "
+            f"(reserved there: {taken}); choose another id and rename the file",
+            field_path="(file)",
+        )
+    ]

@@ -24,7 +24,8 @@ KINDS = ("model", "hardware", "grid", "organization", "claim", "assumptions", "o
 
 
 def schema_dir() -> Path:
-    """The default schemas: shipped inside the package (builder/schema/) in an install, the repository's schema/ in a checkout."""
+    """The default schemas: shipped inside the package (builder/schema/) in an install, the repository's schema/ in a
+    checkout."""
     package = Path(builder.__file__).resolve().parent
     shipped = package / "schema"
     return shipped if shipped.is_dir() else package.parent / "schema"
@@ -46,7 +47,8 @@ class Schemas:
 
     @cached_property
     def validators(self) -> dict[str, Draft202012Validator]:
-        """One validator per kind, over the schema with every reference inlined (reference lookups dominated the run time)."""
+        """One validator per kind, over the schema with every reference inlined (reference lookups dominated the run
+        time)."""
         return {kind: Draft202012Validator(self.inlined(kind), registry=self.registry) for kind in KINDS}
 
     def inlined(self, kind: str) -> dict[str, Any]:
@@ -55,7 +57,8 @@ class Schemas:
         return self._inlined[name]
 
     def described(self, kind: str) -> dict[str, Any]:
-        """The kind's schema inlined with each field's own description kept, for documentation and key order (not validation)."""
+        """The kind's schema inlined with each field's own description kept, for documentation and key order (not
+        validation)."""
         name = f"{kind}.schema.json"
         if name not in self._described:
             self._described[name] = _inline(self.documents[name], name, self.documents, siblings_win=True)
@@ -67,8 +70,12 @@ class Schemas:
 
     @cached_property
     def _inlined(self) -> dict[str, dict[str, Any]]:
-        return {f"{kind}.schema.json": _anchored(_inline(self.documents[f"{kind}.schema.json"], f"{kind}.schema.json", self.documents))
-                for kind in KINDS}
+        return {
+            f"{kind}.schema.json": _anchored(
+                _inline(self.documents[f"{kind}.schema.json"], f"{kind}.schema.json", self.documents)
+            )
+            for kind in KINDS
+        }
 
     def check(self, kind: str, data: Any, path: str) -> list[Problem]:
         """Every schema problem of one record, each with a readable message (positions are added later).
@@ -79,7 +86,9 @@ class Schemas:
         try:
             self.fast(kind)(data)
         except fastjsonschema.JsonSchemaException:
-            errors = itertools.islice(self.validators[kind].iter_errors(data), limits.SCHEMA_ERRORS)  # bounded: see limits
+            errors = itertools.islice(
+                self.validators[kind].iter_errors(data), limits.SCHEMA_ERRORS
+            )  # bounded: see limits
             return [_problem(best(error), path) for error in errors]
         return []
 
@@ -108,14 +117,17 @@ _DOLLAR = re.compile(r"(?<!\\)\$")
 
 
 def _anchored(node: Any) -> Any:
-    """The schema with each pattern's `$` as `\\Z`: in Python's re (which jsonschema uses) `$` also matches before a final
-    line break, so `^[a-z0-9][a-z0-9.-]*$` took the id "x\\n"; a JSON Schema pattern's `$` (ECMA-262) is the end of the text."""
+    """The schema with each pattern's `$` as `\\Z`: in Python's re (which jsonschema uses) `$` also matches before a
+    final line break, so `^[a-z0-9][a-z0-9.-]*$` took the id "x\\n"; a JSON Schema pattern's `$` (ECMA-262) is the
+    end of the text."""
     if isinstance(node, list):
         return [_anchored(item) for item in node]
     if not isinstance(node, dict):
         return node
-    return {key: _DOLLAR.sub(r"\\Z", value) if key == "pattern" and isinstance(value, str) else _anchored(value)
-            for key, value in node.items()}
+    return {
+        key: _DOLLAR.sub(r"\\Z", value) if key == "pattern" and isinstance(value, str) else _anchored(value)
+        for key, value in node.items()
+    }
 
 
 def _draft7(node: Any) -> Any:
@@ -208,8 +220,15 @@ def show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-_TYPE_NAMES = {"number": "a number", "integer": "a whole number", "string": "text", "object": "a mapping",
-               "array": "a list", "boolean": "true or false", "null": "null"}
+_TYPE_NAMES = {
+    "number": "a number",
+    "integer": "a whole number",
+    "string": "text",
+    "object": "a mapping",
+    "array": "a list",
+    "boolean": "true or false",
+    "null": "null",
+}
 
 
 def _describe(value: Any) -> str:
@@ -265,7 +284,8 @@ def _message(error: ValidationError) -> str:
     if v == "exclusiveMaximum":
         return f"{show(value)} must be less than {show(limit)}"
     if v == "pattern":
-        return f"{show(value)} is not valid: expected {_lower(str(_schema(error).get('description', 'the pattern ' + str(limit))))}"
+        expected = _schema(error).get("description", "the pattern " + str(limit))
+        return f"{show(value)} is not valid: expected {_lower(str(expected))}"
     if v == "minLength":
         return "must not be empty" if limit == 1 else f"{show(value)} is shorter than {limit} characters"
     if v == "maxLength":

@@ -18,8 +18,8 @@ __all__ = ["BODY_MARKER", "RegistryConfig", "RegistryPlugin"]
 
 
 class RegistryConfig(Config):  # type: ignore[no-untyped-call]
-    """Where the registry and its schemas live (relative to mkdocs.yml), whether to build the search index, and whether to
-    render pages and write the downloads in a forked process (Linux) while MkDocs builds."""
+    """Where the registry and its schemas live (relative to mkdocs.yml), whether to build the search index, and
+    whether to render pages and write the downloads in a forked process (Linux) while MkDocs builds."""
 
     registry = c.Dir(exists=True, default="registry")
     schema = c.Optional(c.Dir(exists=True))  # unset: the schemas shipped with the package

@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from builder.mkdocs_plugin.plugin import RegistryConfig
 
 log = logging.getLogger("mkdocs.plugins.registry")
-_CACHES: dict[tuple[str, str], registry_module.FileCache] = {}  # per registry and schema text: kept across `mkdocs serve` rebuilds
+_CACHES: dict[
+    tuple[str, str], registry_module.FileCache
+] = {}  # per registry and schema text: kept across `mkdocs serve` rebuilds
 PACKAGE = Path(__file__).resolve().parent.parent / "site"
 ASSETS = ("assets/registry/registry.css", "assets/registry/registry.js")
 # What page_content leaves for post_page to replace. It names <h1> because Material adds a title to content without one,
@@ -48,7 +50,8 @@ DOWNLOADS = "downloads written"  # the background call that writes the downloads
 
 
 class GeneratedPage(File):
-    """A generated page that a dirty build (`mkdocs serve --dirty`) reads and writes only when the plugin says it changed."""
+    """A generated page that a dirty build (`mkdocs serve --dirty`) reads and writes only when the plugin says it
+    changed."""
 
     modified = True
 
@@ -57,12 +60,21 @@ class GeneratedPage(File):
 
 
 def _fingerprint(key: tuple[str, str], settings: dict[str, str], config: MkDocsConfig) -> str:
-    """Everything besides the registry's files that a generated page depends on: if it changes, every page is rendered again.
-    (The dataset version, which changes with the first edit in a git checkout, shows only on the downloads page.)"""
+    """Everything besides the registry's files that a generated page depends on: if it changes, every page is
+    rendered again. (The dataset version, which changes with the first edit in a git checkout, shows only on the
+    downloads page.)"""
     watched = [PACKAGE / "templates", PACKAGE / "assets"]
-    found = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for folder in watched for p in folder.rglob("*") if p.is_file())
+    found = sorted(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for folder in watched for p in folder.rglob("*") if p.is_file()
+    )
     config_file = Path(config.config_file_path) if config.config_file_path else None
-    parts = [key, settings, config.site_dir, found, config_file.stat().st_mtime_ns if config_file and config_file.is_file() else None]
+    parts = [
+        key,
+        settings,
+        config.site_dir,
+        found,
+        config_file.stat().st_mtime_ns if config_file and config_file.is_file() else None,
+    ]
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 
 
@@ -79,10 +91,16 @@ class Session:
     _emptied: Any = None  # an Event: set once MkDocs has emptied the site folder the downloads go to
     _downloads_page: Path | None = None
     _listed: list[Download] | None = None  # what the downloads page lists; None while they are being written
-    _listing: tuple[Callable[[], None], threading.Thread] | None = None  # `mkdocs serve` finishing the downloads: cancel, thread
+    _listing: tuple[Callable[[], None], threading.Thread] | None = (
+        None  # `mkdocs serve` finishing the downloads: cancel, thread
+    )
     _owed = False  # the last downloads were not all written: the next build writes them whatever changed
-    _reports: derived.Reports | None = None  # the last build's, derived here after it in dirty builds, for the next to keep
-    _deriving: tuple[Callable[[], None], threading.Thread] | None = None  # deriving ahead between dirty builds: stop, thread
+    _reports: derived.Reports | None = (
+        None  # the last build's, derived here after it in dirty builds, for the next to keep
+    )
+    _deriving: tuple[Callable[[], None], threading.Thread] | None = (
+        None  # deriving ahead between dirty builds: stop, thread
+    )
 
     _frozen = False  # whether this build put what lived after loading out of the cyclic collector's reach
     _background_started = False
@@ -95,8 +113,8 @@ class Session:
     _said: IO[bytes] | None = None  # what Pagefind writes to stderr
 
     def pre_build(self, options: RegistryConfig, config: MkDocsConfig) -> None:
-        """Validate the registry before MkDocs empties the site folder, so an invalid registry leaves the last site intact; then
-        start the background work."""
+        """Validate the registry before MkDocs empties the site folder, so an invalid registry leaves the last site
+        intact; then start the background work."""
         self.close()
         self._options = options
         self._background_started = False
@@ -108,7 +126,9 @@ class Session:
         try:
             reg = loaded.require()
         except RegistryError as exc:
-            raise PluginError("the registry has problems, so the site cannot be built:\n" + as_text(exc.problems, exc.files)) from exc
+            raise PluginError(
+                "the registry has problems, so the site cannot be built:\n" + as_text(exc.problems, exc.files)
+            ) from exc
         for p in loaded.problems:
             log.info("registry: %s:%s: %s", p.path, p.line, p.message)
         if not self._serving:
@@ -116,22 +136,35 @@ class Session:
             # Not in a preview, which would keep what it freezes across rebuilds.
             collector.freeze()
             self._frozen = True
-        # each model derived where first needed: in the forked process (so not on MkDocs' path), or here without fork; a dirty
-        # build keeps the last build's reports of the models an edit did not touch
+        # each model derived where first needed: in the forked process (so not on MkDocs' path), or here without fork; a
+        # dirty build keeps the last build's reports of the models an edit did not touch
         reports = self._reports = derived.Reports(reg, self._reports if self._dirty else None)
         settings = {"site_name": config.site_name, "repo_url": config.repo_url or "", "site_url": config.site_url or ""}
         version, site = exports.dataset_version(reg.root), Path(config.site_dir)
-        # the footer of every page: the data's licence and the build date (the version is on the downloads page only: see incremental)
-        config.extra["registry"] = {"built": export_package.build_date(), "license_url": export_package.LICENSE["path"], "license_title": "CC BY 4.0"}
+        # the footer of every page: the data's licence and the build date (the version is on the downloads page only:
+        # see incremental)
+        config.extra["registry"] = {
+            "built": export_package.build_date(),
+            "license_url": export_package.LICENSE["path"],
+            "license_title": "CC BY 4.0",
+        }
         rows = pages.index_rows(reg, reports)  # for the index pages and rows.json, computed once
-        self._generated = functools.cache(lambda: pages.generate(reg, reports, settings, downloads=self._written_downloads, version=version,
-                                                                 rows=rows))
+        self._generated = functools.cache(
+            lambda: pages.generate(
+                reg, reports, settings, downloads=self._written_downloads, version=version, rows=rows
+            )
+        )
         fingerprint = _fingerprint(key, settings, config)
         before = self._last if self._dirty else None
 
         def snapshot() -> incremental.Snapshot:
-            return incremental.Snapshot(reg, loaded.stamps, fingerprint, frozenset(g.path for g in self._generated() if g.body is not None),
-                                        version)
+            return incremental.Snapshot(
+                reg,
+                loaded.stamps,
+                fingerprint,
+                frozenset(g.path for g in self._generated() if g.body is not None),
+                version,
+            )
 
         self._snapshot = functools.cache(snapshot)
         owed = (pages.DOWNLOADS_PAGE,) if self._owed else ()  # the last writing of the downloads did not finish
@@ -141,18 +174,23 @@ class Session:
         emptied, dirty = self._emptied, self._dirty
 
         def write_data() -> list[Download]:
-            emptied.wait()  # MkDocs empties the site folder after this hook (unless dirty): write the downloads only once it has
+            # MkDocs empties the site folder after this hook (unless dirty): write the downloads only once it has
+            emptied.wait()
             return pages.write_data(reg, reports, version, site, rows, prune=dirty)
 
         def calls() -> list[tuple[str, Callable[[], Any]]]:
-            """In the order MkDocs builds the pages: every body but the downloads page's (built last, from what was written), then
-            the downloads."""
+            """In the order MkDocs builds the pages: every body but the downloads page's (built last, from what was
+            written), then the downloads."""
             plan = self._plan()
-            bodies = [(g.path, g.body) for g in self._generated() if g.body is not None and g.path != pages.DOWNLOADS_PAGE and plan.renders(g.path)]
+            bodies = [
+                (g.path, g.body)
+                for g in self._generated()
+                if g.body is not None and g.path != pages.DOWNLOADS_PAGE and plan.renders(g.path)
+            ]
             return [*bodies, (DOWNLOADS, write_data)] if plan.renders(pages.DOWNLOADS_PAGE) else bodies
 
-        # One forked process lists the pages, derives, renders the bodies, then writes the downloads, while MkDocs lists the
-        # same pages here (a second process would compete with MkDocs for the two cores and made builds slower).
+        # One forked process lists the pages, derives, renders the bodies, then writes the downloads, while MkDocs lists
+        # the same pages here (a second process would compete with MkDocs for the two cores and made builds slower).
         self._background = Results(calls, fork=self._options.parallel)
         self._background_started = True
 
@@ -167,10 +205,14 @@ class Session:
         self._late = {}
         plan = self._plan()
         dests: dict[str, str] = {}
-        written = {f.src_uri for f in files}  # the hand-written files, in one set (MkDocs' lookup makes a path object per call)
+        written = {
+            f.src_uri for f in files
+        }  # the hand-written files, in one set (MkDocs' lookup makes a path object per call)
         for g in self._generated():
             if g.path in written:
-                raise PluginError(f"{docs / g.path} would hide the generated page of the same path: remove or rename it")
+                raise PluginError(
+                    f"{docs / g.path} would hide the generated page of the same path: remove or rename it"
+                )
             listed = g.path == "index.md" or g.path.endswith("/index.md") or "/" not in g.path
             inclusion = InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV
             if g.copy_of is not None:
@@ -179,7 +221,9 @@ class Session:
                 f = GeneratedPage.generated(config, g.path, content=g.text, inclusion=inclusion)
                 assert isinstance(f, GeneratedPage)
                 f.modified = plan.renders(g.path)
-            if self._dirty:  # only a dirty build removes what the last one wrote (a pathlib computation for each of 21,000 files)
+            if (
+                self._dirty
+            ):  # only a dirty build removes what the last one wrote (a pathlib computation for each of 21,000 files)
                 dests[g.path] = f.abs_dest_path
             if g.body is not None:
                 self._late[g.path] = g.body
@@ -187,11 +231,16 @@ class Session:
                 f.edit_uri = f"{from_docs}/{g.source.relative_to(registry_dir).as_posix()}"
             files.append(f)
         for asset in ASSETS:
-            files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / asset.replace("assets/registry/", "assets/"))))
+            files.append(
+                File.generated(config, asset, abs_src_path=str(PACKAGE / asset.replace("assets/registry/", "assets/")))
+            )
         self._gone = [dest for path, dest in self._dests.items() if path not in dests] if self._dirty else []
         if plan.stale is not None:
-            log.info("registry: %d of %d generated pages show what changed since the last build: rendering only those",
-                     len(plan.stale), len(self._late))
+            log.info(
+                "registry: %d of %d generated pages show what changed since the last build: rendering only those",
+                len(plan.stale),
+                len(self._late),
+            )
         self._dests = dests
         return files
 
@@ -199,13 +248,13 @@ class Session:
         return self._listed
 
     def page_content(self, html: str, page: Page) -> str:
-        """A generated page's body is HTML rendered apart: leave a marker for on_post_page instead of Python-Markdown's output
-        (its raw-HTML parsing was the slowest part of a build)."""
+        """A generated page's body is HTML rendered apart: leave a marker for on_post_page instead of
+        Python-Markdown's output (its raw-HTML parsing was the slowest part of a build)."""
         return BODY_MARKER if page.file.src_uri in self._late else html
 
     def post_page(self, output: str, page: Page) -> str:
-        """Drop the theme's indentation and blank lines (a model page's bodies have none), then put the generated page's body
-        where its marker is; the downloads page keeps its marker until on_post_build."""
+        """Drop the theme's indentation and blank lines (a model page's bodies have none), then put the generated
+        page's body where its marker is; the downloads page keeps its marker until on_post_build."""
         output = htmlspace.collapse(output)
         key = page.file.src_uri
         if key not in self._late:
@@ -222,8 +271,8 @@ class Session:
         return output.replace(BODY_MARKER, body, 1)
 
     def build_error(self) -> None:
-        """Stop the background process of a failed build; if it got past validation (so MkDocs may have written part of the
-        site), the next build renders every page again."""
+        """Stop the background process of a failed build; if it got past validation (so MkDocs may have written part
+        of the site), the next build renders every page again."""
         self.close()
         if self._background_started:
             self._last = None
@@ -262,9 +311,9 @@ class Session:
         self._emptied = None
 
     def post_build(self, config: MkDocsConfig) -> None:
-        """Start Pagefind on the entity pages (those marked data-pagefind-body) while the downloads are finished and listed on
-        their page (which Pagefind does not index), then wait for the index; in `mkdocs serve` the index is left to finish while
-        the browser reloads, so an edit shows without waiting for search."""
+        """Start Pagefind on the entity pages (those marked data-pagefind-body) while the downloads are finished and
+        listed on their page (which Pagefind does not index), then wait for the index; in `mkdocs serve` the index is
+        left to finish while the browser reloads, so an edit shows without waiting for search."""
         self._thaw()
         site = Path(config.site_dir)
         for dest in self._gone:  # what a dirty build's removed records left (MkDocs empties the folder of other builds)
@@ -286,8 +335,9 @@ class Session:
             self._derive_ahead(self._reports)
 
     def _derive_ahead(self, reports: derived.Reports) -> None:
-        """Between dirty builds (a preview waiting for the next edit), derive every model here, so the next build keeps the
-        reports of the models it did not touch instead of deriving them all again for the pages about many models."""
+        """Between dirty builds (a preview waiting for the next edit), derive every model here, so the next build
+        keeps the reports of the models it did not touch instead of deriving them all again for the pages about many
+        models."""
         stop = threading.Event()
 
         def derive() -> None:
@@ -304,9 +354,9 @@ class Session:
         thread.start()
 
     def _finish_downloads(self) -> None:
-        """Wait for the downloads and put their list into the downloads page MkDocs wrote (when it did: a dirty build may not).
-        In `mkdocs serve`, the page says they are being written and a thread lists them once they are, after the browser
-        reloads."""
+        """Wait for the downloads and put their list into the downloads page MkDocs wrote (when it did: a dirty build
+        may not). In `mkdocs serve`, the page says they are being written and a thread lists them once they are,
+        after the browser reloads."""
         if self._downloads_page is None:
             self._close_background()
             return
@@ -363,15 +413,15 @@ class Session:
         if code != 0:
             raise PluginError(f"Pagefind could not index the site: {said or f'exit code {code}'}")
 
-
     def startup(self, serving: bool, dirty: bool) -> None:
-        """Note whether this is `mkdocs serve`, where the search index is built after the browser reloads, and whether builds
-        are dirty, where a rebuild renders again only the generated pages an edit touched."""
+        """Note whether this is `mkdocs serve`, where the search index is built after the browser reloads, and
+        whether builds are dirty, where a rebuild renders again only the generated pages an edit touched."""
         self._serving, self._dirty = serving, dirty
 
 
 def _replace_marker(written: Path, html: str, body: str) -> None:
-    """Write a built page again with `body` in place of its marker, whole, for a Pagefind run reading the site meanwhile."""
+    """Write a built page again with `body` in place of its marker, whole, for a Pagefind run reading the site
+    meanwhile."""
     partial = written.with_name(written.name + ".partial")
     partial.write_text(html.replace(BODY_MARKER, body, 1), encoding="utf-8")
     os.replace(partial, written)

@@ -55,18 +55,34 @@ ROWS = (
     _training("emissions_tco2e", "Emissions (location-based)", "tCO2e"),
     _training("emissions_market_tco2e", "Emissions (market-based)", "tCO2e"),
     _training("water_m3", "Water consumed (on-site and off-site)", "m3"),
-    Row("inference_energy_wh_per_1000_tokens", INFERENCE, "Inference energy per 1,000 output tokens (EcoLogits method)",
-        "Wh per 1,000 output tokens", "Inference energy per 1,000 output tokens, estimated for open-weights models "
-        "from their (active) parameters by EcoLogits' method; scope: accelerators, host and cooling."),
-    Row("break_even_queries", INFERENCE, "Queries until inference emissions exceed training emissions", "queries",
+    Row(
+        "inference_energy_wh_per_1000_tokens",
+        INFERENCE,
+        "Inference energy per 1,000 output tokens (EcoLogits method)",
+        "Wh per 1,000 output tokens",
+        "Inference energy per 1,000 output tokens, estimated for open-weights models "
+        "from their (active) parameters by EcoLogits' method; scope: accelerators, host and cooling.",
+    ),
+    Row(
+        "break_even_queries",
+        INFERENCE,
+        "Queries until inference emissions exceed training emissions",
+        "queries",
         "Queries after which inference emissions exceed training emissions, from the first inference disclosure with "
-        "per-query emissions."),
-    _equivalent("car_years", "passenger-car years", "emissions_tco2e",
-                "emissions of a typical passenger car in a year"),
-    _equivalent("flights_paris_new_york", "passenger flights Paris-New York", "emissions_tco2e",
-                "emissions of one passenger flying Paris-New York"),
-    _equivalent("household_years", "household-years of electricity", "energy_mwh",
-                "electricity a household uses in a year"),
+        "per-query emissions.",
+    ),
+    _equivalent(
+        "car_years", "passenger-car years", "emissions_tco2e", "emissions of a typical passenger car in a year"
+    ),
+    _equivalent(
+        "flights_paris_new_york",
+        "passenger flights Paris-New York",
+        "emissions_tco2e",
+        "emissions of one passenger flying Paris-New York",
+    ),
+    _equivalent(
+        "household_years", "household-years of electricity", "energy_mwh", "electricity a household uses in a year"
+    ),
     _figure(DISCLOSURE, "energy_wh", "Energy", "Wh"),
     _figure(DISCLOSURE, "emissions_g", "Emissions", "gCO2e"),
     _figure(DISCLOSURE, "water_ml", "Water", "mL"),

@@ -1,5 +1,5 @@
-"""Licence classes of the openness table (registry/openness.yaml): which class an SPDX expression falls in and whether it is
-OSI-approved, shared by validation, derivation and the importers."""
+"""Licence classes of the openness table (registry/openness.yaml): which class an SPDX expression falls in and
+whether it is OSI-approved, shared by validation, derivation and the importers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ Table = Mapping[str, Any]
 
 
 def license_class(expression: str, table: Table) -> str | None:
-    """The class of an SPDX expression: the best alternative of an OR, the worst part of an AND; None if unclassified."""
+    """The class of an SPDX expression: the best alternative of an OR, the worst part of an AND; None if
+    unclassified."""
     found = lookups(table)
     index, ranks = found.members, found.ranks
     best: str | None = None
@@ -32,7 +33,8 @@ def osi_approved(expression: str, table: Table) -> bool:
 
 
 def alternatives(expression: str) -> list[list[str]]:
-    """An SPDX expression (no parentheses, as the schema allows) as OR-alternatives of AND-ed licence ids, exceptions dropped."""
+    """An SPDX expression (no parentheses, as the schema allows) as OR-alternatives of AND-ed licence ids, exceptions
+    dropped."""
     out: list[list[str]] = []
     for alternative in expression.split(" OR "):
         out.append([part.split(" WITH ")[0].strip() for part in alternative.split(" AND ")])
@@ -41,8 +43,8 @@ def alternatives(expression: str) -> list[list[str]]:
 
 @dataclass(frozen=True)
 class Lookups:
-    """What scoring looks up in the openness table: licence classes by id, their ranks, each licence id's class (lower case, as
-    SPDX ids match without regard to case) and the OSI-approved ids."""
+    """What scoring looks up in the openness table: licence classes by id, their ranks, each licence id's class
+    (lower case, as SPDX ids match without regard to case) and the OSI-approved ids."""
 
     classes: Mapping[str, Mapping[str, Any]]
     ranks: Mapping[str, int]
@@ -58,8 +60,11 @@ def lookups(table: Table) -> Lookups:
     if _LAST and _LAST[0][0] is table:
         return _LAST[0][1]
     classes = table["license_classes"]
-    found = Lookups({c["id"]: c for c in classes}, {c["id"]: c["rank"] for c in classes},
-                     {lic.lower(): c["id"] for c in classes for lic in c["licenses"]},
-                     frozenset(i.lower() for i in table["osi_approved"]["licenses"]))
+    found = Lookups(
+        {c["id"]: c for c in classes},
+        {c["id"]: c["rank"] for c in classes},
+        {lic.lower(): c["id"] for c in classes for lic in c["licenses"]},
+        frozenset(i.lower() for i in table["osi_approved"]["licenses"]),
+    )
     _LAST[:] = [(table, found)]
     return found

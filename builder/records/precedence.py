@@ -17,7 +17,8 @@ class Tier:
 
 
 class Precedence:
-    """A source's tier from the first matching rule (source id or URL prefix), else the default tier; without a table, one tier."""
+    """A source's tier from the first matching rule (source id or URL prefix), else the default tier; without a
+    table, one tier."""
 
     def __init__(self, table: Mapping[str, Any] | None) -> None:
         table = table or {}
@@ -28,12 +29,15 @@ class Precedence:
 
     def tier(self, source_id: str, url: str | None = None) -> Tier:
         for rule in self.rules:
-            if source_id in rule.get("source_ids", ()) or (url and any(url.startswith(p) for p in rule.get("url_prefixes", ()))):
+            if source_id in rule.get("source_ids", ()) or (
+                url and any(url.startswith(p) for p in rule.get("url_prefixes", ()))
+            ):
                 return self._tier(rule["tier"], rule["name"])
         return self._tier(self.default, "")
 
     def best(self, ids: Sequence[str], urls: Mapping[str, str]) -> Tier:
-        """The highest-ranking tier among a value's sources (a value several sources give is as strong as the best of them)."""
+        """The highest-ranking tier among a value's sources (a value several sources give is as strong as the best of
+        them)."""
         tiers = [self.tier(i, urls.get(i)) for i in ids] or [self._tier(self.default, "")]
         return min(tiers, key=lambda t: t.rank)
 

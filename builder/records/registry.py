@@ -10,7 +10,13 @@ from typing import Any
 
 from builder.records.types import RELATIONS, Assumption, Claim, Grid, Hardware, Model, Operator, Organization, Source
 
-FOLDERS = {"model": "models", "hardware": "hardware", "grid": "grids", "organization": "organizations", "claim": "claims"}
+FOLDERS = {
+    "model": "models",
+    "hardware": "hardware",
+    "grid": "grids",
+    "organization": "organizations",
+    "claim": "claims",
+}
 
 
 @dataclass(frozen=True)
@@ -29,14 +35,17 @@ class Registry:
     precedence: Mapping[str, Any] = field(default_factory=dict)
     operators: Mapping[str, Operator] = field(default_factory=dict)
     organization_kinds: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    schema_folder: Path | None = None  # the schemas it was validated with, which exports and pages describe (None: the default)
+    schema_folder: Path | None = (
+        None  # the schemas it was validated with, which exports and pages describe (None: the default)
+    )
 
     def assumption(self, key: str) -> Assumption:
         return self.assumptions[key]
 
     @cached_property
     def referring(self) -> Mapping[tuple[str, str], tuple[Model, ...]]:
-        """The models pointing at each organization, accelerator and grid, keyed by (folder, id): built once, not once per page."""
+        """The models pointing at each organization, accelerator and grid, keyed by (folder, id): built once, not
+        once per page."""
         found: dict[tuple[str, str], list[Model]] = {}
         for m in self.models.values():
             keys = {("organizations", o) for o in m.organizations}
@@ -48,7 +57,8 @@ class Registry:
 
     @cached_property
     def related(self) -> Mapping[tuple[str, str], tuple[Model, ...]]:
-        """The models naming each model in a relation, keyed by (relation, model id), by name: the other side of each link."""
+        """The models naming each model in a relation, keyed by (relation, model id), by name: the other side of each
+        link."""
         found: dict[tuple[str, str], list[Model]] = {}
         for m in self.models.values():
             for relation in RELATIONS:

@@ -38,8 +38,12 @@ class Figure:
     provenance: str = "reported"
     confidence: str | None = None
     scope: str | None = None  # a training figure's own scope, where it differs from training.scope
-    includes_pue: bool = False  # an average power "adjusted for power usage efficiency" (Meta's model cards): no PUE on top
-    differs_from_estimate: str | None = None  # why it lies far from the registry's independent estimate (no cross-check warning)
+    includes_pue: bool = (
+        False  # an average power "adjusted for power usage efficiency" (Meta's model cards): no PUE on top
+    )
+    differs_from_estimate: str | None = (
+        None  # why it lies far from the registry's independent estimate (no cross-check warning)
+    )
 
     @property
     def by_developer(self) -> bool:
@@ -76,9 +80,21 @@ class Location:
 
 RELATIONS = ("base_model", "variant_of", "family")  # the fields of a model that name another model
 
-FIGURE_FIELDS = ("tokens", "compute_flop", "accelerator_count", "duration_hours", "accelerator_hours", "utilization",
-                 "average_power_w", "pue", "carbon_intensity_g_per_kwh", "it_energy_mwh", "energy_mwh",
-                 "emissions_tco2e", "emissions_market_tco2e")
+FIGURE_FIELDS = (
+    "tokens",
+    "compute_flop",
+    "accelerator_count",
+    "duration_hours",
+    "accelerator_hours",
+    "utilization",
+    "average_power_w",
+    "pue",
+    "carbon_intensity_g_per_kwh",
+    "it_energy_mwh",
+    "energy_mwh",
+    "emissions_tco2e",
+    "emissions_market_tco2e",
+)
 
 
 @dataclass(frozen=True)
@@ -199,15 +215,19 @@ class Model:
 
     @property
     def mixture_of_experts(self) -> bool:
-        """Whether the record says it is mixture-of-experts (architecture), or has an active_parameters field (a figure, or
-        null with a note saying why no count is published)."""
-        return "active_parameters" in self.data or bool(self.architecture and MIXTURE_OF_EXPERTS.search(self.architecture))
+        """Whether the record says it is mixture-of-experts (architecture), or has an active_parameters field (a
+        figure, or null with a note saying why no count is published)."""
+        return "active_parameters" in self.data or bool(
+            self.architecture and MIXTURE_OF_EXPERTS.search(self.architecture)
+        )
 
     def all_sources(self) -> dict[str, Source]:
         """Every source of the record by id, from all its sources lists."""
         found = {s.id: s for s in self.sources}
         groups = [self.training.sources, self.access.sources, _openness_sources(self.data)]
-        groups += [sources(item.get("sources")) for key in ("inference", "lifecycle") for item in self.data.get(key) or ()]
+        groups += [
+            sources(item.get("sources")) for key in ("inference", "lifecycle") for item in self.data.get(key) or ()
+        ]
         for group in groups:
             found.update({s.id: s for s in group})
         return found
@@ -342,10 +362,19 @@ def figure(raw: Any, default_sources: tuple[str, ...]) -> Figure | None:
         estimated = bool(raw.get("estimated", False))
         provenance = raw.get("provenance") or ("reported-estimate" if estimated else "reported")
         scope = raw.get("scope")
-        return Figure(raw["value"], raw.get("low"), raw.get("high"), refs(raw.get("source")) or default_sources,
-                      raw.get("note"), estimated or provenance != "reported", provenance, raw.get("confidence"),
-                      scope if isinstance(scope, str) else None, raw.get("includes_pue") is True,
-                      raw.get("differs_from_estimate"))
+        return Figure(
+            raw["value"],
+            raw.get("low"),
+            raw.get("high"),
+            refs(raw.get("source")) or default_sources,
+            raw.get("note"),
+            estimated or provenance != "reported",
+            provenance,
+            raw.get("confidence"),
+            scope if isinstance(scope, str) else None,
+            raw.get("includes_pue") is True,
+            raw.get("differs_from_estimate"),
+        )
     return Figure(raw, sources=default_sources)
 
 

@@ -33,6 +33,7 @@ class Point:
 @dataclass(frozen=True)
 class Tick:
     """An axis tick at a pixel position; `power` is set on log axes to print 10^n."""
+
     at: float
     label: str
     power: int | None = None
@@ -103,10 +104,16 @@ def year_value(date: str | None) -> float | None:
 
 def _metric_points(reports: Mapping[str, ModelReport], name: str) -> list[tuple[ModelReport, Metric]]:
     """The models that have a positive value of the metric."""
-    return [(r, r.training.metrics[name]) for r in reports.values() if name in r.training.metrics and r.training.metrics[name].value > 0]
+    return [
+        (r, r.training.metrics[name])
+        for r in reports.values()
+        if name in r.training.metrics and r.training.metrics[name].value > 0
+    ]
 
 
-def over_time(reports: Mapping[str, ModelReport], name: str, chart_id: str, title: str, y_label: str, root: str) -> Chart | None:
+def over_time(
+    reports: Mapping[str, ModelReport], name: str, chart_id: str, title: str, y_label: str, root: str
+) -> Chart | None:
     """A metric against release date, log scale, each point with its range."""
     found = [(year_value(r.model.released), r, m) for r, m in _metric_points(reports, name)]
     data = [(x, r, m) for x, r, m in found if x is not None]
@@ -122,13 +129,26 @@ def over_time(reports: Mapping[str, ModelReport], name: str, chart_id: str, titl
     chart.x_ticks = [Tick(xs(y), str(y)) for y in range(x0, x1 + 1, step)]
     chart.y_ticks = log_ticks(ylo, yhi, ys)
     for x, r, m in sorted(data, key=lambda d: d[0]):
-        chart.points.append(Point(xs(x), ys(m.value), ys(max(m.low, ylo)), ys(m.high), xs(x), xs(x), not m.developer,
-                                  r.model.name, f"{root}models/{r.model.id}/",
-                                  f"{r.model.name}: {_printed(m)}, {m.method}; released {r.model.released or 'unknown'}"))
+        chart.points.append(
+            Point(
+                xs(x),
+                ys(m.value),
+                ys(max(m.low, ylo)),
+                ys(m.high),
+                xs(x),
+                xs(x),
+                not m.developer,
+                r.model.name,
+                f"{root}models/{r.model.id}/",
+                f"{r.model.name}: {_printed(m)}, {m.method}; released {r.model.released or 'unknown'}",
+            )
+        )
         chart.table_rows.append((r.model.name, r.model.released or "", _printed(m), m.method))
     chart.table_head = ("Model", "Released", y_label, "Method")
-    chart.description = (f"{len(data)} models by release date from {x0} to {x1}; {y_label} on a log scale from "
-                         f"{number(ylo)} to {number(yhi)}. Filled dots are reported figures, hollow dots estimates; bars show ranges.")
+    chart.description = (
+        f"{len(data)} models by release date from {x0} to {x1}; {y_label} on a log scale from "
+        f"{number(ylo)} to {number(yhi)}. Filled dots are reported figures, hollow dots estimates; bars show ranges."
+    )
     return chart
 
 
@@ -139,25 +159,46 @@ def _printed(m: Metric) -> str:
 
 def against(reports: Mapping[str, ModelReport], root: str) -> Chart | None:
     """Emissions against training compute, both log scales."""
-    data = [(r, r.training.metrics["compute_flop"], r.training.metrics["emissions_tco2e"]) for r in reports.values()
-            if "compute_flop" in r.training.metrics and "emissions_tco2e" in r.training.metrics]
+    data = [
+        (r, r.training.metrics["compute_flop"], r.training.metrics["emissions_tco2e"])
+        for r in reports.values()
+        if "compute_flop" in r.training.metrics and "emissions_tco2e" in r.training.metrics
+    ]
     if not data:
         return None
-    chart = Chart("chart-emissions-compute", "Training emissions against training compute", "",
-                  "Training compute (FLOP, log scale)", "Emissions (tCO2e, log scale)")
+    chart = Chart(
+        "chart-emissions-compute",
+        "Training emissions against training compute",
+        "",
+        "Training compute (FLOP, log scale)",
+        "Emissions (tCO2e, log scale)",
+    )
     left, top, right, bottom = chart.plot
     xlo, xhi = log_bounds([v for _, c, _ in data for v in (c.low, c.high)])
     ylo, yhi = log_bounds([v for _, _, e in data for v in (e.low, e.high)])
     xs, ys = Scale(xlo, xhi, left, right, True), Scale(ylo, yhi, bottom, top, True)
     chart.x_ticks, chart.y_ticks = log_ticks(xlo, xhi, xs), log_ticks(ylo, yhi, ys)
     for r, c, e in sorted(data, key=lambda d: d[1].value):
-        chart.points.append(Point(xs(c.value), ys(e.value), ys(e.low), ys(e.high), xs(c.low), xs(c.high),
-                                  not (c.developer and e.developer), r.model.name, f"{root}models/{r.model.id}/",
-                                  f"{r.model.name}: compute {_printed(c)} ({c.method}); emissions {_printed(e)} ({e.method})"))
+        chart.points.append(
+            Point(
+                xs(c.value),
+                ys(e.value),
+                ys(e.low),
+                ys(e.high),
+                xs(c.low),
+                xs(c.high),
+                not (c.developer and e.developer),
+                r.model.name,
+                f"{root}models/{r.model.id}/",
+                f"{r.model.name}: compute {_printed(c)} ({c.method}); emissions {_printed(e)} ({e.method})",
+            )
+        )
         chart.table_rows.append((r.model.name, f"{_printed(c)} ({c.method})", f"{_printed(e)} ({e.method})"))
     chart.table_head = ("Model", "Compute", "Emissions")
-    chart.description = (f"{len(data)} models with both figures; compute from {number(xlo)} to {number(xhi)} FLOP, emissions from "
-                         f"{number(ylo)} to {number(yhi)} tCO2e, both on log scales. Hollow dots involve an estimate.")
+    chart.description = (
+        f"{len(data)} models with both figures; compute from {number(xlo)} to {number(xhi)} FLOP, emissions from "
+        f"{number(ylo)} to {number(yhi)} tCO2e, both on log scales. Hollow dots involve an estimate."
+    )
     return chart
 
 
@@ -177,22 +218,33 @@ def openness_histogram(reports: Mapping[str, ModelReport]) -> Chart:
     band = (right - left) / len(counts)
     for i, (label, count) in enumerate(zip(labels, counts, strict=True)):
         x = left + i * band + 2
-        chart.bars.append((round(x, 1), ys(count), round(band - 4, 1), round(bottom - ys(count), 1), f"{label}: {count}"))
+        chart.bars.append(
+            (round(x, 1), ys(count), round(band - 4, 1), round(bottom - ys(count), 1), f"{label}: {count}")
+        )
         chart.x_ticks.append(Tick(round(x + band / 2 - 2, 1), label))
         chart.table_rows.append((label, str(count)))
     top_count = max(max(counts), 1)
     step = max(1, math.ceil(top_count / 5))
     chart.y_ticks = [Tick(ys(v), str(v)) for v in range(0, top_count + 1, step)]
     chart.table_head = ("Score", "Models")
-    chart.description = (f"Openness scores of {len(scores)} models in bins of ten points; {unknown} models cannot be scored "
-                         "because none of their openness statuses is known.")
+    chart.description = (
+        f"Openness scores of {len(scores)} models in bins of ten points; {unknown} models cannot be scored "
+        "because none of their openness statuses is known."
+    )
     return chart
 
 
 def all_charts(reports: Mapping[str, ModelReport], root: str) -> list[Chart]:
     """The home page charts, skipping any the registry has no data for."""
     made: list[Chart | None] = [
-        over_time(reports, "emissions_tco2e", "chart-emissions-time", "Training emissions over time", "Emissions (tCO2e)", root),
+        over_time(
+            reports,
+            "emissions_tco2e",
+            "chart-emissions-time",
+            "Training emissions over time",
+            "Emissions (tCO2e)",
+            root,
+        ),
         over_time(reports, "compute_flop", "chart-compute-time", "Training compute over time", "Compute (FLOP)", root),
         against(reports, root),
         openness_histogram(reports),

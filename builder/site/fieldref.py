@@ -1,4 +1,5 @@
-"""The field reference of every registry file type, read from the JSON Schemas so the documentation cannot drift from them."""
+"""The field reference of every registry file type, read from the JSON Schemas so the documentation cannot drift from
+them."""
 
 from __future__ import annotations
 
@@ -8,12 +9,29 @@ from typing import Any
 
 from builder.load.schemas import Schemas
 
-KINDS = (("model", "Models", "registry/models/<id>.yaml"), ("hardware", "Hardware", "registry/hardware/<id>.yaml"),
-         ("grid", "Electricity grids", "registry/grids/<id>.yaml"), ("organization", "Organizations", "registry/organizations/<id>.yaml"),
-         ("claim", "Claims", "registry/claims/<id>.yaml"), ("assumptions", "Assumptions", "registry/assumptions.yaml"))
-FORMAT_WORDS = {"id": "id", "date": "date (YYYY, YYYY-MM or YYYY-MM-DD)", "country": "country code (ISO 3166-1 alpha-2)",
-                "url": "https URL", "license_id": "SPDX licence id or LicenseRef-..."}
-TYPE_WORDS = {"number": "number", "integer": "whole number", "string": "text", "boolean": "true/false", "array": "list", "object": "mapping"}
+KINDS = (
+    ("model", "Models", "registry/models/<id>.yaml"),
+    ("hardware", "Hardware", "registry/hardware/<id>.yaml"),
+    ("grid", "Electricity grids", "registry/grids/<id>.yaml"),
+    ("organization", "Organizations", "registry/organizations/<id>.yaml"),
+    ("claim", "Claims", "registry/claims/<id>.yaml"),
+    ("assumptions", "Assumptions", "registry/assumptions.yaml"),
+)
+FORMAT_WORDS = {
+    "id": "id",
+    "date": "date (YYYY, YYYY-MM or YYYY-MM-DD)",
+    "country": "country code (ISO 3166-1 alpha-2)",
+    "url": "https URL",
+    "license_id": "SPDX licence id or LicenseRef-...",
+}
+TYPE_WORDS = {
+    "number": "number",
+    "integer": "whole number",
+    "string": "text",
+    "boolean": "true/false",
+    "array": "list",
+    "object": "mapping",
+}
 
 
 @dataclass(frozen=True)
@@ -43,8 +61,11 @@ def _accepts(node: Mapping[str, Any], formats: Mapping[str, str]) -> str:
 
 def _object_of(node: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The mapping a field holds, directly, as list items, or as the mapping alternative of a figure."""
-    if node.get("type") == "object" and "properties" in node and node["properties"].keys() - {"value", "low", "high", "source", "note",
-                                                                                              "estimated", "scope"}:
+    if (
+        node.get("type") == "object"
+        and "properties" in node
+        and node["properties"].keys() - {"value", "low", "high", "source", "note", "estimated", "scope"}
+    ):
         return node
     if node.get("type") == "array":
         return _object_of(node.get("items", {}))

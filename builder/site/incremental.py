@@ -9,13 +9,16 @@ from builder.load.loader import Stamps
 from builder.records.registry import FOLDERS, Registry
 from builder.site.pages import DOWNLOADS_PAGE
 
-SHOWS_VERSION = frozenset({DOWNLOADS_PAGE})  # the pages that show the dataset version (with the data files written alongside)
+SHOWS_VERSION = frozenset(
+    {DOWNLOADS_PAGE}
+)  # the pages that show the dataset version (with the data files written alongside)
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What a successful build was made from: the registry, its files' stamps, everything else a page depends on (templates,
-    schemas, settings: `fingerprint`), the generated pages it wrote, and the dataset version (which the downloads show)."""
+    """What a successful build was made from: the registry, its files' stamps, everything else a page depends on
+    (templates, schemas, settings: `fingerprint`), the generated pages it wrote, and the dataset version (which the
+    downloads show)."""
 
     registry: Registry
     stamps: Stamps
@@ -34,7 +37,8 @@ class Plan:
         return self.stale is None or path in self.stale
 
     def including(self, paths: Iterable[str]) -> Plan:
-        """This plan with these pages rendered too (a preview may have stopped writing the downloads before they were done)."""
+        """This plan with these pages rendered too (a preview may have stopped writing the downloads before they were
+        done)."""
         return self if self.stale is None else Plan(self.stale | frozenset(paths))
 
 
@@ -42,11 +46,11 @@ EVERYTHING = Plan(None)
 
 
 def plan(before: Snapshot | None, now: Snapshot) -> Plan:
-    """Only model files changed (edited, added or removed): their pages, the pages of what they refer to or what refers to them
-    (before and after the edit), and every page that is not one record's (indexes, methodology, downloads...). Any other change
-    (a hardware, grid, organization or claim file, the assumptions, a template, a schema, the settings) renders everything:
-    those feed the derived figures of any number of models. A new dataset version (a commit, or the first edit in a git
-    checkout) renders the pages that show it."""
+    """Only model files changed (edited, added or removed): their pages, the pages of what they refer to or what
+    refers to them (before and after the edit), and every page that is not one record's (indexes, methodology,
+    downloads...). Any other change (a hardware, grid, organization or claim file, the assumptions, a template, a
+    schema, the settings) renders everything: those feed the derived figures of any number of models. A new dataset
+    version (a commit, or the first edit in a git checkout) renders the pages that show it."""
     if before is None or before.fingerprint != now.fingerprint:
         return EVERYTHING
     versioned = SHOWS_VERSION & now.pages if before.version != now.version else frozenset()
@@ -64,8 +68,8 @@ def plan(before: Snapshot | None, now: Snapshot) -> Plan:
 
 
 def _pages_of(models: Iterable[str], registry: Registry) -> set[str]:
-    """The pages showing any of these models in this version of the registry: theirs, their organizations', accelerator's,
-    grid's, and those of the claims that name them."""
+    """The pages showing any of these models in this version of the registry: theirs, their organizations',
+    accelerator's, grid's, and those of the claims that name them."""
     pages = set()
     for model_id in models:
         pages.add(f"models/{model_id}.md")

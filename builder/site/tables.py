@@ -13,17 +13,60 @@ from builder.formatting import PARAMETERS
 from builder.records.registry import Registry
 from builder.site.views import Quantity, printed, quantity, year_of
 
-PEAK_PRECISIONS = ("bf16", "fp16", "fp8", "tf32", "fp32")  # the precision whose peak the hardware index shows, first found
+PEAK_PRECISIONS = (
+    "bf16",
+    "fp16",
+    "fp8",
+    "tf32",
+    "fp32",
+)  # the precision whose peak the hardware index shows, first found
 
-COLUMNS = ("id", "name", "aliases", "organization", "year", "domain", "parameters", "compute", "compute_est", "energy", "energy_est",
-           "emissions", "emissions_low", "emissions_high", "emissions_est", "openness", "weights", "licence", "hardware_class",
-           "reported_emissions", "released", "compute_low", "compute_high", "energy_low", "energy_high", "openness_only")
-# Filters shown as a <select> of the values present; the organization (several, with type-ahead), the years (a range) and
-# "published figures only" (a checkbox) are filters of their own on the index.
-SELECTS = (("domain", "Domain"), ("weights", "Weights"), ("licence", "Licence"), ("hardware_class", "Runs on (16-bit)"),
-           ("reported_emissions", "Emissions"))
-FILTERS = (("organization", "Organization"), ("year", "Year"), ("domain", "Domain"), ("weights", "Weights"), ("licence", "Licence"),
-           ("hardware_class", "Runs on (16-bit)"), ("reported_emissions", "Emissions"))
+COLUMNS = (
+    "id",
+    "name",
+    "aliases",
+    "organization",
+    "year",
+    "domain",
+    "parameters",
+    "compute",
+    "compute_est",
+    "energy",
+    "energy_est",
+    "emissions",
+    "emissions_low",
+    "emissions_high",
+    "emissions_est",
+    "openness",
+    "weights",
+    "licence",
+    "hardware_class",
+    "reported_emissions",
+    "released",
+    "compute_low",
+    "compute_high",
+    "energy_low",
+    "energy_high",
+    "openness_only",
+)
+# Filters shown as a <select> of the values present; the organization (several, with type-ahead), the years (a range)
+# and "published figures only" (a checkbox) are filters of their own on the index.
+SELECTS = (
+    ("domain", "Domain"),
+    ("weights", "Weights"),
+    ("licence", "Licence"),
+    ("hardware_class", "Runs on (16-bit)"),
+    ("reported_emissions", "Emissions"),
+)
+FILTERS = (
+    ("organization", "Organization"),
+    ("year", "Year"),
+    ("domain", "Domain"),
+    ("weights", "Weights"),
+    ("licence", "Licence"),
+    ("hardware_class", "Runs on (16-bit)"),
+    ("reported_emissions", "Emissions"),
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +113,10 @@ def index_rows(reports: Mapping[str, ModelReport], registry: Registry) -> list[I
     rows = []
     for r in reports.values():
         m = r.model
-        orgs = ", ".join(registry.organizations[o].name if o in registry.organizations else o for o in m.organizations) or "unknown"
+        orgs = (
+            ", ".join(registry.organizations[o].name if o in registry.organizations else o for o in m.organizations)
+            or "unknown"
+        )
         t = r.training.metrics
         em, comp, en = t.get("emissions_tco2e"), t.get("compute_flop"), t.get("energy_mwh")
         licence = m.openness.get("weights_license")
@@ -79,15 +125,52 @@ def index_rows(reports: Mapping[str, ModelReport], registry: Registry) -> list[I
         reported = "reported" if em is not None and em.developer else ("estimated" if em is not None else "unknown")
         year = year_of(m.released)
         params = float(f"{m.parameters.value:.4g}") if m.parameters else None
-        raw = (m.id, m.name, "; ".join(m.aliases), orgs, year, ", ".join(m.domains), params, *_raw(comp), *_raw(en),
-               *(_raw(em)[:1]), float(f"{em.low:.4g}") if em else None, float(f"{em.high:.4g}") if em else None, _raw(em)[1],
-               None if r.openness.score is None else round(r.openness.score), weights, licence.value if licence else "unknown",
-               hw_class, reported, m.released or "", *_ends(comp), *_ends(en),
-               int(r.openness_only))
-        rows.append(IndexRow(m.id, m.name, "; ".join(m.aliases), orgs, year, ", ".join(m.domains) or "unknown",
-                             quantity(m.parameters.value if m.parameters else None, unit=PARAMETERS), _metric(comp), _metric(en), _metric(em),
-                             quantity(r.openness.score, unit="/ 100"), weights, licence.value if licence else "unknown", hw_class, reported,
-                             raw, m.released or "", r.openness_only))
+        raw = (
+            m.id,
+            m.name,
+            "; ".join(m.aliases),
+            orgs,
+            year,
+            ", ".join(m.domains),
+            params,
+            *_raw(comp),
+            *_raw(en),
+            *(_raw(em)[:1]),
+            float(f"{em.low:.4g}") if em else None,
+            float(f"{em.high:.4g}") if em else None,
+            _raw(em)[1],
+            None if r.openness.score is None else round(r.openness.score),
+            weights,
+            licence.value if licence else "unknown",
+            hw_class,
+            reported,
+            m.released or "",
+            *_ends(comp),
+            *_ends(en),
+            int(r.openness_only),
+        )
+        rows.append(
+            IndexRow(
+                m.id,
+                m.name,
+                "; ".join(m.aliases),
+                orgs,
+                year,
+                ", ".join(m.domains) or "unknown",
+                quantity(m.parameters.value if m.parameters else None, unit=PARAMETERS),
+                _metric(comp),
+                _metric(en),
+                _metric(em),
+                quantity(r.openness.score, unit="/ 100"),
+                weights,
+                licence.value if licence else "unknown",
+                hw_class,
+                reported,
+                raw,
+                m.released or "",
+                r.openness_only,
+            )
+        )
     return sorted(rows, key=lambda row: row.name.lower())
 
 
@@ -95,9 +178,9 @@ DEFAULT_SORT = "-compute"  # the index's default order, as its script names it: 
 
 
 def default_order(rows: Sequence[IndexRow]) -> list[IndexRow]:
-    """The index's default order: most training compute first (the models readers look up, with figures), unknown last, by
-    name within equal values (the order rows.json is written in, so the rows the page carries and those its script adds
-    follow on)."""
+    """The index's default order: most training compute first (the models readers look up, with figures), unknown
+    last, by name within equal values (the order rows.json is written in, so the rows the page carries and those its
+    script adds follow on)."""
     known = sorted((r for r in rows if r.raw[7] is not None), key=lambda r: -r.raw[7])  # stable: by name within a value
     return [*known, *(r for r in rows if r.raw[7] is None)]
 
@@ -113,7 +196,11 @@ def by_letter(rows: Sequence[IndexRow]) -> list[tuple[str, list[IndexRow]]]:
 
 def rows_json(rows: Sequence[IndexRow]) -> str:
     """The index as compact JSON: one column list and one array per model, in the default order, no whitespace."""
-    return json.dumps({"columns": COLUMNS, "rows": [row.raw for row in default_order(rows)]}, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(
+        {"columns": COLUMNS, "rows": [row.raw for row in default_order(rows)]},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
 
 
 def organizations(rows: Sequence[IndexRow]) -> list[str]:
@@ -127,7 +214,9 @@ def years(rows: Sequence[IndexRow]) -> tuple[int, int] | None:
     return (min(found), max(found)) if found else None
 
 
-def filter_options(rows: Sequence[IndexRow], filters: Sequence[tuple[str, str]] = FILTERS) -> list[tuple[str, str, list[str]]]:
+def filter_options(
+    rows: Sequence[IndexRow], filters: Sequence[tuple[str, str]] = FILTERS
+) -> list[tuple[str, str, list[str]]]:
     """Each filter with the values present, for the <select>s of the index."""
     out = []
     for key, label in filters:
@@ -145,6 +234,7 @@ def filter_options(rows: Sequence[IndexRow], filters: Sequence[tuple[str, str]] 
 @dataclass(frozen=True)
 class Headline:
     """The home page's headline figures."""
+
     models: int
     disclosed: int
     disclosed_share: str
@@ -154,14 +244,26 @@ class Headline:
 
 
 def headline(reports: Mapping[str, ModelReport]) -> Headline:
-    """Models, the share with disclosed emissions, and the total of reported training emissions (estimates not added in)."""
-    reported = [r.training.metrics["emissions_tco2e"] for r in reports.values()
-                if "emissions_tco2e" in r.training.metrics and r.training.metrics["emissions_tco2e"].developer]
+    """Models, the share with disclosed emissions, and the total of reported training emissions (estimates not added
+    in)."""
+    reported = [
+        r.training.metrics["emissions_tco2e"]
+        for r in reports.values()
+        if "emissions_tco2e" in r.training.metrics and r.training.metrics["emissions_tco2e"].developer
+    ]
     estimated = sum(1 for r in reports.values() if "emissions_tco2e" in r.training.metrics) - len(reported)
-    disclosed = sum(1 for r in reports.values() if any(key == "emissions" and done for key, _, done in r.transparency.items))
+    disclosed = sum(
+        1 for r in reports.values() if any(key == "emissions" and done for key, _, done in r.transparency.items)
+    )
     share = f"{disclosed / len(reports):.0%}" if reports else "unknown"
-    return Headline(len(reports), disclosed, share, printed(quantity(sum(m.value for m in reported), unit="tCO2e")) if reported else "unknown",
-                    len(reported), estimated)
+    return Headline(
+        len(reports),
+        disclosed,
+        share,
+        printed(quantity(sum(m.value for m in reported), unit="tCO2e")) if reported else "unknown",
+        len(reported),
+        estimated,
+    )
 
 
 def newest(reports: Mapping[str, ModelReport], count: int = 6) -> list[tuple[str, str, str]]:
@@ -193,28 +295,50 @@ def organization_table(model_ids: Sequence[str], by_id: Mapping[str, IndexRow]) 
     reported = [r.raw[11] for r in rows if r.reported_emissions == "reported" and r.raw[11] is not None]
     estimated = sum(1 for r in rows if r.reported_emissions == "estimated")
     share = f"{len(reported) / len(rows):.0%}" if rows else "unknown"
-    return OrganizationTable(rows, len(reported), share, quantity(sum(reported), unit="tCO2e") if reported else quantity(None), estimated)
+    return OrganizationTable(
+        rows, len(reported), share, quantity(sum(reported), unit="tCO2e") if reported else quantity(None), estimated
+    )
 
 
 KeyRow = tuple[str, str, tuple[str, ...]]  # href, name, the other cells
 
 
 def key_figures(folder: str, registry: Registry) -> tuple[tuple[str, ...], list[KeyRow]] | None:
-    """The hardware and grid indexes' tables: each record's key figures (TDP and peak FLOP/s; latest carbon intensity and its
-    year), as (head, [(href, name, cells)])."""
+    """The hardware and grid indexes' tables: each record's key figures (TDP and peak FLOP/s; latest carbon intensity
+    and its year), as (head, [(href, name, cells)])."""
     rows: list[KeyRow] = []
     if folder == "hardware":
         for h in sorted(registry.hardware.values(), key=lambda h: h.name.lower()):
             precision = next((p for p in PEAK_PRECISIONS if p in h.peak_flops), None)
-            peak = printed(quantity(h.peak_flops[precision].value, unit="FLOP/s")) + f" ({precision})" if precision else "unknown"
+            peak = (
+                printed(quantity(h.peak_flops[precision].value, unit="FLOP/s")) + f" ({precision})"
+                if precision
+                else "unknown"
+            )
             tdp = printed(quantity(h.tdp_w.value, unit="W")) if h.tdp_w else "unknown"
-            rows.append((f"{h.id}/", h.name, (h.vendor or "unknown", tdp, peak, str(len(registry.referring.get(("hardware", h.id), ()))))))
+            rows.append(
+                (
+                    f"{h.id}/",
+                    h.name,
+                    (h.vendor or "unknown", tdp, peak, str(len(registry.referring.get(("hardware", h.id), ())))),
+                )
+            )
         return ("Accelerator", "Vendor", "Thermal design power", "Peak dense throughput", "Models"), rows
     if folder == "grids":
         for g in sorted(registry.grids.values(), key=lambda g: g.name.lower()):
             latest = max(g.intensity, key=lambda i: i.year, default=None)
             value = printed(quantity(latest.g_per_kwh, latest.low, latest.high, "gCO2e/kWh")) if latest else "unknown"
-            rows.append((f"{g.id}/", g.name, (g.country or "unknown", value, str(latest.year) if latest else "unknown",
-                                              str(len(registry.referring.get(("grids", g.id), ()))))))
+            rows.append(
+                (
+                    f"{g.id}/",
+                    g.name,
+                    (
+                        g.country or "unknown",
+                        value,
+                        str(latest.year) if latest else "unknown",
+                        str(len(registry.referring.get(("grids", g.id), ()))),
+                    ),
+                )
+            )
         return ("Grid", "Country", "Carbon intensity (latest)", "Year", "Models"), rows
     return None
