@@ -373,10 +373,12 @@ def test_index_counter_follows_show_more_and_default_order_is_most_compute(brows
     page = browser.new_page()
     watch = Watch(page)
     page.goto(served_many + "models/")
-    assert _count(page) == "Showing 100 of 262 models"
+    assert _count(page) == "Showing 50 of 262 models"
     first = page.locator("#rg-models tbody th a").first.inner_text()
     assert first == "Bulk 259"  # the most compute: 2.6e22 FLOP
     page.wait_for_function("!document.getElementById('rg-filter-set').disabled")
+    page.click("#rg-more button")
+    page.wait_for_function("document.getElementById('rg-count').textContent === 'Showing 250 of 262 models'")
     page.click("#rg-more button")
     page.wait_for_function("document.getElementById('rg-count').textContent === 'Showing 262 of 262 models'")
     names = page.locator("#rg-models tbody th a").all_inner_texts()

@@ -32,8 +32,9 @@ from builder.site import tables as pagetables
 from builder.site import views as pageviews
 from builder.site.views import Ref, links_for, quantity
 
-# rows the index page carries in its HTML; the rest come from rows.json, or from models/list/ without JavaScript
-FIRST_ROWS = 100
+# rows the index page carries in its HTML (each costs layout on a phone); the rest come from rows.json, or from
+# models/list/ without JavaScript
+FIRST_ROWS = 50
 INDEX_PAGES = {
     "models": "models/index.md",
     "organizations": "organizations/index.md",
