@@ -14,6 +14,8 @@ from builder.records.types import RELATIONS
 
 RELATION_LABELS = {"base_model": "fine-tuned from", "variant_of": "a variant of", "family": "a member of the family"}
 LINK_KINDS = ("weights", "repository")
+REPO_LINKS = ("weights", "homepage")  # links that name the model's own Hugging Face repository
+HF_NOT_MODELS = frozenset({"datasets", "spaces", "docs", "blog", "papers", "collections", "organizations"})
 GENERIC = frozenset({
     "the", "and", "for", "model", "models", "base", "chat", "instruct", "instruction", "preview", "test", "large", "small",
     "medium", "tiny", "mini", "micro", "nano", "huge", "main", "tree", "blob", "readme", "release", "releases", "version",
@@ -190,6 +192,9 @@ def _duplicate_models(models: Mapping[str, Entry]) -> list[Problem]:
                 for b in ids:
                     if a != b and (kind == "weights" or _same_core(models[a].data, models[b].data)):
                         report("duplicate-link", a, b, ("links", kind), f"both give {key} as their {kind}")
+    for a, b, kind, key in _shared_repos(models):
+        report("duplicate-link", a, b, ("links", kind),
+               f"its {kind} link names the Hugging Face repository {key}, which that record links or cites too")
     by_name: dict[str, list[str]] = {}
     for model_id, entry in models.items():
         for key in {name_key(model_id), name_key(entry.data.get("name"))}:
@@ -207,13 +212,42 @@ def _duplicate_models(models: Mapping[str, Entry]) -> list[Problem]:
     return found
 
 
+def hf_repo(url: Any) -> str | None:
+    """A Hugging Face model repository a link names (owner/name), or None for other links (datasets, spaces, docs)."""
+    key = url_key(url)
+    parts = key.split("/") if key else []
+    return key if len(parts) == 3 and parts[0] == "huggingface.co" and parts[1] not in HF_NOT_MODELS else None
+
+
+def _shared_repos(models: Mapping[str, Entry]) -> Iterable[tuple[str, str, str, str]]:
+    """(record, other, link kind, repository) when a record's weights or homepage link names a Hugging Face repository
+    that another record links or cites as a source (an import naming a model differently), unless their sizes differ."""
+    named: dict[str, set[str]] = {}
+    for model_id, entry in models.items():
+        urls = [*((entry.data.get("links") or {}).get(k) for k in REPO_LINKS)]
+        urls += [s.get("url") for s in entry.data.get("sources") or () if isinstance(s, Mapping)]
+        for url in urls:
+            if key := hf_repo(url):
+                named.setdefault(key, set()).add(model_id)
+    for model_id, entry in models.items():
+        for kind in REPO_LINKS:
+            key = hf_repo((entry.data.get("links") or {}).get(kind))
+            for other in sorted(named.get(key, ())) if key else ():
+                if other != model_id and _counts_agree(entry.data, models[other].data):
+                    yield model_id, other, kind, str(key)
+
+
+def _counts_agree(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    count_a, count_b = _count(a.get("parameters")), _count(b.get("parameters"))
+    return count_a is None or count_b is None or abs(count_a - count_b) <= 0.01 * max(count_a, count_b)
+
+
 def _same_core(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Records sharing a code repository (one repository often serves a whole family) look like one model when their names
     differ at most by a variant word (base, instruct, chat, hf) and their parameter counts do not differ."""
     if not {core_key(a.get("id")), core_key(a.get("name"))} & {core_key(b.get("id")), core_key(b.get("name"))}:
         return False
-    count_a, count_b = _count(a.get("parameters")), _count(b.get("parameters"))
-    return count_a is None or count_b is None or abs(count_a - count_b) <= 0.01 * max(count_a, count_b)
+    return _counts_agree(a, b)
 
 
 def _count(raw: Any) -> float | None:
