@@ -13,6 +13,8 @@ from builder.problems import WARNING, Problem
 from builder.records.types import RELATIONS
 
 LINK_KINDS = ("weights", "repository")
+REPO_LINKS = ("weights", "homepage")  # links that name the model's own Hugging Face repository
+HF_NOT_MODELS = frozenset({"datasets", "spaces", "docs", "blog", "papers", "collections", "organizations"})
 GENERIC = frozenset(
     {
         "the",
@@ -257,6 +259,14 @@ def _duplicate_models(models: Mapping[str, Entry]) -> list[Problem]:
                 for b in ids:
                     if a != b and (kind == "weights" or _same_core(models[a].data, models[b].data)):
                         report("duplicate-link", a, b, ("links", kind), f"both give {key} as their {kind}")
+    for a, b, kind, key in _shared_repos(models):
+        report(
+            "duplicate-link",
+            a,
+            b,
+            ("links", kind),
+            f"its {kind} link names the Hugging Face repository {key}, which that record links or cites too",
+        )
     by_name: dict[str, list[str]] = {}
     for model_id, entry in models.items():
         for key in {name_key(model_id), name_key(entry.data.get("name"))}:
@@ -280,13 +290,51 @@ def _duplicate_models(models: Mapping[str, Entry]) -> list[Problem]:
     return found
 
 
+def hf_repo(url: Any) -> str | None:
+    """A Hugging Face model repository a link names (owner/name), or None for other links (datasets, spaces, docs)."""
+    key = url_key(url)
+    parts = key.split("/") if key else []
+    return key if len(parts) == 3 and parts[0] == "huggingface.co" and parts[1] not in HF_NOT_MODELS else None
+
+
+def _shared_repos(models: Mapping[str, Entry]) -> Iterable[tuple[str, str, str, str]]:
+    """(record, other, link kind, repository) when a record's weights or homepage link names a Hugging Face repository
+    that another record links or cites as a source (an import naming a model differently), unless their sizes differ
+    (parameter counts, or the sizes their ids or names state)."""
+    named: dict[str, set[str]] = {}
+    for model_id, entry in models.items():
+        urls = [*((entry.data.get("links") or {}).get(k) for k in REPO_LINKS)]
+        urls += [s.get("url") for s in entry.data.get("sources") or () if isinstance(s, Mapping)]
+        for url in urls:
+            if key := hf_repo(url):
+                named.setdefault(key, set()).add(model_id)
+    for model_id, entry in models.items():
+        for kind in REPO_LINKS:
+            key = hf_repo((entry.data.get("links") or {}).get(kind))
+            for other in sorted(named.get(key, ())) if key else ():
+                if other != model_id and _counts_agree(entry.data, models[other].data):
+                    if not _sizes_differ(entry.data, models[other].data):
+                        yield model_id, other, kind, str(key)
+
+
+def _counts_agree(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    count_a, count_b = _count(a.get("parameters")), _count(b.get("parameters"))
+    return count_a is None or count_b is None or abs(count_a - count_b) <= 0.01 * max(count_a, count_b)
+
+
+def _sizes_differ(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Both records name a size in their id or name (1.8b, 13b) and no size is common: one card often covers a family's
+    sizes, and each size is its own model."""
+    sizes_a, sizes_b = (set(SIZE.findall(f"{x.get('id') or ''} {x.get('name') or ''}".lower())) for x in (a, b))
+    return bool(sizes_a and sizes_b and not sizes_a & sizes_b)
+
+
 def _same_core(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Records sharing a code repository (one repository often serves a whole family) look like one model when their
     names differ at most by a variant word (base, instruct, chat, hf) and their parameter counts do not differ."""
     if not {core_key(a.get("id")), core_key(a.get("name"))} & {core_key(b.get("id")), core_key(b.get("name"))}:
         return False
-    count_a, count_b = _count(a.get("parameters")), _count(b.get("parameters"))
-    return count_a is None or count_b is None or abs(count_a - count_b) <= 0.01 * max(count_a, count_b)
+    return _counts_agree(a, b)
 
 
 def _count(raw: Any) -> float | None:
