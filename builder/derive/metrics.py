@@ -1024,14 +1024,15 @@ def cross_checks(model: Model, metrics: Mapping[str, Metric], ctx: Context) -> t
         compute is not None
         and isinstance(six, Metric)
         and isinstance(hw, Metric)
-        and not (1 / factor <= hw.value / six.value <= factor)
+        and apart(hw, six) > factor
     ):
         found.append(
             CrossCheck(
                 "compute-paths",
                 ("training",),
-                f"compute from hardware ({hw.value:.3g} FLOP) and from 6 x parameters x tokens ({six.value:.3g} FLOP) "
-                f"differ by more than {factor:g}x: check accelerator-hours, hardware and tokens",
+                f"compute from hardware ({hw.value:.3g} FLOP; 90% interval {hw.low:.3g}-{hw.high:.3g}) and from 6 x "
+                f"parameters x tokens ({six.value:.3g} FLOP; {six.low:.3g}-{six.high:.3g}) lie more than {factor:g}x "
+                "apart: check accelerator-hours, hardware and tokens",
             )
         )
     return tuple(found)
