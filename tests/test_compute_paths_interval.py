@@ -24,7 +24,7 @@ def _paths(found: Derived) -> list[str]:
 
 def test_compute_paths_are_compared_by_their_intervals(base_registry: Path) -> None:
     original = (base_registry / "models" / "example-model.yaml").read_text()
-    found, ctx = _derive(base_registry, original, 2.0e10)
+    _, ctx = _derive(base_registry, original, 2.0e10)
     reg = registry.load(base_registry).require()
     hw = ModelDerivation(reg.models["example-model"], ctx)._compute_hardware()
     assert hw is not None and not isinstance(hw, str) and hw.high > hw.value * 1.1

@@ -1020,12 +1020,7 @@ def cross_checks(model: Model, metrics: Mapping[str, Metric], ctx: Context) -> t
     compute = metrics.get("compute_flop")
     derivation = ModelDerivation(model, ctx)
     six, hw = derivation._compute_6nd(), derivation._compute_hardware()
-    if (
-        compute is not None
-        and isinstance(six, Metric)
-        and isinstance(hw, Metric)
-        and apart(hw, six) > factor
-    ):
+    if compute is not None and isinstance(six, Metric) and isinstance(hw, Metric) and apart(hw, six) > factor:
         found.append(
             CrossCheck(
                 "compute-paths",

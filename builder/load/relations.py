@@ -312,9 +312,9 @@ def _shared_repos(models: Mapping[str, Entry]) -> Iterable[tuple[str, str, str, 
         for kind in REPO_LINKS:
             key = hf_repo((entry.data.get("links") or {}).get(kind))
             for other in sorted(named.get(key, ())) if key else ():
-                if other != model_id and _counts_agree(entry.data, models[other].data):
-                    if not _sizes_differ(entry.data, models[other].data):
-                        yield model_id, other, kind, str(key)
+                data, other_data = entry.data, models[other].data
+                if other != model_id and _counts_agree(data, other_data) and not _sizes_differ(data, other_data):
+                    yield model_id, other, kind, str(key)
 
 
 def _counts_agree(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
