@@ -456,6 +456,8 @@ def test_index_on_a_phone_does_not_scroll_sideways_and_keeps_names_in_view(brows
 def test_compare_page_shows_models_side_by_side_from_the_address(browser: Any, served: str) -> None:
     page = browser.new_page()
     watch = Watch(page)
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(urlsplit(r.url).path) if r.status == 404 else None)
     page.goto(served + "compare/?m=example-model,xss-model,no-such-model")
     page.wait_for_selector(".rg-table--compare")
     heads = page.locator(".rg-table--compare thead th a").all_inner_texts()
@@ -473,6 +475,12 @@ def test_compare_page_shows_models_side_by_side_from_the_address(browser: Any, s
     page.keyboard.press("Enter")
     page.wait_for_function("location.search === '?m=example-model,xss-model'")
     basic_a11y(page)
+    assert missing == ["/api/models/no-such-model.json"]  # the mistyped id's file: its 404 is how it is found missing
+    watch.errors = [
+        e
+        for e in watch.errors
+        if not e.startswith("Failed to load resource: the server responded with a status of 404")
+    ]
     watch.clean()
     page.close()
 

@@ -605,7 +605,8 @@
     var holder = document.getElementById("rg-compare-table");
     var api = new URL(root.getAttribute("data-api"), window.location.href);
     var models = new URL(root.getAttribute("data-models"), window.location.href);
-    var byName = {}, byId = {}, listed = null, cache = {}, allNames = [];
+    var orgApi = new URL("../organizations/", api);
+    var byName = {}, listed = null, cache = {}, orgs = {}, allNames = [];
 
     function ids() {
       var m = new URLSearchParams(window.location.search).get("m");
@@ -624,7 +625,6 @@
           d.rows.forEach(function (v) {
             var r = {};
             d.columns.forEach(function (c, i) { r[c] = v[i]; });
-            byId[r.id] = r;
             byName[r.name.toLowerCase()] = r.id;
             byName[r.id] = r.id;
             allNames.push(r.name);
@@ -633,11 +633,21 @@
       }
       return listed;
     }
-    function record(id) {
-      if (!cache[id]) cache[id] = fetch(new URL(encodeURIComponent(id) + ".json", api)).then(function (r) {
-        if (!r.ok) throw new Error(id);
+    function getJson(url) {
+      return fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(url);
         return r.json();
       }).then(function (d) { return d.data; });
+    }
+    /* a model's API file and its organization's (for the name): a few KB each, not every model's row */
+    function record(id) {
+      if (!cache[id]) cache[id] = getJson(new URL(encodeURIComponent(id) + ".json", api)).then(function (d) {
+        var ids = [].concat(d.organization || []);
+        return Promise.all(ids.map(function (o) {
+          if (!orgs[o]) orgs[o] = getJson(new URL(encodeURIComponent(o) + ".json", orgApi)).then(function (x) { return x.name; }, function () { return o; });
+          return orgs[o];
+        })).then(function (n) { d.organizationName = n.join(", "); return d; });
+      });
       return cache[id];
     }
 
@@ -663,9 +673,8 @@
       form.querySelector("button").disabled = false;
       if (!list.length) { holder.hidden = true; holder.replaceChildren(); status.replaceChildren(document.createTextNode("No model chosen yet: add one below the heading, or pick them on the "), el("a", { href: models.href }, "models index"), document.createTextNode(".")); return; }
       status.textContent = "Loading " + list.length + " model" + (list.length === 1 ? "" : "s") + "…";
-      rowsIndex().then(function () {  /* only ids the index knows are fetched: no request for a mistyped one */
-        return Promise.all(list.map(function (id) { return byId[id] ? record(id).catch(function () { return null; }) : null; }));
-      }).then(function (data) {
+      /* straight from the chosen models' API files: a mistyped id is a missing file, reported below */
+      Promise.all(list.map(function (id) { return record(id).catch(function () { return null; }); })).then(function (data) {
         var missing = list.filter(function (id, i) { return !data[i]; });
         var shown = list.filter(function (id, i) { return data[i]; });
         data = data.filter(Boolean);
@@ -690,7 +699,7 @@
           data.forEach(function (d, i) { fill(tr, d, i); });
           body.appendChild(tr);
         }
-        row("Organization", function (tr, d) { cell(tr, (byId[d.id] && byId[d.id].organization) || "unknown"); });
+        row("Organization", function (tr, d) { cell(tr, d.organizationName || d.organization || "unknown"); });
         row("Released", function (tr, d) { cell(tr, d.released || "unknown"); });
         row("Parameters", function (tr, d) {
           var p = d.parameters && typeof d.parameters === "object" ? d.parameters.value : d.parameters;
