@@ -457,6 +457,15 @@ def estimated(
     return Metric(name, r.value, r.low, r.high, unit, "estimated", path, formula, inputs, (), note, spread=r)
 
 
+def grid_input(
+    grid: Grid, entry: Intensity, low: float, high: float, note: str | None, rule: str, spread: Range | None = None
+) -> Input:
+    """A grid record's intensity for a year as a formula input, with the rule that chose the grid."""
+    return Input(
+        "grid_intensity", entry.g_per_kwh, low, high, "gCO2e/kWh", "grid", grid.id, entry.sources, note, rule, spread
+    )
+
+
 def rng(i: Input) -> Range:
     """The input's distribution: propagated (an estimated input), an assumption's, or its low-high as a 90% interval."""
     if i.spread is not None:
@@ -824,18 +833,7 @@ class ModelDerivation:
         low = entry.low if entry.low is not None else entry.g_per_kwh
         high = entry.high if entry.high is not None else entry.g_per_kwh
         which = "grid or cloud region" if self.t.location.grid else "country"
-        source = Input(
-            "grid_intensity",
-            entry.g_per_kwh,
-            low,
-            high,
-            "gCO2e/kWh",
-            "grid",
-            grid.id,
-            entry.sources,
-            entry.note,
-            f"training location's {which} named in the entry",
-        )
+        source = grid_input(grid, entry, low, high, entry.note, f"training location's {which} named in the entry")
         if grid.kind != "country":
             return estimated(
                 "carbon_intensity_g_per_kwh", rng(source), "grid", f"grid record {grid.id} for {said}", (source,)
@@ -868,19 +866,12 @@ class ModelDerivation:
                 high,
                 (min(low, world.low, entry.low or low), max(high, world.high, entry.high or high)),
             )
-            source = Input(
-                "grid_intensity",
-                entry.g_per_kwh,
-                low,
-                high,
-                "gCO2e/kWh",
-                "grid",
-                grid.id,
-                entry.sources,
+            note = (
                 f"{grid.name} for {said}; the range allows a {1 - share.value:.0%} chance that the run was elsewhere "
-                "in the world (assumption grid_share_in_organization_country)",
-                f"training location unknown: the country of {org}",
-                spread,
+                "in the world (assumption grid_share_in_organization_country)"
+            )
+            source = grid_input(
+                grid, entry, low, high, note, f"training location unknown: the country of {org}", spread
             )
             return estimated(
                 "carbon_intensity_g_per_kwh",

@@ -312,21 +312,18 @@ def _shared_repos(models: Mapping[str, Entry]) -> Iterable[tuple[str, str, str, 
         for kind in REPO_LINKS:
             key = hf_repo((entry.data.get("links") or {}).get(kind))
             for other in sorted(named.get(key, ())) if key else ():
-                data, other_data = entry.data, models[other].data
-                if other != model_id and _counts_agree(data, other_data) and not _sizes_differ(data, other_data):
+                if other != model_id and _sizes_agree(entry.data, models[other].data):
                     yield model_id, other, kind, str(key)
 
 
-def _counts_agree(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+def _sizes_agree(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Two records may be one model only at one size: parameter counts within 1% where both give one, and a size their
+    ids or names state in common where both state one (one card often covers a family's sizes: 1.8b, 13b)."""
     count_a, count_b = _count(a.get("parameters")), _count(b.get("parameters"))
-    return count_a is None or count_b is None or abs(count_a - count_b) <= 0.01 * max(count_a, count_b)
-
-
-def _sizes_differ(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """Both records name a size in their id or name (1.8b, 13b) and no size is common: one card often covers a family's
-    sizes, and each size is its own model."""
+    if count_a is not None and count_b is not None and abs(count_a - count_b) > 0.01 * max(count_a, count_b):
+        return False
     sizes_a, sizes_b = (set(SIZE.findall(f"{x.get('id') or ''} {x.get('name') or ''}".lower())) for x in (a, b))
-    return bool(sizes_a and sizes_b and not sizes_a & sizes_b)
+    return not (sizes_a and sizes_b and not sizes_a & sizes_b)
 
 
 def _same_core(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -334,7 +331,7 @@ def _same_core(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     names differ at most by a variant word (base, instruct, chat, hf) and their parameter counts do not differ."""
     if not {core_key(a.get("id")), core_key(a.get("name"))} & {core_key(b.get("id")), core_key(b.get("name"))}:
         return False
-    return _counts_agree(a, b)
+    return _sizes_agree(a, b)
 
 
 def _count(raw: Any) -> float | None:
