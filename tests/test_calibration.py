@@ -135,3 +135,20 @@ def test_a_figure_covering_more_than_one_run_has_no_holdout(base_registry: Path)
         "emissions_tco2e"
     ]
     assert wider.holdout is None and wider.value == one_run.value
+
+
+def test_a_third_partys_estimate_is_not_calibrated_against(base_registry: Path) -> None:
+    """Calibration checks the ranges against what developers published: another party's estimate is no measurement."""
+    path = base_registry / "models" / "example-model.yaml"
+    original = path.read_text(encoding="utf-8")
+    published = '  emissions_tco2e: {value: 0.02, note: "as published"}\n'
+    assert published in original
+    path.write_text(
+        original.replace(published, published.replace("note:", "provenance: third-party-estimate, note:")),
+        encoding="utf-8",
+    )
+    emissions = derived.derive_all(registry.load(base_registry).require())["example-model"].training.metrics[
+        "emissions_tco2e"
+    ]
+    assert emissions.method == "third-party-estimate" and emissions.value == 0.02
+    assert emissions.holdout is None and "holdout" not in emissions.as_dict()

@@ -1054,8 +1054,8 @@ BEYOND_ONE_RUN = ("with-experiments", "with-base-model")
 
 def derive(model: Model, ctx: Context) -> Derived:
     """All training metrics of one model, each reported or estimated, and why the others are missing; beside each
-    reported energy or emissions figure, the holdout: what the registry would estimate had the model published none
-    of them."""
+    energy or emissions figure the developer published (a third party's estimate is no measurement to calibrate
+    against), the holdout: what the registry would estimate had the model published none of them."""
     d = ModelDerivation(model, ctx)
     metrics = {name: m for name in TRAINING_METRICS if (m := d.get(name)) is not None}
     intensity = metrics.get("carbon_intensity_g_per_kwh")
@@ -1066,7 +1066,7 @@ def derive(model: Model, ctx: Context) -> Derived:
         name
         for name in HOLDOUT_METRICS
         if name in metrics
-        and metrics[name].method != "estimated"
+        and metrics[name].method in DEVELOPER_PROVENANCE
         and (metrics[name].scope or model.training.scope) not in BEYOND_ONE_RUN
     ]
     if reported_here:
