@@ -46,6 +46,7 @@ REFERENCE_RUNS = {
     "olmo-2-1124-7b": ("emissions_tco2e",),
     "olmoe-1b-7b-0924": ("emissions_tco2e",),
     "olmo-1b-hf": ("emissions_tco2e",),
+    "olmo-7b-0424": ("emissions_tco2e",),
     # Granite 3.0 report (IBM), Table 7: GPU-hours x 700 W x PUE 1.3 x 0.39 kg/kWh.
     "granite-3.0-2b": ("energy_mwh", "emissions_tco2e"),
     "granite-3.0-8b": ("energy_mwh", "emissions_tco2e"),
