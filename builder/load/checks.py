@@ -123,6 +123,7 @@ def check_within_file(path: str, data: Any) -> list[Problem]:
                                 "third-party-estimate (or reported-estimate), or drop confidence",
                             )
                         )
+                    found.extend(_agreeing_disagreements(path, child, value))
                     if key == "emissions_tco2e" and isinstance(value.get("note"), str) and NET.search(value["note"]):
                         found.append(
                             problem(
@@ -187,6 +188,25 @@ def _provenance_contradiction(path: str, pointer: Pointer) -> Problem:
         "estimated: true contradicts provenance: reported: write provenance: reported-estimate for the developer's own "
         "estimate or third-party-estimate for someone else's (with confidence), or drop estimated for a count",
     )
+
+
+def _agreeing_disagreements(path: str, pointer: Pointer, node: Mapping[str, Any]) -> list[Problem]:
+    """A `disagrees` item holding the kept value itself: `builder audit` would list an agreement as a conflict."""
+    items = node.get("disagrees")
+    if "value" not in node or not isinstance(items, list):
+        return []
+    return [
+        problem(
+            path,
+            "disagreement-agrees",
+            (*pointer, "disagrees", index),
+            f"this source gives the same value as the kept one ({node['value']}): an agreement is no disagreement; "
+            "remove the item (cite both sources on the figure if the agreement matters)",
+            WARNING,
+        )
+        for index, item in enumerate(items)
+        if isinstance(item, Mapping) and "value" in item and item["value"] == node["value"]
+    ]
 
 
 def _number(value: Any) -> float | None:
