@@ -328,6 +328,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     if isinstance(reg, int):
         return reg
     table = coverage.markdown(coverage.top_rows(derived.Reports(reg)))
+    table += "\n" + coverage.summary(coverage.counts(reg.models), len(reg.models))
     if args.readme is None:
         sys.stdout.write(table)
         return 0

@@ -9,7 +9,7 @@ from builder.derive.metrics import METHODS, SCOPES, Metric
 from builder.formatting import plain as number
 from builder.formatting import span
 from builder.records.registry import Registry
-from builder.records.types import RELATIONS, Figure, Model
+from builder.records.types import RELATIONS, Figure, Model, Source, peer_reviewed
 
 INCOMING = {"base_model": "fine-tunes", "variant_of": "variants", "family": "family members"}
 
@@ -36,8 +36,11 @@ def _scope(scope: str) -> str:
     return f"{scope} ({SCOPES[scope]})" if scope in SCOPES else scope
 
 
-def _metric_lines(m: Metric, indent: str = "  ") -> list[str]:
-    lines = [f"{indent}{m.name}: {_likely(m)}  {_how(m.method, m.path, m.confidence)}"]
+def _metric_lines(m: Metric, indent: str = "  ", known: Mapping[str, Source] | None = None) -> list[str]:
+    how = _how(m.method, m.path, m.confidence)
+    if m.method == "third-party-estimate" and peer_reviewed(m.sources, known or {}):
+        how = how.replace("third-party-estimate", "third-party-estimate: a peer-reviewed study's estimate", 1)
+    lines = [f"{indent}{m.name}: {_likely(m)}  {how}"]
     if m.scope is not None:
         lines.append(f"{indent}  scope: {_scope(m.scope)}")
     if m.sourced:
@@ -105,8 +108,9 @@ def show_text(r: ModelReport, registry: Registry | None = None) -> str:
     lines.append("training metrics:")
     if r.model.training.scope is not None:
         lines.append(f"  scope of the training figures: {_scope(r.model.training.scope)}")
+    known = m.all_sources()
     for metric in r.training.metrics.values():
-        lines += _metric_lines(metric)
+        lines += _metric_lines(metric, known=known)
     for name, reason in r.training.missing.items():
         lines.append(f"  {name}: unknown ({reason})")
     if r.equivalents:

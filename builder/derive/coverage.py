@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from builder.derive.derived import ModelReport
-from builder.records.types import Figure, Model
+from builder.records.types import Figure, Model, from_peer_reviewed_study
 
 TOP = 50
 # (field, column label, unit): the figures a reader checks first for a large training run.
@@ -47,13 +47,26 @@ class Row:
 class Counts:
     """How many models carry each kind of published figure (the campaign's targets)."""
 
-    energy_or_emissions: int
+    energy_or_emissions: int  # the developer's figure (a measurement or its own estimate)
     accelerator_hours: int
     tokens: int
     mixture_of_experts: int
     moe_with_active_parameters: int
     moe_active_parameters_unpublished: int
     moe_without_active_parameters: tuple[str, ...]
+    energy_or_emissions_peer_reviewed: int = 0  # no developer's figure, but a peer-reviewed study's estimate
+
+    @property
+    def energy_or_emissions_total(self) -> int:
+        """Models with a published training energy or emissions figure: the developer's or a peer-reviewed study's."""
+        return self.energy_or_emissions + self.energy_or_emissions_peer_reviewed
+
+    def energy_or_emissions_words(self) -> str:
+        """The campaign's first count with its two parts, as the README, the CLI and the coverage page print it."""
+        return (
+            f"{self.energy_or_emissions_total} ({self.energy_or_emissions} developer's, "
+            f"{self.energy_or_emissions_peer_reviewed} from peer-reviewed studies)"
+        )
 
 
 def is_mixture_of_experts(model: Model) -> bool:
@@ -84,6 +97,25 @@ def _by_developer(fig: Figure | None) -> bool:
     """A figure the developer published (its count or measurement, or its own estimate): a third party's estimate,
     such as Epoch AI's, does not count towards coverage."""
     return fig is not None and fig.by_developer
+
+
+def _energy_figures(model: Model) -> tuple[Figure | None, ...]:
+    """The record's training energy and emissions figures (energy with and before PUE; location- and market-based)."""
+    t = model.training
+    return (t.energy_mwh, t.it_energy_mwh, t.emissions_tco2e, t.emissions_market_tco2e)
+
+
+def energy_published_by(model: Model) -> str | None:
+    """Who published the model's training energy or emissions figure: 'developer', else 'peer-reviewed study' (a third
+    party's estimate in a journal or refereed paper), else None (an estimate by Epoch AI or a preprint is not
+    counted)."""
+    figures = _energy_figures(model)
+    if any(_by_developer(f) for f in figures):
+        return "developer"
+    known = model.all_sources()
+    if any(from_peer_reviewed_study(f, known) for f in figures):
+        return "peer-reviewed study"
+    return None
 
 
 def _hours_published(model: Model) -> bool:
@@ -131,18 +163,14 @@ def tally(rows: list[Row]) -> dict[str, dict[str, int]]:
 
 
 def counts(models: Mapping[str, Model]) -> Counts:
-    """Models with a published training energy or emissions figure, accelerator-hours, tokens; MoE with active
-    parameters."""
+    """Models with a published training energy or emissions figure (the developer's; else a peer-reviewed study's),
+    accelerator-hours, tokens; MoE with active parameters."""
     moe = [m for m in models.values() if is_mixture_of_experts(m)]
     t = [m.training for m in models.values()]
+    energy = [energy_published_by(m) for m in models.values()]
     return Counts(
-        energy_or_emissions=sum(
-            1
-            for x in t
-            if any(
-                _by_developer(f) for f in (x.energy_mwh, x.it_energy_mwh, x.emissions_tco2e, x.emissions_market_tco2e)
-            )
-        ),
+        energy_or_emissions=energy.count("developer"),
+        energy_or_emissions_peer_reviewed=energy.count("peer-reviewed study"),
         accelerator_hours=sum(1 for m in models.values() if _hours_published(m)),
         tokens=sum(1 for x in t if _by_developer(x.tokens)),
         mixture_of_experts=len(moe),
@@ -178,6 +206,15 @@ def markdown(rows: list[Row]) -> str:
         cells = [f"{marks[c.state]} {_short(c.value)}".strip() for c in r.cells]
         lines.append(f"| {n} | {r.name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def summary(found: Counts, models: int) -> str:
+    """The counts across the registry as one Markdown paragraph, printed under the table (and written to the README)."""
+    return (
+        f"Across the registry's {models} models: {found.energy_or_emissions_words()} have a published training energy "
+        f"or emissions figure; {found.accelerator_hours} have published accelerator-hours (or a count and duration); "
+        f"{found.tokens} have published training tokens.\n"
+    )
 
 
 def replace_table(text: str, table: str) -> str:

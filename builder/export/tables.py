@@ -772,7 +772,7 @@ def sources_table(registry: Registry, describe: Describer) -> Table:
         *(
             Column(
                 f,
-                "string",
+                "boolean" if f == "peer_reviewed" else "string",
                 describe("common", "$defs/source", f) + (DATE_NOTE if f in ("published", "accessed") else ""),
             )
             for f in SOURCE_FIELDS

@@ -16,7 +16,7 @@ from builder.derive.metrics import SCOPES, TRAINING_METRICS, Input, Metric
 from builder.formatting import PARAMETERS, figure, number, scaled
 from builder.records import catalogue
 from builder.records.registry import Registry
-from builder.records.types import Disclosure, Figure, Lifecycle, Model, Source, Status
+from builder.records.types import Disclosure, Figure, Lifecycle, Model, Source, Status, peer_reviewed
 
 OPENNESS_LABELS = {
     "weights": "Weights",
@@ -101,6 +101,7 @@ class MetricView:
     missing: str | None = None
     confidence: str | None = None
     scope: str | None = None  # what the figure covers, in words, where it differs from the record's training scope
+    study: bool = False  # a third party's estimate published in a peer-reviewed study (every cited source says so)
 
 
 @dataclass(frozen=True)
@@ -340,6 +341,7 @@ def metric_view(m: Metric, model_sources: Mapping[str, Source], book: SourceBook
         estimate,
         confidence=m.confidence,
         scope=SCOPES.get(m.scope, m.scope) if m.scope else None,
+        study=m.method == "third-party-estimate" and peer_reviewed(m.sources, model_sources),
     )
 
 
