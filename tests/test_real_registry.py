@@ -118,7 +118,13 @@ def test_meta_model_card_figures_stay_entered_as_reported() -> None:
 # Published figures counted across the registry (issue 23's data campaign). Raise a floor when figures are added; a
 # count below its floor means published figures were lost. Targets: 100 energy or emissions, 200 accelerator-hours, 300
 # tokens.
-COVERAGE_FLOORS = {"energy_or_emissions": 63, "accelerator_hours": 138, "tokens": 258, "moe_with_active_parameters": 56}
+COVERAGE_FLOORS = {
+    "energy_or_emissions": 81,
+    "energy_or_emissions_peer_reviewed": 2,
+    "accelerator_hours": 224,
+    "tokens": 335,
+    "moe_with_active_parameters": 57,
+}
 
 
 def test_published_figures_do_not_silently_drop() -> None:

@@ -211,9 +211,9 @@ def markdown(rows: list[Row]) -> str:
 def summary(found: Counts, models: int) -> str:
     """The counts across the registry as one Markdown paragraph, printed under the table (and written to the README)."""
     return (
-        f"Across the registry's {models} models: {found.energy_or_emissions_words()} have a published training energy "
-        f"or emissions figure; {found.accelerator_hours} have published accelerator-hours (or a count and duration); "
-        f"{found.tokens} have published training tokens.\n"
+        f"Across the registry's {models:,} models: {found.energy_or_emissions_words()} have a published training "
+        f"energy or emissions figure; {found.accelerator_hours} have published accelerator-hours (or a count and "
+        f"duration); {found.tokens} have published training tokens.\n"
     )
 
 
