@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from test_site import build, make_project
 
+from builder.site.pages import FIRST_ROWS
+
 CHROMIUM = Path(
     os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium")
 )  # another path: for the test that it is required
@@ -176,6 +178,7 @@ def test_index_lists_models_without_javascript(browser: Any, served: str) -> Non
     page = context.new_page()
     page.goto(served + "models/")
     assert page.locator("#rg-models tbody tr").count() == 2
+    assert page.locator("#rg-models thead button.rg-sort:disabled").count() == 9  # sorting needs the script
     context.close()
 
 
@@ -373,12 +376,14 @@ def test_index_counter_follows_show_more_and_default_order_is_most_compute(brows
     page = browser.new_page()
     watch = Watch(page)
     page.goto(served_many + "models/")
-    assert _count(page) == "Showing 50 of 262 models"
+    assert _count(page) == f"Showing {FIRST_ROWS} of 262 models"
     first = page.locator("#rg-models tbody th a").first.inner_text()
     assert first == "Bulk 259"  # the most compute: 2.6e22 FLOP
     page.wait_for_function("!document.getElementById('rg-filter-set').disabled")
     page.click("#rg-more button")
-    page.wait_for_function("document.getElementById('rg-count').textContent === 'Showing 250 of 262 models'")
+    page.wait_for_function(
+        f"document.getElementById('rg-count').textContent === 'Showing {FIRST_ROWS + 200} of 262 models'"
+    )  # a batch of 200
     page.click("#rg-more button")
     page.wait_for_function("document.getElementById('rg-count').textContent === 'Showing 262 of 262 models'")
     names = page.locator("#rg-models tbody th a").all_inner_texts()

@@ -34,7 +34,7 @@ from builder.site.views import Ref, links_for, quantity
 
 # rows the index page carries in its HTML (each costs layout on a phone); the rest come from rows.json, or from
 # models/list/ without JavaScript
-FIRST_ROWS = 50
+FIRST_ROWS = 20
 INDEX_PAGES = {
     "models": "models/index.md",
     "organizations": "organizations/index.md",

@@ -269,6 +269,11 @@
   }
 
   /* ---------------------------------------------------------------- models index */
+  /* work the reader does not need before the page shows: when the browser is idle, in its own task */
+  function later(work) {
+    if (window.requestIdleCallback) window.requestIdleCallback(work, { timeout: 1000 }); else setTimeout(work, 50);
+  }
+
   var BATCH = 200;
   var UNITS = { parameters: "parameters", compute: "FLOP", energy: "MWh", emissions: "tCO2e", openness: "/ 100" };
 
@@ -315,11 +320,25 @@
     return list;
   }
 
-  /* The organization filter: type (the datalist suggests), Enter or pick to add; each chosen one is a button that removes it. */
-  function orgPicker(input, chosen, known, changed) {
+  /* The organization filter: type (the datalist suggests), Enter or pick to add; each chosen one is a button that removes it.
+     The names come as JSON, read on first use; the datalist's options (one per organization) are made when the reader goes to
+     the box, not while the page loads. */
+  function orgPicker(input, list, source, chosen, changed) {
     var names = [];
+    var known = null;
     var lower = {};
-    known.forEach(function (o) { lower[o.toLowerCase()] = o; });
+    function knownNames() {
+      if (!known) {
+        known = JSON.parse(source.textContent || "[]");
+        known.forEach(function (o) { lower[o.toLowerCase()] = o; });
+      }
+      return known;
+    }
+    input.addEventListener("focus", function () {
+      var frag = document.createDocumentFragment();
+      knownNames().forEach(function (o) { frag.appendChild(el("option", { value: o })); });
+      list.replaceChildren(frag);
+    }, { once: true });
     function paint() {
       chosen.replaceChildren();
       names.forEach(function (n) {
@@ -331,6 +350,7 @@
       });
     }
     function add() {
+      knownNames();
       var name = lower[input.value.trim().toLowerCase()];
       if (!name) return false;
       if (names.indexOf(name) < 0) names.push(name);
@@ -342,7 +362,13 @@
     input.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); add(); } });
     input.addEventListener("change", add);
     input.addEventListener("input", function (e) { if (e.inputType === "insertReplacementText" || !e.inputType) add(); });
-    return { get: function () { return names.slice(); }, set: function (list) { names = list.filter(function (n) { return lower[n.toLowerCase()]; }).map(function (n) { return lower[n.toLowerCase()]; }); paint(); } };
+    function set(list) {
+      if (!list.length && !names.length) return;  /* nothing to read or paint: a page opened without ?org= */
+      knownNames();
+      names = list.filter(function (n) { return lower[n.toLowerCase()]; }).map(function (n) { return lower[n.toLowerCase()]; });
+      paint();
+    }
+    return { get: function () { return names.slice(); }, set: set };
   }
 
   function csvCell(v) {
@@ -365,8 +391,8 @@
     var defaultSort = table.getAttribute("data-sort") || "name";  /* the order the page's rows and rows.json are in */
     var sortKey = defaultSort.replace(/^-/, "");
     var sortDir = defaultSort.charAt(0) === "-" ? -1 : 1;
-    var orgs = orgPicker(document.getElementById("rg-org-input"), document.getElementById("rg-org-chosen"),
-      Array.prototype.map.call(document.querySelectorAll("#rg-org-list option"), function (o) { return o.value; }), function () { update(true); });
+    var orgs = orgPicker(document.getElementById("rg-org-input"), document.getElementById("rg-org-list"),
+      document.getElementById("rg-org-names"), document.getElementById("rg-org-chosen"), function () { update(true); });
     var active = filters(form, orgs);
     table.closest(".rg-index").classList.add("rg-js");
     /* on a phone the filters sit behind a button (CSS hides them there until it is pressed) */
@@ -446,10 +472,12 @@
       renderMore();
     }
 
+    /* only what changed: the page's HTML already marks its default order */
     function paintSort() {
       table.querySelectorAll("thead th").forEach(function (h) {
-        if (h.getAttribute("data-key") === sortKey) h.setAttribute("aria-sort", sortDir === 1 ? "ascending" : "descending");
-        else h.removeAttribute("aria-sort");
+        var want = h.getAttribute("data-key") === sortKey ? (sortDir === 1 ? "ascending" : "descending") : null;
+        if (h.getAttribute("aria-sort") === want) return;
+        if (want) h.setAttribute("aria-sort", want); else h.removeAttribute("aria-sort");
       });
     }
 
@@ -480,11 +508,11 @@
       return p.toString() !== "";
     }
 
+    /* the buttons are in the page's HTML, disabled until now: enabling them moves nothing, so the table is not laid out again */
     function setupSort() {
       table.querySelectorAll("thead th[data-key]").forEach(function (th) {
-        var label = th.textContent;
-        var button = el("button", { type: "button", "class": "rg-sort" }, label);
-        th.replaceChildren(button);
+        var button = th.querySelector("button.rg-sort");
+        button.disabled = false;
         button.addEventListener("click", function () {
           var key = th.getAttribute("data-key");
           sortDir = key === sortKey ? -sortDir : (th.getAttribute("data-type") === "num" || key === "released" ? -1 : 1);
@@ -553,7 +581,10 @@
       bar.hidden = ids.length === 0;
       go.textContent = "Compare " + ids.length + " model" + (ids.length === 1 ? "" : "s");
       go.href = goBase + "?m=" + ids.map(encodeURIComponent).join(",");
-      tbody.querySelectorAll("input[data-compare]").forEach(function (b) { b.checked = ids.indexOf(b.getAttribute("data-compare")) >= 0; });
+      tbody.querySelectorAll("input[data-compare]").forEach(function (b) {
+        var on = ids.indexOf(b.getAttribute("data-compare")) >= 0;
+        if (b.checked !== on) b.checked = on;
+      });
     }
     tbody.addEventListener("change", function (e) {
       var t = e.target;
@@ -561,7 +592,7 @@
     });
     document.getElementById("rg-compare-clear").addEventListener("click", function () { setPicked([]); });
     document.addEventListener("rg-compare", paintPicked);
-    paintPicked();
+    later(paintPicked);  /* its first read of localStorage can wait on the browser: not in the task that loads the page */
 
     document.getElementById("rg-filter-set").disabled = false;
     setupSort();
