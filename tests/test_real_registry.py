@@ -119,9 +119,9 @@ def test_meta_model_card_figures_stay_entered_as_reported() -> None:
 # count below its floor means published figures were lost. Targets: 100 energy or emissions, 200 accelerator-hours, 300
 # tokens.
 COVERAGE_FLOORS = {
-    "energy_or_emissions": 81,
+    "energy_or_emissions": 90,
     "energy_or_emissions_peer_reviewed": 2,
-    "accelerator_hours": 224,
+    "accelerator_hours": 230,
     "tokens": 333,
     "moe_with_active_parameters": 57,
 }
