@@ -52,6 +52,8 @@ REFERENCE_RUNS = {
     "granite-3.0-8b": ("energy_mwh", "emissions_tco2e"),
     "granite-3.0-1b-a400m": ("energy_mwh", "emissions_tco2e"),
     "granite-3.0-3b-a800m": ("energy_mwh", "emissions_tco2e"),
+    # FLM-101B report, Table 3: 1.01e5 GPU-hours x 400 W (the A800's TDP), no PUE, printed as 40 MWh.
+    "flm-101b": ("it_energy_mwh",),
 }
 
 
@@ -119,10 +121,10 @@ def test_meta_model_card_figures_stay_entered_as_reported() -> None:
 # count below its floor means published figures were lost. Targets: 100 energy or emissions, 200 accelerator-hours, 300
 # tokens.
 COVERAGE_FLOORS = {
-    "energy_or_emissions": 90,
+    "energy_or_emissions": 100,
     "energy_or_emissions_peer_reviewed": 2,
-    "accelerator_hours": 230,
-    "tokens": 333,
+    "accelerator_hours": 233,
+    "tokens": 334,
     "moe_with_active_parameters": 57,
 }
 
