@@ -249,21 +249,19 @@ def table(results: list[dict[str, Any]]) -> str:
         "|---|" + "---|" * len(results),
     ]
 
+    def timed(step: str) -> list[str]:
+        """Each size's seconds and peak memory of one step, as the table prints them."""
+        return [f"{r[step]['seconds']:.1f} ({r[step]['peak_mb']:.0f})" for r in results]
+
     def row(label: str, cells: list[str]) -> None:
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
 
     row("floor: libyaml + one jsonschema validator (s)", [f"{r['floor']['seconds']:.1f}" for r in results])
-    row("validate (s, peak MB)", [f"{r['validate']['seconds']:.1f} ({r['validate']['peak_mb']:.0f})" for r in results])
+    row("validate (s, peak MB)", timed("validate"))
     row("validate / floor", [f"{r['validate']['seconds'] / r['floor']['seconds']:.2f}" for r in results])
-    row("load + derive (s, peak MB)", [f"{r['derive']['seconds']:.1f} ({r['derive']['peak_mb']:.0f})" for r in results])
-    row(
-        "load + derive + export (s, peak MB)",
-        [f"{r['export']['seconds']:.1f} ({r['export']['peak_mb']:.0f})" for r in results],
-    )
-    row(
-        "full mkdocs build (s, peak MB)",
-        [f"{r['build']['seconds']:.1f} ({r['build']['peak_mb']:.0f})" for r in results],
-    )
+    row("load + derive (s, peak MB)", timed("derive"))
+    row("load + derive + export (s, peak MB)", timed("export"))
+    row("full mkdocs build (s, peak MB)", timed("build"))
     for r in results:
         h = r["build"]["hooks"]
         r["pages_wait"] = sum(h.get(k, 0) for k in ("on_pre_build", "on_files", "on_page_content", "on_post_page"))
@@ -286,10 +284,7 @@ def table(results: list[dict[str, Any]]) -> str:
     row(
         "Pagefind alone on the built site (s)", [f"{r['build']['hooks'].get('pagefind_alone', 0):.1f}" for r in results]
     )
-    row(
-        "plain Material, same pages, built-in search (s, peak MB)",
-        [f"{r['plain_build']['seconds']:.1f} ({r['plain_build']['peak_mb']:.0f})" for r in results],
-    )
+    row("plain Material, same pages, built-in search (s, peak MB)", timed("plain_build"))
     row(
         "build time ratio (ours / plain)",
         [f"{r['build']['seconds'] / r['plain_build']['seconds']:.2f}" for r in results],

@@ -9,14 +9,19 @@ from builder.derive.metrics import METHODS, SCOPES, Metric
 from builder.formatting import plain as number
 from builder.formatting import span
 from builder.records.registry import Registry
-from builder.records.types import RELATIONS, Figure, Model, Source, peer_reviewed
+from builder.records.types import RELATIONS, Figure, Model, Source, from_peer_reviewed_study
 
 INCOMING = {"base_model": "fine-tunes", "variant_of": "variants", "family": "family members"}
 
 
-def _how(method: str, path: str, confidence: str | None) -> str:
-    """The bracketed method: '[reported]', '[estimated: 6ND]', '[third-party-estimate, confidence: Likely]'."""
-    how = method if method != "estimated" else f"{method}: {path}"
+def _how(method: str, path: str, confidence: str | None, study: bool = False) -> str:
+    """The bracketed method: '[reported]', '[estimated: 6ND]', '[third-party-estimate, confidence: Likely]'; a
+    peer-reviewed study's estimate says so."""
+    how = method
+    if method == "estimated":
+        how = f"{method}: {path}"
+    elif study:
+        how = f"{method}: a peer-reviewed study's estimate"
     return f"[{how}" + (f", confidence: {confidence}" if confidence else "") + "]"
 
 
@@ -37,9 +42,7 @@ def _scope(scope: str) -> str:
 
 
 def _metric_lines(m: Metric, indent: str = "  ", known: Mapping[str, Source] | None = None) -> list[str]:
-    how = _how(m.method, m.path, m.confidence)
-    if m.method == "third-party-estimate" and peer_reviewed(m.sources, known or {}):
-        how = how.replace("third-party-estimate", "third-party-estimate: a peer-reviewed study's estimate", 1)
+    how = _how(m.method, m.path, m.confidence, from_peer_reviewed_study(m.method, m.sources, known or {}))
     lines = [f"{indent}{m.name}: {_likely(m)}  {how}"]
     if m.scope is not None:
         lines.append(f"{indent}  scope: {_scope(m.scope)}")

@@ -113,7 +113,7 @@ def energy_published_by(model: Model) -> str | None:
     if any(_by_developer(f) for f in figures):
         return "developer"
     known = model.all_sources()
-    if any(from_peer_reviewed_study(f, known) for f in figures):
+    if any(f is not None and from_peer_reviewed_study(f.provenance, f.sources, known) for f in figures):
         return "peer-reviewed study"
     return None
 

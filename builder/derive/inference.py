@@ -11,6 +11,7 @@ from typing import Any
 from builder.derive.metrics import Context, Input, Metric, figure_input, rng
 from builder.derive.ranges import Range
 from builder.records import catalogue
+from builder.records.assumption_names import ECOLOGITS, SERVING
 from builder.records.types import Disclosure, Figure, Model
 
 TOKENS_PER_UNIT = 1000
@@ -143,22 +144,6 @@ def break_even(training_emissions: Metric, disclosures: Sequence[Disclosure]) ->
 OPEN_WEIGHTS = ("open", "gated", "restricted")
 SECONDS_PER_HOUR = 3600
 BITS_PER_BYTE = 8
-ECOLOGITS = (
-    "ecologits_energy_alpha",
-    "ecologits_energy_beta",
-    "ecologits_energy_gamma",
-    "ecologits_latency_alpha",
-    "ecologits_latency_beta",
-    "ecologits_latency_gamma",
-)
-SERVING = (
-    "inference_batch_size",
-    "inference_weight_bits",
-    "inference_server_power_w",
-    "inference_gpus_per_server",
-    "inference_gpu_memory_gb",
-    "running_memory_overhead_factor",
-)
 TEXT_DOMAINS = frozenset({"language"})
 NOT_GENERATIVE = ("encoder-only", "bert", "embedding", "classifier", "retriev")
 

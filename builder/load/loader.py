@@ -14,41 +14,12 @@ from builder.load import checks, limits, openness_rules, relations, reserved
 from builder.load.schemas import Schemas
 from builder.load.yamlfile import Locator, YamlProblem, read
 from builder.problems import Problem, RegistryError
-from builder.records import construct
+from builder.records import assumption_names, construct
 from builder.records.registry import FOLDERS, Registry
 from builder.records.types import RELATIONS, sources
 
 ASSUMPTIONS_FILE = "assumptions.yaml"
-REQUIRED_ASSUMPTIONS = (
-    "accelerator_hours_tolerance",
-    "cross_check_factor",
-    "utilization",
-    "power_share_of_tdp",
-    "power_share_of_tdp_gpu",
-    "power_share_of_tdp_tpu",
-    "grid_share_in_organization_country",
-    "grid_within_country_factor",
-    "pue_hyperscale",
-    "pue_onprem",
-    "pue_default",
-    "world_grid_intensity_g_per_kwh",
-    "hardware_current_years",
-    "running_memory_overhead_factor",
-    "laptop_memory_gb",
-    "consumer_gpu_memory_gb",
-    "datacenter_gpu_memory_gb",
-    "inference_batch_size",
-    "inference_weight_bits",
-    "ecologits_energy_alpha",
-    "ecologits_energy_beta",
-    "ecologits_energy_gamma",
-    "ecologits_latency_alpha",
-    "ecologits_latency_beta",
-    "ecologits_latency_gamma",
-    "inference_server_power_w",
-    "inference_gpus_per_server",
-    "inference_gpu_memory_gb",
-)
+REQUIRED_ASSUMPTIONS = assumption_names.REQUIRED  # the defaults derivation reads, each sourced in the file
 OPENNESS_FILE = "openness.yaml"
 PRECEDENCE_FILE = "precedence.yaml"  # optional: without it, `audit` puts every source in one tier
 Stamps = Mapping[Path, tuple[int, int] | None]  # every registry file's modification time and size (None: unreadable)

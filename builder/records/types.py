@@ -57,15 +57,15 @@ class Figure:
         return (self.value if self.low is None else self.low, self.value if self.high is None else self.high)
 
 
-def peer_reviewed(ids: tuple[str, ...], known: Mapping[str, Source]) -> bool:
-    """Whether a figure cites sources and every one is marked peer_reviewed (a journal article or refereed paper)."""
-    return bool(ids) and all(s in known and known[s].peer_reviewed is True for s in ids)
-
-
-def from_peer_reviewed_study(fig: Figure | None, known: Mapping[str, Source]) -> bool:
-    """Whether a figure is a third party's estimate published in a peer-reviewed study, so coverage can count it,
-    labelled apart from the developer's (its provenance stays third-party-estimate)."""
-    return fig is not None and fig.provenance == "third-party-estimate" and peer_reviewed(fig.sources, known)
+def from_peer_reviewed_study(provenance: str | None, ids: tuple[str, ...], known: Mapping[str, Source]) -> bool:
+    """Whether a figure is a third party's estimate published in a peer-reviewed study (it cites sources and every one
+    is marked peer_reviewed), so coverage can count it, labelled apart from the developer's (its provenance stays
+    third-party-estimate)."""
+    return (
+        provenance == "third-party-estimate"
+        and bool(ids)
+        and all(s in known and known[s].peer_reviewed is True for s in ids)
+    )
 
 
 MIXTURE_OF_EXPERTS = re.compile(r"mixture[- ]of[- ]experts|\bmoe\b", re.IGNORECASE)

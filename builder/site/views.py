@@ -16,7 +16,7 @@ from builder.derive.metrics import SCOPES, TRAINING_METRICS, Input, Metric
 from builder.formatting import PARAMETERS, figure, number, scaled
 from builder.records import catalogue
 from builder.records.registry import Registry
-from builder.records.types import Disclosure, Figure, Lifecycle, Model, Source, Status, peer_reviewed
+from builder.records.types import Disclosure, Figure, Lifecycle, Model, Source, Status, from_peer_reviewed_study
 
 OPENNESS_LABELS = {
     "weights": "Weights",
@@ -341,7 +341,7 @@ def metric_view(m: Metric, model_sources: Mapping[str, Source], book: SourceBook
         estimate,
         confidence=m.confidence,
         scope=SCOPES.get(m.scope, m.scope) if m.scope else None,
-        study=m.method == "third-party-estimate" and peer_reviewed(m.sources, model_sources),
+        study=from_peer_reviewed_study(m.method, m.sources, model_sources),
     )
 
 
